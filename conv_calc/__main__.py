@@ -1,0 +1,5 @@
+"""``python -m conv_calc``: the same program as the ``conv-calc`` command."""
+
+from conv_calc.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,35 @@
+"""Layer specs that mirror ``torch.nn``: same class names, signatures, defaults and errors.
+
+>>> from conv_calc import nn
+>>> nn.Conv2d(3, 64, kernel_size=7, stride=2, padding=3).output_shape((1, 3, 224, 224))
+(1, 64, 112, 112)
+"""
+
+from conv_calc.nn import (
+    activation,
+    adaptive,
+    conv,
+    norm,
+    padding,
+    pooling,
+    reshape,
+    transposed,
+    upsample,
+)
+from conv_calc.nn.activation import *  # noqa: F401,F403
+from conv_calc.nn.adaptive import *  # noqa: F401,F403
+from conv_calc.nn.base import Layer
+from conv_calc.nn.conv import *  # noqa: F401,F403
+from conv_calc.nn.norm import *  # noqa: F401,F403
+from conv_calc.nn.padding import *  # noqa: F401,F403
+from conv_calc.nn.pooling import *  # noqa: F401,F403
+from conv_calc.nn.reshape import *  # noqa: F401,F403
+from conv_calc.nn.transposed import *  # noqa: F401,F403
+from conv_calc.nn.upsample import *  # noqa: F401,F403
+
+_MODULES = (conv, transposed, pooling, adaptive, upsample, padding, reshape, norm, activation)
+
+#: Every layer class by its torch name: an explicit registry, not discovery.
+LAYERS: dict[str, type[Layer]] = {name: getattr(m, name) for m in _MODULES for name in m.__all__}
+
+__all__ = ["Layer", "LAYERS", *LAYERS]

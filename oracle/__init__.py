@@ -1,0 +1,1 @@
+"""Golden-data generators: run real frameworks and record what they do."""

@@ -1,0 +1,153 @@
+"""Run layer cases through real torch 2.13 on the CPU and write golden data.
+
+Usage (from the repository root, with torch==2.13.0 installed)::
+
+    python -m oracle.torch_oracle conv          # one family -> tests/golden/torch_conv.jsonl
+    python -m oracle.torch_oracle --all         # every module in oracle/cases/
+
+Each case is built as ``torch.nn.<layer>(*args, **kwargs)`` and called on
+``torch.zeros(input)`` (float32, CPU, never the meta device). The recorded
+outcome is the shape of the output (the values' shape when a layer returns a
+tuple), or the stage ("init" or "forward"), builtin exception class and
+``str()`` of the exception.
+
+DESIGN.md section 1: where torch's outcome depends on the CPU backend we record
+the reference kernels' answer (oneDNN and NNPACK disabled, one thread) and flag
+the case ``backend_kernel``, keeping the default backend's outcome (two
+threads, oneDNN enabled) under ``"default"``. Messages that print a Python set
+depend on PYTHONHASHSEED, so the script re-executes itself with
+PYTHONHASHSEED=0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import builtins
+import importlib
+import json
+import os
+import pkgutil
+import sys
+import warnings
+from pathlib import Path
+
+from oracle.codec import decode, encode
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
+
+#: Refuse to run a batched case whose output would exceed this many elements
+#: (checked on the meta device first, which is good enough for a size estimate).
+MAX_ELEMENTS = 20_000_000
+
+
+def _builtin_name(exc: BaseException) -> str:
+    for cls in type(exc).__mro__:
+        if getattr(builtins, cls.__name__, None) is cls:
+            return cls.__name__
+    return type(exc).__name__
+
+
+def _run(torch, case: dict) -> dict:
+    args = decode(case.get("args", []))
+    kwargs = decode(case.get("kwargs", {}))
+    fkw = decode(case.get("forward_kwargs", {}))
+    try:
+        module = getattr(torch.nn, case["layer"])(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - recording torch's behaviour
+        return {"stage": "init", "type": _builtin_name(exc), "message": str(exc)}
+    x = torch.zeros(case["input"])
+    try:
+        with torch.no_grad():
+            out = module(x, **fkw)
+    except Exception as exc:  # noqa: BLE001
+        return {"stage": "forward", "type": _builtin_name(exc), "message": str(exc)}
+    if isinstance(out, tuple):
+        out = out[0]
+    return {"shape": list(out.shape)}
+
+
+def _too_big(torch, case: dict) -> bool:
+    shape = case["input"]
+    numel = 1
+    for d in shape:
+        numel *= d
+    if numel > MAX_ELEMENTS:
+        return True
+    try:
+        args = decode(case.get("args", []))
+        kwargs = decode(case.get("kwargs", {}))
+        module = getattr(torch.nn, case["layer"])(*args, **kwargs).to("meta")
+        out = module(torch.zeros(shape, device="meta"), **decode(case.get("forward_kwargs", {})))
+        if isinstance(out, tuple):
+            out = out[0]
+        return out.numel() > MAX_ELEMENTS
+    except Exception:  # noqa: BLE001 - meta cannot judge; the real run decides
+        return False
+
+
+def run_case(torch, case: dict) -> dict | None:
+    """The recorded outcome of one case, or None when it is too large to run."""
+    if _too_big(torch, case):
+        return None
+    torch.set_num_threads(2)
+    default = _run(torch, case)
+    torch.set_num_threads(1)
+    with torch.backends.mkldnn.flags(enabled=False), torch.backends.nnpack.flags(enabled=False):
+        reference = _run(torch, case)
+    torch.set_num_threads(2)
+    record = dict(case)
+    record["expect"] = reference
+    if default != reference:
+        record["flags"] = sorted(set(case.get("flags", [])) | {"backend_kernel"})
+        record["default"] = default
+    return record
+
+
+def generate(family: str) -> Path:
+    import torch  # imported here so that `--help` works without torch
+
+    warnings.simplefilter("ignore")
+    torch.manual_seed(0)
+    module = importlib.import_module(f"oracle.cases.{family}")
+    seen: set[str] = set()
+    out_path = GOLDEN / f"torch_{family}.jsonl"
+    count = skipped = 0
+    with out_path.open("w", encoding="utf-8") as fh:
+        for case in module.cases():
+            if case["id"] in seen:
+                raise SystemExit(f"duplicate case id {case['id']!r} in oracle/cases/{family}.py")
+            seen.add(case["id"])
+            case = {k: encode(v) for k, v in case.items()}
+            record = run_case(torch, case)
+            if record is None:
+                skipped += 1
+                continue
+            fh.write(json.dumps(record, sort_keys=True) + "\n")
+            count += 1
+    print(f"{family}: {count} cases written to {out_path.relative_to(ROOT)}"
+          f" ({skipped} skipped as too large)", file=sys.stderr)
+    return out_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("families", nargs="*", help="modules of oracle/cases/ to run")
+    parser.add_argument("--all", action="store_true", help="run every family")
+    opts = parser.parse_args(argv)
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        env = dict(os.environ, PYTHONHASHSEED="0")
+        os.execve(sys.executable, [sys.executable, "-m", "oracle.torch_oracle", *sys.argv[1:]], env)
+    families = opts.families
+    if opts.all:
+        families = [m.name for m in pkgutil.iter_modules([str(ROOT / "oracle" / "cases")])]
+    if not families:
+        parser.error("name at least one family, or --all")
+    GOLDEN.mkdir(parents=True, exist_ok=True)
+    for family in families:
+        generate(family)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

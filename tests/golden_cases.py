@@ -1,0 +1,59 @@
+"""Load golden cases and compute conv-calc's outcome for one, in the oracle's format."""
+
+from __future__ import annotations
+
+import builtins
+import json
+from pathlib import Path
+
+from conv_calc import nn
+from conv_calc.errors import LayerError
+from oracle.codec import decode
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def load(pattern: str = "torch_*.jsonl") -> list[dict]:
+    """Every golden case in files matching ``pattern``, in file order."""
+    cases = []
+    for path in sorted(GOLDEN.glob(pattern)):
+        with path.open(encoding="utf-8") as fh:
+            cases.extend(json.loads(line) for line in fh if line.strip())
+    return cases
+
+
+def builtin_name(exc: BaseException) -> str:
+    for cls in type(exc).__mro__:
+        if getattr(builtins, cls.__name__, None) is cls:
+            return cls.__name__
+    return type(exc).__name__
+
+
+def _error(stage: str, exc: BaseException) -> dict:
+    out = {"stage": stage, "type": builtin_name(exc), "message": str(exc)}
+    # Not part of the comparison: every conv-calc error must be a LayerError with a hint.
+    out["_hinted"] = isinstance(exc, LayerError) and bool(exc.hint)
+    return out
+
+
+def conv_calc_outcome(case: dict) -> dict:
+    """What conv_calc.nn does with ``case``: {"shape": [...]} or the error it raises."""
+    cls = getattr(nn, case["layer"])
+    args = decode(case.get("args", []))
+    kwargs = decode(case.get("kwargs", {}))
+    try:
+        layer = cls(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - the outcome is what is compared
+        return _error("init", exc)
+    try:
+        shape = layer.output_shape(tuple(case["input"]), **decode(case.get("forward_kwargs", {})))
+    except Exception as exc:  # noqa: BLE001
+        return _error("forward", exc)
+    return {"shape": list(shape)}
+
+
+def describe(case: dict) -> str:
+    args = ", ".join([*(repr(a) for a in decode(case.get("args", []))),
+                      *(f"{k}={v!r}" for k, v in decode(case.get("kwargs", {})).items())])
+    fkw = decode(case.get("forward_kwargs", {}))
+    return f"{case['layer']}({args}) on {case['input']}" + (f" with {fkw}" if fkw else "")
