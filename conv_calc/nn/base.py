@@ -8,6 +8,7 @@ the shape torch would return. Nothing is ever computed on data.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -83,6 +84,22 @@ class _LayerMeta(type):
     (``Conv1d.__init__() got an unexpected keyword argument 'output_padding'``),
     so the text stays; the exception just gains a hint and a stage.
     """
+
+    def __new__(mcs, name: str, bases: tuple, namespace: dict[str, Any]) -> Any:
+        # Errors raised from a layer's forward checks are marked stage="forward"
+        # here, once, instead of at every raise site.
+        method = namespace.get("output_shape")
+        if method is not None:
+            @functools.wraps(method)
+            def output_shape(self: Any, *args: Any, **kwargs: Any) -> Any:
+                try:
+                    return method(self, *args, **kwargs)
+                except LayerError as err:
+                    if err.stage is None:
+                        err.stage = "forward"
+                    raise
+            namespace["output_shape"] = output_shape
+        return super().__new__(mcs, name, bases, namespace)
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
         try:
