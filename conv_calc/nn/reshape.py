@@ -1,3 +1,283 @@
-"""(in progress)"""
+"""Layers that only rearrange dimensions, and Linear: Flatten, Unflatten, Identity, Linear.
 
-__all__: list[str] = []
+>>> Flatten().output_shape((8, 64, 7, 7))
+(8, 3136)
+>>> Linear(3136, 10).output_shape((8, 3136))
+(8, 10)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conv_calc.errors import LayerIndexError, LayerRuntimeError, LayerTypeError
+from conv_calc.nn.base import Layer, as_shape, fmt_list
+
+__all__ = ["Flatten", "Unflatten", "Identity", "Linear"]
+
+
+def _tname(value: Any) -> str:
+    return type(value).__name__
+
+
+def wrap_dim(dim: int, ndim: int, what: str = "dim") -> int:
+    """c10::maybe_wrap_dim: a dim in [-ndim, ndim-1] (a 0-d tensor counts as 1-d).
+
+    >>> wrap_dim(-1, 4)
+    3
+    """
+    rank = max(ndim, 1)
+    if not -rank <= dim <= rank - 1:
+        # c10/core/WrapDimMinimal.cpp: maybe_wrap_dim_slow
+        raise LayerIndexError(
+            f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got {dim})",
+            hint=f"{what}={dim} does not exist in a {ndim}-d input: use a value from {-rank} to {rank - 1}.")
+    return dim + rank if dim < 0 else dim
+
+
+def check_int_arg(func: str, name: str, pos: int, value: Any) -> None:
+    """torch's Python argument parser for an ``int`` argument (bools are refused)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        # torch/csrc/utils/python_arg_parser.cpp: FunctionSignature::parse
+        raise LayerTypeError(
+            f"{func}(): argument '{name}' (position {pos}) must be int, not {_tname(value)}",
+            hint=f"{name} must be a plain integer, got {value!r}.")
+
+
+class Flatten(Layer):
+    """Flatten dims ``start_dim`` to ``end_dim`` into one (torch.nn.Flatten).
+
+    Shape: input ``(*, S_start, ..., S_end, *)`` -> output ``(*, prod(S_start..S_end), *)``.
+
+    >>> Flatten(0, -1).output_shape((2, 3, 4))
+    (24,)
+
+    Raises TypeError for non-int dims, IndexError for dims out of range and
+    RuntimeError when start_dim comes after end_dim.
+    """
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        self.start_dim = start_dim
+        self.end_dim = end_dim
+
+    def __repr__(self) -> str:
+        return f"Flatten(start_dim={self.start_dim}, end_dim={self.end_dim})"
+
+    def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
+        shape = as_shape(input_shape)
+        check_int_arg("flatten", "start_dim", 1, self.start_dim)
+        check_int_arg("flatten", "end_dim", 2, self.end_dim)
+        start = wrap_dim(self.start_dim, len(shape), "start_dim")
+        end = wrap_dim(self.end_dim, len(shape), "end_dim")
+        if start > end:
+            # aten/src/ATen/native/TensorShape.cpp: flatten
+            raise LayerRuntimeError(
+                "flatten() has invalid args: start_dim cannot come after end_dim",
+                hint=f"start_dim={self.start_dim} is dim {start} and end_dim={self.end_dim} is dim {end} "
+                     f"of the {len(shape)}-d input: start_dim must not come after end_dim.")
+        if not shape:
+            return (1,)
+        merged = 1
+        for d in shape[start:end + 1]:
+            merged *= d
+        return shape[:start] + (merged,) + shape[end + 1:]
+
+
+class Unflatten(Layer):
+    """Expand dim ``dim`` into ``unflattened_size`` (torch.nn.Unflatten).
+
+    Shape: input ``(*, S_dim, *)`` -> output ``(*, U_1, ..., U_n, *)`` with
+    ``prod(U) == S_dim``; one ``U_i`` may be -1 and is then inferred.
+
+    >>> Unflatten(1, (2, -1)).output_shape((4, 6))
+    (4, 2, 3)
+
+    Raises TypeError for a non-sequence size or non-int elements (at
+    construction), IndexError for a dim out of range and RuntimeError when the
+    sizes do not multiply up to the input's dim.
+    """
+
+    def __init__(self, dim: int, unflattened_size) -> None:
+        self._require_tuple_int(unflattened_size)
+        self.dim = dim
+        self.unflattened_size = unflattened_size
+
+    def _require_tuple_int(self, input) -> None:
+        # torch/nn/modules/flatten.py: Unflatten._require_tuple_int
+        if isinstance(input, (tuple, list)):
+            for idx, elem in enumerate(input):
+                if not isinstance(elem, int):
+                    raise LayerTypeError(
+                        "unflattened_size must be tuple of ints, "
+                        f"but found element of type {_tname(elem)} at pos {idx}",
+                        hint=f"element {idx} of unflattened_size is {elem!r}: every size must be an integer.")
+            return
+        raise LayerTypeError(
+            f"unflattened_size must be a tuple of ints, but found type {_tname(input)}",
+            hint=f"unflattened_size={input!r}: give a tuple or list of sizes, e.g. (2, 3).")
+
+    def __repr__(self) -> str:
+        return f"Unflatten(dim={self.dim}, unflattened_size={self.unflattened_size})"
+
+    def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
+        shape = as_shape(input_shape)
+        if not self.unflattened_size:
+            # torch/_tensor.py: Tensor.unflatten, before any argument is parsed
+            raise LayerRuntimeError("unflatten: sizes must be non-empty",
+                                    hint="unflattened_size is empty: give at least one size.")
+        check_int_arg("unflatten", "dim", 1, self.dim)
+        if self.unflattened_size and isinstance(self.unflattened_size[0], bool):
+            # torch/csrc/utils/python_arg_parser.cpp: an int list may not start with a bool
+            raise LayerTypeError(
+                "unflatten(): argument 'sizes' (position 2) must be tuple of ints, "
+                "but found element of type bool at pos 0",
+                hint=f"unflattened_size starts with {self.unflattened_size[0]!r}: write sizes as integers.")
+        sizes = [int(s) for s in self.unflattened_size]
+        if not shape and self.dim in (0, -1):
+            # aten/src/ATen/native/TensorShape.cpp: unflatten -> handle_unflatten_exception;
+            # torch appends a C++ backtrace to this message, which we leave out.
+            raise LayerRuntimeError(
+                "unflatten got an unexpected error:\nDimension specified as 0 but tensor has no dimensions",
+                hint="a 0-d input has no dimension to unflatten: give it at least one dimension.")
+        dim = wrap_dim(self.dim, len(shape))
+        numel = shape[dim]
+        inferred = _infer_size(sizes, numel, dim)
+        return shape[:dim] + tuple(inferred) + shape[dim + 1:]
+
+
+def _infer_size(sizes: list[int], numel: int, dim: int) -> list[int]:
+    """aten/src/ATen/InferSize.h: infer_size_impl, with unflatten's error wording."""
+    def unexpected(msg: str, hint: str) -> LayerRuntimeError:
+        # aten/src/ATen/native/TensorShape.cpp: handle_unflatten_exception; torch appends
+        # a C++ backtrace ("Exception raised from infer_size_impl ...") that we leave out.
+        return LayerRuntimeError("unflatten got an unexpected error:\n" + msg, hint=hint)
+
+    infer_dim = None
+    newsize = 1
+    for i, s in enumerate(sizes):
+        if s == -1:
+            if infer_dim is not None:
+                raise unexpected("only one dimension can be inferred",
+                                 f"unflattened_size {fmt_list(sizes)} has more than one -1: at most one size can be inferred.")
+            infer_dim = i
+        elif s >= 0:
+            newsize *= s
+        else:
+            raise unexpected(f"invalid shape dimension {s} at index {i} of shape {fmt_list(sizes)}",
+                             f"size {s} in unflattened_size is negative: sizes must be >= 0, or -1 to infer one.")
+    if infer_dim is not None:
+        if newsize == 0 and numel == 0:
+            raise unexpected(
+                f"cannot reshape tensor of 0 elements into shape {fmt_list(sizes)} because the "
+                "unspecified dimension size -1 can be any value and is ambiguous",
+                "with a 0 in unflattened_size and an empty dim, the -1 could be anything: give it explicitly.")
+        if newsize != 0 and numel % newsize == 0:
+            out = list(sizes)
+            out[infer_dim] = numel // newsize
+            return out
+    elif newsize == numel:
+        return list(sizes)
+    # aten/src/ATen/native/TensorShape.cpp: handle_unflatten_exception
+    raise LayerRuntimeError(
+        f"unflatten: Provided sizes {fmt_list(sizes)} don't multiply up to the size of dim {dim} "
+        f"({numel}) in the input tensor",
+        hint=f"dim {dim} has {numel} elements, which unflattened_size {fmt_list(sizes)} cannot hold: "
+             f"choose sizes whose product is {numel}.")
+
+
+class Identity(Layer):
+    """Return the input unchanged (torch.nn.Identity); any arguments are ignored.
+
+    >>> Identity(54, unused='argument').output_shape((2, 54))
+    (2, 54)
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def __repr__(self) -> str:
+        return "Identity()"
+
+    def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
+        return as_shape(input_shape)
+
+
+class Linear(Layer):
+    """``y = x W^T + b`` over the last dimension (torch.nn.Linear).
+
+    Shape: input ``(*, H_in)`` -> output ``(*, H_out)`` with ``H_in = in_features``
+    and ``H_out = out_features``; ``*`` may be empty (a 1-d input).
+
+    >>> Linear(20, 30).output_shape((128, 20))
+    (128, 30)
+    >>> Linear(20, 30).param_count()
+    630
+
+    Raises TypeError / RuntimeError at construction for non-int or negative
+    features (from ``torch.empty``), and RuntimeError in forward for a 0-d input
+    or when the last dimension is not ``in_features``.
+    """
+
+    inferable = ("in_features",)
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True,
+                 device=None, dtype=None) -> None:
+        # torch.empty((out_features, in_features)): torch/csrc/utils/python_arg_parser.cpp
+        # reads the first element as the int list's start, then unpacks the rest.
+        if isinstance(out_features, bool) or not isinstance(out_features, int):
+            raise LayerTypeError(
+                "empty(): argument 'size' (position 1) must be tuple of ints, "
+                f"but found element of type {_tname(out_features)} at pos 0",
+                hint=f"out_features={out_features!r}: it must be an integer >= 0.")
+        if not isinstance(in_features, int):
+            raise LayerTypeError(
+                "empty(): argument 'size' failed to unpack the object at pos 2 with error "
+                f"\"type must be tuple of ints,but got {_tname(in_features)}\"",
+                hint=f"in_features={in_features!r}: it must be an integer >= 0.")
+        for value, name in ((out_features, "out_features"), (in_features, "in_features")):
+            if value < 0:
+                # c10/core/TensorImpl.h / aten empty: check_size_nonnegative
+                raise LayerRuntimeError(
+                    f"Trying to create tensor with negative dimension {value}: "
+                    f"[{out_features}, {int(in_features)}]",
+                    hint=f"{name}={value} is negative: the weight would have shape "
+                         f"({out_features}, {in_features}); use a size >= 0.")
+        self.in_features = in_features
+        self.out_features = out_features
+        self.bias = bool(bias)
+
+    @classmethod
+    def infer_kwargs(cls, input_shape) -> dict[str, int]:
+        shape = as_shape(input_shape)
+        return {"in_features": shape[-1]} if shape else {}
+
+    def __repr__(self) -> str:
+        return f"Linear(in_features={self.in_features}, out_features={self.out_features}, bias={self.bias})"
+
+    def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
+        shape = as_shape(input_shape)
+        k = int(self.in_features)
+        if not shape:
+            # aten/src/ATen/native/Linear.cpp: linear
+            raise LayerRuntimeError(
+                "both arguments to linear need to be at least 1D, but they are 0D and 2D",
+                hint="a 0-d input has no feature dimension: give it shape (in_features,) or (N, in_features).")
+        if shape[-1] != k:
+            rows = 1
+            for d in shape[:-1]:
+                rows *= d
+            # aten/src/ATen/native/LinearAlgebra.cpp: addmm_impl_cpu_ / mm (input viewed as 2-d)
+            raise LayerRuntimeError(
+                f"mat1 and mat2 shapes cannot be multiplied ({rows}x{shape[-1]} and {k}x{self.out_features})",
+                hint=f"the input's last dimension is {shape[-1]} but in_features={k}: "
+                     f"set in_features={shape[-1]} or reshape the input so its last dimension is {k}.")
+        return shape[:-1] + (self.out_features,)
+
+    def param_count(self) -> int:
+        return self.out_features * int(self.in_features) + (self.out_features if self.bias else 0)
+
+    def macs(self, input_shape, output_shape) -> int:
+        rows = 1
+        for d in tuple(input_shape)[:-1]:
+            rows *= d
+        return rows * int(self.in_features) * self.out_features
