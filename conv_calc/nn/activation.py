@@ -1,3 +1,470 @@
-"""(in progress)"""
+"""Element-wise activations, softmax and dropout: the output shape is the input shape.
 
-__all__: list[str] = []
+Shape: input ``(*)`` -> output ``(*)``, the same shape. What can fail is a bad
+argument (at construction or in forward), PReLU's parameter count against the
+channels, a softmax dim out of range, and Dropout1d/2d/3d's rank checks.
+
+>>> GELU().output_shape((8, 197, 768))
+(8, 197, 768)
+>>> PReLU(64).param_count()
+64
+"""
+
+from __future__ import annotations
+
+from numbers import Number
+from typing import Any
+
+from conv_calc.errors import LayerError, LayerRuntimeError, LayerTypeError, LayerValueError
+from conv_calc.nn.base import Layer, as_shape
+from conv_calc.nn.reshape import check_int_arg, wrap_dim
+
+__all__ = [
+    "ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish",
+    "Hardswish", "Hardsigmoid", "Hardtanh", "Sigmoid", "Tanh", "Softplus", "Softmax", "LogSoftmax",
+    "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout",
+]
+
+
+class LayerAssertionError(LayerError, AssertionError):
+    """torch raises ``AssertionError`` (Hardtanh's bounds check)."""
+
+
+def _tname(value: Any) -> str:
+    return type(value).__name__
+
+
+def _check_number(func: str, name: str, pos: int, value: Any) -> None:
+    """torch's argument parser for a ``Scalar``/``Number`` argument."""
+    if not isinstance(value, Number) or isinstance(value, complex):
+        # torch/csrc/utils/python_arg_parser.cpp: FunctionSignature::parse
+        raise LayerTypeError(f"{func}(): argument '{name}' (position {pos}) must be Number, not {_tname(value)}",
+                             hint=f"{name}={value!r}: it must be a number.")
+
+
+def _check_float(func: str, name: str, pos: int, value: Any) -> None:
+    """torch's argument parser for a ``double`` argument (ints and bools pass)."""
+    if not isinstance(value, (int, float)):
+        raise LayerTypeError(f"{func}(): argument '{name}' (position {pos}) must be float, not {_tname(value)}",
+                             hint=f"{name}={value!r}: it must be a number.")
+
+
+class _Elementwise(Layer):
+    """An activation that keeps the shape and has no arguments that can fail."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        self.inplace = inplace
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({'inplace=True' if self.inplace else ''})"
+
+    def _check(self) -> None:
+        """The forward argument checks of this activation (none by default)."""
+
+    def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
+        shape = as_shape(input_shape)
+        self._check()
+        return shape
+
+
+# Each class below repeats its own __init__ so that Python's own signature errors
+# name it as torch does (e.g. "ReLU.__init__() got an unexpected keyword argument").
+
+class ReLU(_Elementwise):
+    """max(0, x) element-wise (torch.nn.ReLU).
+
+    >>> ReLU().output_shape((2, 3))
+    (2, 3)
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        self.inplace = inplace
+
+
+class SELU(_Elementwise):
+    """Scaled ELU (torch.nn.SELU)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        self.inplace = inplace
+
+
+class SiLU(_Elementwise):
+    """x * sigmoid(x) (torch.nn.SiLU)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        self.inplace = inplace
+
+
+class Mish(_Elementwise):
+    """x * tanh(softplus(x)) (torch.nn.Mish)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        self.inplace = inplace
+
+
+class Hardswish(_Elementwise):
+    """x * relu6(x + 3) / 6 (torch.nn.Hardswish)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        self.inplace = inplace
+
+
+class Hardsigmoid(_Elementwise):
+    """relu6(x + 3) / 6 (torch.nn.Hardsigmoid)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        self.inplace = inplace
+
+
+class Sigmoid(_Elementwise):
+    """1 / (1 + exp(-x)) (torch.nn.Sigmoid)."""
+
+    def __init__(self) -> None:
+        self.inplace = False
+
+
+class Tanh(_Elementwise):
+    """tanh(x) (torch.nn.Tanh)."""
+
+    def __init__(self) -> None:
+        self.inplace = False
+
+
+class LeakyReLU(_Elementwise):
+    """max(0, x) + negative_slope * min(0, x) (torch.nn.LeakyReLU).
+
+    Raises TypeError in forward when negative_slope is not a number.
+    """
+
+    def __init__(self, negative_slope: float = 1e-2, inplace: bool = False) -> None:
+        self.negative_slope = negative_slope
+        self.inplace = inplace
+
+    def _check(self) -> None:
+        _check_number("leaky_relu", "negative_slope", 2, self.negative_slope)
+
+
+class ELU(_Elementwise):
+    """x if x > 0 else alpha * (exp(x) - 1) (torch.nn.ELU)."""
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        self.alpha = alpha
+        self.inplace = inplace
+
+    def _check(self) -> None:
+        _check_number("elu", "alpha", 2, self.alpha)
+
+
+class CELU(_Elementwise):
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)) (torch.nn.CELU).
+
+    Raises RuntimeError in forward when alpha is 0.
+    """
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        self.alpha = alpha
+        self.inplace = inplace
+
+    def _check(self) -> None:
+        _check_number("celu", "alpha", 2, self.alpha)
+        if self.alpha == 0:
+            # aten/src/ATen/native/Activation.cpp: celu
+            raise LayerRuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU",
+                                    hint="CELU divides by alpha: use a non-zero alpha such as 1.0.")
+
+
+class GELU(_Elementwise):
+    """x * Phi(x), exact or with the tanh approximation (torch.nn.GELU).
+
+    Raises TypeError / RuntimeError in forward when approximate is not 'none' or 'tanh'.
+    """
+
+    def __init__(self, approximate: str = "none") -> None:
+        self.approximate = approximate
+        self.inplace = False
+
+    def __repr__(self) -> str:
+        return f"GELU(approximate={self.approximate!r})"
+
+    def _check(self) -> None:
+        if not isinstance(self.approximate, str):
+            # torch/csrc/utils/python_arg_parser.cpp (keyword-only argument: no position)
+            raise LayerTypeError(f"gelu(): argument 'approximate' must be str, not {_tname(self.approximate)}",
+                                 hint=f"approximate={self.approximate!r}: use 'none' or 'tanh'.")
+        if self.approximate not in ("none", "tanh"):
+            # aten/src/ATen/native/Activation.h: get_gelutype_enum
+            raise LayerRuntimeError("approximate argument must be either none or tanh.",
+                                    hint=f"approximate={self.approximate!r}: use 'none' or 'tanh'.")
+
+
+class Hardtanh(_Elementwise):
+    """x clamped to [min_val, max_val] (torch.nn.Hardtanh).
+
+    Raises AssertionError at construction unless max_val > min_val.
+    """
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False,
+                 min_value: float | None = None, max_value: float | None = None) -> None:
+        if min_value is not None:
+            min_val = min_value
+        if max_value is not None:
+            max_val = max_value
+        self.min_val = min_val
+        self.max_val = max_val
+        self.inplace = inplace
+        try:
+            bad = self.max_val <= self.min_val
+        except TypeError as err:
+            raise LayerTypeError(str(err), hint="min_val and max_val must be numbers.") from None
+        if bad:
+            # torch/nn/modules/activation.py: Hardtanh.__init__
+            raise LayerAssertionError(
+                f"max_val ({self.max_val}) must be greater than min_val ({self.min_val})",
+                hint=f"the clamp range [{self.min_val}, {self.max_val}] is empty: make max_val larger than min_val.")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(min_val={self.min_val}, max_val={self.max_val})"
+
+    def _check(self) -> None:
+        _check_number("hardtanh", "min_val", 2, self.min_val)
+        _check_number("hardtanh", "max_val", 3, self.max_val)
+
+
+class ReLU6(Hardtanh):
+    """min(max(0, x), 6) (torch.nn.ReLU6)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(0.0, 6.0, inplace)
+
+    def __repr__(self) -> str:
+        return f"ReLU6({'inplace=True' if self.inplace else ''})"
+
+
+class Softplus(_Elementwise):
+    """log(1 + exp(beta * x)) / beta (torch.nn.Softplus)."""
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        self.beta = beta
+        self.threshold = threshold
+        self.inplace = False
+
+    def _check(self) -> None:
+        _check_number("softplus", "beta", 2, self.beta)
+        _check_number("softplus", "threshold", 3, self.threshold)
+
+
+class PReLU(Layer):
+    """max(0, x) + a * min(0, x) with a learned a per channel (torch.nn.PReLU).
+
+    Shape: input ``(*)`` -> output ``(*)``; the channel dim is dim 1 (1 for inputs
+    of fewer than two dims) and must equal num_parameters unless it is 1.
+
+    >>> PReLU(3).output_shape((2, 3, 5))
+    (2, 3, 5)
+
+    Raises TypeError / RuntimeError at construction for a bad num_parameters or
+    init, RuntimeError in forward for a channel mismatch or a 0-d input.
+    """
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None, dtype=None) -> None:
+        self.num_parameters = num_parameters
+        self.init = init
+        if isinstance(num_parameters, (list, tuple)) and all(
+                isinstance(v, int) and not isinstance(v, bool) for v in num_parameters):
+            # torch.empty accepts a size list: the weight then has their product of elements
+            for v in num_parameters:
+                _check_size_arg("empty", v, "num_parameters")
+        else:
+            _check_size_arg("empty", num_parameters, "num_parameters")
+        if not isinstance(init, Number) or isinstance(init, complex):
+            # torch/csrc/utils/python_arg_parser.cpp: no overload of Tensor.fill_ matched
+            t = _tname(init)
+            raise LayerTypeError(
+                f"fill_() received an invalid combination of arguments - got ({t}), but expected one of:\n"
+                f" * (Tensor value)\n      didn't match because some of the arguments have invalid types: (!{t}!)\n"
+                f" * (Number value)\n      didn't match because some of the arguments have invalid types: (!{t}!)\n",
+                hint=f"init={init!r}: it must be a number such as 0.25.")
+
+    @classmethod
+    def infer_kwargs(cls, input_shape) -> dict[str, int]:
+        return {}
+
+    def __repr__(self) -> str:
+        return f"PReLU(num_parameters={self.num_parameters})"
+
+    def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
+        shape = as_shape(input_shape)
+        n = self.param_count()
+        if n != 1:
+            if not shape:
+                # aten/src/ATen/native/Activation.cpp: prelu
+                raise LayerRuntimeError("Not allow zero-dim input tensor.",
+                                        hint=f"PReLU({n}) needs a channel dimension; a 0-d input has none.")
+            channels = shape[1] if len(shape) >= 2 else 1
+            if channels != n:
+                # aten/src/ATen/native/Activation.cpp: prelu
+                raise LayerRuntimeError(
+                    "Mismatch of parameter numbers and input channel size. "
+                    f"Found parameter numbers = {n} and channel size = {channels}.",
+                    hint=f"PReLU has {n} parameters but the input has {channels} channel(s) (dim 1): "
+                         f"use num_parameters={channels} or 1.")
+        return shape
+
+    def param_count(self) -> int:
+        if isinstance(self.num_parameters, (list, tuple)):
+            total = 1
+            for v in self.num_parameters:
+                total *= v
+            return total
+        return self.num_parameters
+
+
+def _check_size_arg(func: str, value: Any, name: str) -> None:
+    """``torch.empty(value)`` for a single size (the parser's one-int form)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        # torch/csrc/utils/python_arg_parser.cpp: FunctionSignature::parse
+        raise LayerTypeError(f"{func}(): argument 'size' (position 1) must be tuple of ints, not {_tname(value)}",
+                             hint=f"{name}={value!r}: it must be an integer >= 0.")
+    if value < 0:
+        # c10/core/TensorImpl / aten empty: check_size_nonnegative
+        raise LayerRuntimeError(f"Trying to create tensor with negative dimension {value}: [{value}]",
+                                hint=f"{name}={value} is negative: use a count >= 0.")
+
+
+class Softmax(Layer):
+    """exp(x) / sum(exp(x)) along ``dim`` (torch.nn.Softmax).
+
+    With ``dim=None`` torch picks dim 0 for 0-, 1- and 3-d inputs and dim 1
+    otherwise (a deprecation warning, not an error).
+
+    >>> Softmax(dim=-1).output_shape((2, 10))
+    (2, 10)
+
+    Raises TypeError for a non-int dim and IndexError for a dim out of range.
+    """
+
+    _func = "softmax"
+
+    def __init__(self, dim: int | None = None) -> None:
+        self.dim = dim
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(dim={self.dim})"
+
+    def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
+        shape = as_shape(input_shape)
+        dim = self.dim
+        if dim is None:
+            # torch/nn/functional.py: _get_softmax_dim
+            dim = 0 if len(shape) in (0, 1, 3) else 1
+        check_int_arg(self._func, "dim", 1, dim)
+        wrap_dim(dim, len(shape))
+        return shape
+
+
+class LogSoftmax(Softmax):
+    """log(softmax(x)) along ``dim`` (torch.nn.LogSoftmax).
+
+    >>> LogSoftmax(dim=1).output_shape((2, 10))
+    (2, 10)
+    """
+
+    _func = "log_softmax"
+
+    def __init__(self, dim: int | None = None) -> None:
+        self.dim = dim
+
+
+class _DropoutNd(Layer):
+    """Dropout's shared constructor: p must lie in [0, 1]."""
+
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        try:
+            bad = p < 0 or p > 1
+        except TypeError as err:
+            raise LayerTypeError(str(err), hint=f"p={p!r}: the dropout probability must be a number in [0, 1].") from None
+        if bad:
+            # torch/nn/modules/dropout.py: _DropoutNd.__init__
+            raise LayerValueError(f"dropout probability has to be between 0 and 1, but got {p}",
+                                  hint=f"p={p} is outside [0, 1]: it is the probability of zeroing an element.")
+        self.p = p
+        self.inplace = inplace
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(p={self.p}, inplace={self.inplace})"
+
+    def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
+        shape = as_shape(input_shape)
+        self._check_p()
+        return shape
+
+    def _check_p(self) -> None:
+        if self.p != self.p:
+            # aten/src/ATen/native/Dropout.cpp: _dropout_impl (NaN passes the Python check)
+            raise LayerRuntimeError(f"dropout probability has to be between 0 and 1, but got {self.p}",
+                                    hint="p is NaN: give a probability in [0, 1].")
+
+
+class Dropout(_DropoutNd):
+    """Zero elements with probability p during training (torch.nn.Dropout).
+
+    >>> Dropout(0.1).output_shape((4, 16))
+    (4, 16)
+    """
+
+
+class AlphaDropout(_DropoutNd):
+    """Dropout that keeps SELU's self-normalisation (torch.nn.AlphaDropout)."""
+
+
+class Dropout1d(_DropoutNd):
+    """Zero whole channels of (N, C, L) or (C, L) inputs (torch.nn.Dropout1d).
+
+    Raises RuntimeError in forward for inputs that are not 2-d or 3-d.
+    """
+
+    def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
+        shape = as_shape(input_shape)
+        if len(shape) not in (2, 3):
+            # torch/nn/functional.py: dropout1d
+            raise LayerRuntimeError(
+                f"dropout1d: Expected 2D or 3D input, but received a {len(shape)}D input. "
+                "Note that dropout1d exists to provide channel-wise dropout on inputs with 1 "
+                "spatial dimension, a channel dimension, and an optional batch dimension "
+                "(i.e. 2D or 3D inputs).",
+                hint=f"the input is {len(shape)}-d: Dropout1d takes (N, C, L) or (C, L).")
+        self._check_p()
+        return shape
+
+
+class Dropout2d(_DropoutNd):
+    """Zero whole channels of (N, C, H, W) or (C, H, W) inputs (torch.nn.Dropout2d).
+
+    Other ranks only warn; an input of fewer than 2 dims is rejected by the kernel.
+    """
+
+    _batched_rank = 4
+    _unsqueeze = False
+
+    def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
+        shape = as_shape(input_shape)
+        # torch/nn/functional.py: dropout3d views an unbatched input as a batch of one;
+        # dropout2d does not.
+        rank = len(shape) + (1 if self._unsqueeze and len(shape) != self._batched_rank else 0)
+        numel = 1
+        for d in shape:
+            numel *= d
+        self._check_p()
+        if rank < 2 and numel != 0 and self.p not in (0, 1):
+            # aten/src/ATen/native/Dropout.cpp: make_feature_noise
+            raise LayerRuntimeError("Feature dropout requires at least 2 dimensions in the input",
+                                    hint=f"the input is {len(shape)}-d: {type(self).__name__} "
+                                         "needs a channel dimension.")
+        return shape
+
+
+class Dropout3d(Dropout2d):
+    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) inputs (torch.nn.Dropout3d)."""
+
+    _batched_rank = 5
+    _unsqueeze = True
