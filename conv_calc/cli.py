@@ -1,19 +1,57 @@
-"""The ``conv-calc`` command line (thin: parse, call the engine, render, exit code)."""
+"""The ``conv-calc`` command line (thin: parse, call the engine, render, exit code).
+
+Exit codes: 0 all good; 1 the layer or network has a problem torch would raise;
+2 usage error, unreadable or malformed input, or an internal error; 130 interrupted.
+
+Start-up matters (``conv-calc layer`` should cost little more than Typer
+itself), so rich, yaml, json and the schema are imported inside the commands
+that use them, never at module level.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+from enum import Enum
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
 from conv_calc import __version__
 
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
 app = typer.Typer(
     name="conv-calc",
-    help="Output shapes, receptive fields and PyTorch's errors for convolutional networks.",
+    help=(
+        "Output shapes, receptive fields and PyTorch's exact errors for convolutional "
+        "networks, without PyTorch.\n\n"
+        "Examples:\n\n"
+        "  conv-calc layer 'Conv2d(3, 64, kernel_size=7, stride=2, padding=3)' --input 1x3x224x224\n\n"
+        "  conv-calc layer conv2d --input 224 -k 7 -s 2 -p 3\n\n"
+        "  conv-calc stack examples/resnet18.yaml --format json\n\n"
+        "Exit codes: 0 ok, 1 the network has a problem, 2 usage or malformed input, 130 interrupted."
+    ),
     pretty_exceptions_enable=False,
     no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
 )
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    csv = "csv"
+
+
+class LayerFormat(str, Enum):
+    text = "text"
+    json = "json"
 
 
 def _version(value: bool) -> None:
@@ -30,12 +68,189 @@ def _main(
     """Output shapes, receptive fields and PyTorch's errors for convolutional networks."""
 
 
+def _fail(message: str, hint: str = "", code: int = EXIT_USAGE) -> NoReturn:
+    """Print ``error: message`` (and the hint) to stderr and exit with ``code``."""
+    text = f"error: {message}\n"
+    if hint:
+        text += f"hint: {hint}\n"
+    sys.stderr.write(text)
+    raise typer.Exit(code)
+
+
+# ---------------------------------------------------------------- conv-calc layer
+
+_LAYER_HELP = """Explain one layer: output shape, the formula per axis, receptive field, params.
+
+Write the layer as in PyTorch code (or as print(model) shows it), or use the short
+form with a layer name and options:
+
+  conv-calc layer 'Conv2d(3, 64, kernel_size=7, stride=2, padding=3)' --input 1x3x224x224
+
+  conv-calc layer conv2d --input 224 -k 7 -s 2 -p 3
+
+  conv-calc layer maxpool2d --input 112 -k 3 -s 2 -p 1 --ceil-mode
+
+  conv-calc layer convtranspose2d --input 1x64x56x56 --in 64 --out 3 -k 4 -s 2 -p 1 --output-size 112
+
+--input is the full shape (1x3x224x224 or 1,3,224,224) or only the spatial sizes
+(224 or 224x224: batch 1, and the layer's in_channels or 3 channels). An invalid
+layer prints PyTorch's exact message and a hint, and exits 1.
+"""
+
+
+@app.command(help=_LAYER_HELP, no_args_is_help=True)
+def layer(
+    spec: Annotated[str, typer.Argument(
+        metavar="LAYER",
+        help="A constructor such as 'Conv2d(3, 64, kernel_size=7)' (quote it), or a layer name "
+             "such as conv2d, maxpool2d, convtranspose2d for the short form.")],
+    input: Annotated[Optional[str], typer.Option(
+        "--input", "-i", metavar="SHAPE",
+        help="Input shape: 1x3x224x224, 1,3,224,224, or spatial only: 224, 224x224.")] = None,
+    kernel_size: Annotated[Optional[str], typer.Option(
+        "--kernel-size", "-k", metavar="K", help="Short form: kernel size, 7 or 7x5.")] = None,
+    stride: Annotated[Optional[str], typer.Option(
+        "--stride", "-s", metavar="S", help="Short form: stride, 2 or 2x1.")] = None,
+    padding: Annotated[Optional[str], typer.Option(
+        "--padding", "-p", metavar="P", help="Short form: padding, 3, 3x1, same or valid.")] = None,
+    dilation: Annotated[Optional[str], typer.Option(
+        "--dilation", "-d", metavar="D", help="Short form: dilation.")] = None,
+    output_padding: Annotated[Optional[str], typer.Option(
+        "--output-padding", metavar="OP", help="Short form: output_padding (transposed convs).")
+    ] = None,
+    groups: Annotated[Optional[str], typer.Option(
+        "--groups", "-g", metavar="G", help="Short form: groups.")] = None,
+    in_channels: Annotated[Optional[str], typer.Option(
+        "--in-channels", "--in", metavar="C",
+        help="Short form: in_channels (default: from --input, else 3).")] = None,
+    out_channels: Annotated[Optional[str], typer.Option(
+        "--out-channels", "--out", metavar="C",
+        help="Short form: out_channels (default: in_channels).")] = None,
+    ceil_mode: Annotated[bool, typer.Option(
+        "--ceil-mode", help="Short form: ceil_mode=True (pooling).")] = False,
+    bias: Annotated[Optional[bool], typer.Option(
+        "--bias/--no-bias", help="Short form: bias (default as torch: True).",
+        show_default=False)] = None,
+    output_size: Annotated[Optional[str], typer.Option(
+        "--output-size", metavar="SIZE",
+        help="Transposed convs: forward's output_size (e.g. 112 or 112x112); adaptive pools: "
+             "the output_size argument.")] = None,
+    fmt: Annotated[LayerFormat, typer.Option(
+        "--format", "-f", help="text for people, json for programs.")] = LayerFormat.text,
+) -> None:
+    from conv_calc import cli_layer
+
+    options = {
+        "kernel_size": kernel_size, "stride": stride, "padding": padding, "dilation": dilation,
+        "output_padding": output_padding, "groups": groups, "in_channels": in_channels,
+        "out_channels": out_channels, "ceil_mode": True if ceil_mode else None, "bias": bias,
+    }
+    code = cli_layer.run(spec, input, {k: v for k, v in options.items() if v is not None},
+                         output_size, fmt.value, _fail)
+    if code:
+        raise typer.Exit(code)
+
+
+# ---------------------------------------------------------------- conv-calc stack
+
+_STACK_HELP = """Analyse a network described in a YAML stack file, layer by layer.
+
+For each layer: index, name, type, output shape, receptive field (size, jump and
+start of the centre of output 0, in input pixels), parameters and multiply-accumulates.
+On the first layer PyTorch would reject, the table stops at that layer (marked),
+PyTorch's exact message and a hint follow, and the exit code is 1. A malformed
+file prints every problem as file:line:col and exits 2.
+
+  conv-calc stack examples/resnet18.yaml
+
+  conv-calc stack net.yaml --input 1x3x320x320 --format markdown
+
+  cat net.yaml | conv-calc stack - --format json
+"""
+
+
+@app.command(help=_STACK_HELP, no_args_is_help=True)
+def stack(
+    file: Annotated[str, typer.Argument(
+        metavar="FILE", help="The stack file (YAML); '-' reads standard input.")],
+    input: Annotated[Optional[str], typer.Option(
+        "--input", "-i", metavar="SHAPE",
+        help="Override the file's input shape: 1x3x224x224 or 1,3,224,224.")] = None,
+    fmt: Annotated[Format, typer.Option(
+        "--format", "-f",
+        help="table (people), json (programs, stdout), markdown (docs), csv (spreadsheets).")
+    ] = Format.table,
+) -> None:
+    from conv_calc import cli_stack
+
+    code = cli_stack.run(file, input, fmt.value, _fail)
+    if code:
+        raise typer.Exit(code)
+
+
+# ---------------------------------------------------------------- conv-calc schema
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema (draft-07) of stack files, for editors and CI.
+
+    Save it and point the YAML language server at it from the top of a stack file:
+
+      conv-calc schema > conv-calc.schema.json
+
+      # yaml-language-server: $schema=conv-calc.schema.json
+    """
+    import json
+
+    from conv_calc import schema as schema_module
+
+    document = _schema_document(schema_module)
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def _schema_document(module: Any) -> Any:
+    for name in ("schema", "json_schema", "build_schema", "stack_schema"):
+        found = getattr(module, name, None)
+        if callable(found):
+            return found()
+    for name in ("SCHEMA", "STACK_SCHEMA"):
+        if hasattr(module, name):
+            return getattr(module, name)
+    raise RuntimeError("conv_calc.schema has no schema() function or SCHEMA constant")
+
+
+# ---------------------------------------------------------------- entry point
+
 def main(argv: list[str] | None = None) -> int:
+    """The console-script entry: run the app, map every outcome to an exit code."""
     try:
-        app(args=argv, standalone_mode=True)
+        app(args=argv, prog_name="conv-calc", standalone_mode=True)
     except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        code = exc.code
+        if code is None:
+            return EXIT_OK
+        return code if isinstance(code, int) else EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
-        return 130
-    return 0
+        return EXIT_INTERRUPTED
+    except RecursionError:
+        return _internal_error("the input is nested too deeply")
+    except MemoryError:
+        return _internal_error("out of memory")
+    except Exception:  # noqa: BLE001 - the last line of defence: no traceback for users
+        return _internal_error()
+    return EXIT_OK
+
+
+def _internal_error(what: str | None = None) -> int:
+    exc = sys.exc_info()[1]
+    if os.environ.get("CONV_CALC_DEBUG"):
+        import traceback
+
+        traceback.print_exc()
+    detail = what or f"{type(exc).__name__}: {exc}"
+    sys.stderr.write(
+        f"conv-calc: internal error ({detail})\n"
+        "This is a bug in conv-calc, not in your input; please report it. "
+        "Set CONV_CALC_DEBUG=1 to see the traceback.\n")
+    return EXIT_USAGE

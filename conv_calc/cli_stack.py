@@ -1,0 +1,118 @@
+"""``conv-calc stack``: load a stack file, analyse it, print it in the chosen format.
+
+Exit codes: 0 the network is fine, 1 a layer fails as torch would, 2 unreadable
+or malformed file or a bad ``--input``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+from conv_calc.ctor import ShapeError, parse_shape
+from conv_calc.errors import LayerError
+
+__all__ = ["run", "load"]
+
+Fail = Callable[..., NoReturn]
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+
+
+def load(file: str, fail: Fail) -> Any:
+    """The :class:`~conv_calc.stack.Stack` of ``file`` (``-`` = stdin); problems -> exit 2."""
+    from conv_calc import spec
+
+    try:
+        if file == STDIN:
+            text = sys.stdin.read()
+            return _load_text(spec, text, STDIN_NAME)
+        return spec.load_stack(file)
+    except UnicodeDecodeError as err:
+        fail(f"cannot read {file}: it is not UTF-8 text ({err.reason} at byte {err.start})",
+             "save the file as UTF-8.")
+    except IsADirectoryError:
+        fail(f"cannot read {file}: it is a directory", "give the path of a .yaml file.")
+    except FileNotFoundError:
+        fail(f"cannot read {file}: no such file", "check the path.")
+    except OSError as err:
+        fail(f"cannot read {file}: {err.strerror or err}", "check the path and its permissions.")
+    except LayerError:
+        raise
+    except ValueError as err:
+        _problems(err, file)
+        raise  # pragma: no cover - _problems exits
+
+
+def _load_text(spec: Any, text: str, name: str) -> Any:
+    for fn_name in ("loads_stack", "load_stack_text", "parse_stack"):
+        fn = getattr(spec, fn_name, None)
+        if callable(fn):
+            return fn(text, name)
+    import io
+
+    stream = io.StringIO(text)
+    stream.name = name
+    return spec.load_stack(stream)
+
+
+def _problems(err: ValueError, file: str) -> NoReturn:
+    from conv_calc.render import format_problems
+
+    problems = getattr(err, "problems", None)
+    if problems:
+        sys.stderr.write(format_problems(problems, file) + "\n")
+        count = len(problems)
+        sys.stderr.write(f"{file}: {count} problem{'s' if count != 1 else ''}, "
+                         "the network was not analysed\n")
+    else:
+        hint = getattr(err, "hint", "")
+        sys.stderr.write(f"{file}: {err}\n" + (f"  hint: {hint}\n" if hint else ""))
+    import typer
+
+    raise typer.Exit(2)
+
+
+def run(file: str, input_text: str | None, fmt: str, fail: Fail) -> int:
+    shape = None
+    if input_text is not None:
+        try:
+            shape = parse_shape(input_text)
+        except ShapeError as err:
+            fail(f"--input: {err}", err.hint)
+    network = load(file, fail)
+    name = STDIN_NAME if file == STDIN else file
+    try:
+        report = network.analyze(input_shape=shape)
+    except LayerError as err:  # analyze() should not raise these; treat as the network's problem
+        from conv_calc.render import format_layer_error
+
+        sys.stderr.write(format_layer_error(err) + "\n")
+        return 1
+    except ValueError as err:  # a malformed definition, e.g. no input shape anywhere
+        _problems(err, name)
+    _write(report, name, fmt)
+    return 0 if report.error is None else 1
+
+
+def _write(report: Any, name: str, fmt: str) -> None:
+    from conv_calc import render
+
+    if fmt == "json":
+        sys.stdout.write(render.report_json(report, name))
+        return
+    if fmt == "markdown":
+        sys.stdout.write(render.report_markdown(report))
+        return
+    if fmt == "csv":
+        sys.stdout.write(render.report_csv(report))
+        if report.error is not None:
+            sys.stderr.write(render.format_layer_error(report.error, report.failed) + "\n")
+        return
+    from conv_calc.render_table import print_report_table
+
+    print_report_table(report, sys.stdout, title=name)
+    sys.stdout.flush()
+    if report.error is not None:
+        sys.stderr.write("\n" + render.format_layer_error(report.error, report.failed) + "\n")

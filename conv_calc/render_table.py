@@ -1,0 +1,61 @@
+"""The rich table of ``conv-calc stack`` (the only engine-side module importing rich).
+
+Two rich pitfalls are handled here: user text never goes through markup (cells
+are :class:`rich.text.Text`), and the table never loses digits: when stdout is
+not a real terminal (a pipe, a CI log) rich would fall back to 80 columns and
+cut cells with "…", so the console is sized to the table instead; on a narrow
+terminal the columns fold rather than truncate.
+"""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from rich import box
+from rich.console import Console
+from rich.measure import Measurement
+from rich.table import Table
+from rich.text import Text
+
+from conv_calc.render import COLUMNS, failed_cells, row_cells, total_cells
+
+__all__ = ["print_report_table", "make_console"]
+
+
+def make_console(file: IO[str]) -> Console:
+    """A console on ``file``; colour follows rich's rules (NO_COLOR, TERM=dumb, FORCE_COLOR)."""
+    return Console(file=file, highlight=False, emoji=False, markup=False, soft_wrap=False)
+
+
+def build_table(report: Any, title: str | None = None) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, title=Text(title) if title else None,
+                  title_justify="left", show_footer=False, pad_edge=False)
+    for header, right in COLUMNS:
+        table.add_column(header, justify="right" if right else "left", overflow="fold",
+                         no_wrap=False)
+    for row in report.layers:
+        table.add_row(*(Text(c) for c in row_cells(row)))
+    fail = failed_cells(report)
+    if fail is not None:
+        table.add_row(*(Text(c) for c in fail), style="bold red")
+    table.add_section()
+    table.add_row(*(Text(c) for c in total_cells(report)), style="bold")
+    return table
+
+
+def _is_real_tty(file: IO[str]) -> bool:
+    try:
+        return file.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def print_report_table(report: Any, file: IO[str], title: str | None = None) -> None:
+    """Print the per-layer table of ``report`` to ``file``."""
+    console = make_console(file)
+    table = build_table(report, title)
+    if not _is_real_tty(file):
+        # Piped or in CI: never squeeze to rich's 80-column default.
+        needed = Measurement.get(console, console.options.update_width(1_000_000), table).maximum
+        console.width = max(needed, 40)
+    console.print(table)
