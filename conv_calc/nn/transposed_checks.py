@@ -37,7 +37,6 @@ __all__ = [
     "check_reference_kernel",
 ]
 
-INT64_MAX = 2**63 - 1
 _AXES = {1: ("width",), 2: ("height", "width"), 3: ("depth", "height", "width")}
 
 
@@ -297,14 +296,18 @@ def zero_batch_shape(view: tuple[int, ...], weight: tuple[int, ...], groups: int
             f"cannot reshape tensor of 0 elements into shape {fmt_list(shape)} because the "
             f"unspecified dimension size -1 can be any value and is ambiguous",
             hint=_backend(_neg_hint(view, sizes)))
-    stride = 1
-    for v in reversed(shape[1:]):
-        stride *= max(v, 1)
-    if stride > INT64_MAX:
-        # c10/core/TensorImpl.h: empty_tensor_restride
-        raise LayerRuntimeError("Stride calculation overflowed",
-                                hint=f"the output {fmt_list(shape)} has more elements per sample "
-                                     f"than a 64-bit stride can address: use smaller sizes.")
+    if shape != list(view):
+        # aten/src/ATen/TensorUtils.cpp computeStride: a 0-element view gets contiguous strides
+        # computed with int64 wrap-around; c10 TensorImpl::set_sizes_and_strides recomputes a
+        # stride that came out negative with an overflow check, and that check fails.
+        stride = 1
+        for v in reversed(shape[1:]):
+            stride = (stride * max(v, 1) + 2**63) % 2**64 - 2**63
+            if stride < 0:
+                raise LayerRuntimeError(
+                    "Stride calculation overflowed",
+                    hint=f"the output {fmt_list(shape)} has more elements per sample than a "
+                         f"64-bit stride can address: use smaller sizes.")
     return tuple(shape)
 
 
