@@ -1,3 +1,468 @@
-"""(in progress)"""
+"""Normalisation layers: BatchNorm1d/2d/3d, InstanceNorm1d/2d/3d, GroupNorm, LayerNorm.
 
-__all__: list[str] = []
+Shape: input ``(*)`` -> output ``(*)``, the same shape. The checks are the rank,
+the channel count against ``num_features`` / ``num_channels`` /
+``normalized_shape``, and, because torch builds modules in training mode, that
+there is more than one value per channel (batch norm) or per spatial plane
+(instance norm) to compute statistics from.
+
+>>> BatchNorm2d(64).output_shape((8, 64, 56, 56))
+(8, 64, 56, 56)
+>>> BatchNorm2d(64).param_count()
+128
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+from typing import Any
+
+from conv_calc.errors import (LayerError, LayerIndexError, LayerRuntimeError,
+                              LayerTypeError, LayerValueError)
+from conv_calc.nn.base import Layer, as_shape, fmt_list, fmt_size
+
+__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d",
+           "InstanceNorm3d", "GroupNorm", "LayerNorm"]
+
+
+class LayerZeroDivisionError(LayerError, ZeroDivisionError):
+    """torch raises ``ZeroDivisionError`` (GroupNorm with num_groups=0)."""
+
+
+def _tname(value: Any) -> str:
+    return type(value).__name__
+
+
+def _prod(values) -> int:
+    out = 1
+    for v in values:
+        out *= v
+    return out
+
+
+def _numel(n: Any) -> int:
+    """Elements of ``torch.empty(n)``: n, or the product of a size list."""
+    return _prod(n) if isinstance(n, (list, tuple)) else int(n)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _factory_1d(func: str, n: Any, name: str) -> None:
+    """``torch.empty(n)`` / ``torch.zeros(n)`` with one size: type, then sign."""
+    if isinstance(n, (list, tuple)) and all(_is_int(v) for v in n):
+        for v in n:  # a size list is accepted as well
+            _factory_1d(func, v, name)
+        return
+    if not _is_int(n):
+        # torch/csrc/utils/python_arg_parser.cpp: FunctionSignature::parse
+        raise LayerTypeError(f"{func}(): argument 'size' (position 1) must be tuple of ints, not {_tname(n)}",
+                             hint=f"{name}={n!r}: it must be an integer >= 0.")
+    if n < 0:
+        if func == "zeros":
+            # aten/src/ATen/native/TensorFactories.cpp: zeros (symint path)
+            raise LayerRuntimeError("zeros: Dimension size must be non-negative.",
+                                    hint=f"{name}={n} is negative: use a count >= 0.")
+        # aten/src/ATen/EmptyTensor.cpp: check_size_nonnegative
+        raise LayerRuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]",
+                                hint=f"{name}={n} is negative: use a count >= 0.")
+
+
+def _check_float_arg(func: str, name: str, pos: int, value: Any) -> None:
+    if not isinstance(value, (int, float)):
+        # torch/csrc/utils/python_arg_parser.cpp: FunctionSignature::parse
+        raise LayerTypeError(f"{func}(): argument '{name}' (position {pos}) must be float, not {_tname(value)}",
+                             hint=f"{name}={value!r}: it must be a number.")
+
+
+def _check_stat_size(name: str, expected: int, actual: int, what: str) -> None:
+    if expected != actual:
+        # aten/src/ATen/native/Normalization.cpp: check_dims_match_num_input_features
+        raise LayerRuntimeError(f"{name} should contain {expected} elements not {actual}",
+                                hint=f"the input has {what} but the layer was built for a different count: "
+                                     f"set num_features to match the input's channel dimension.")
+
+
+def _batch_norm_kernel(shape, n_channels_param: Any, has_stats: bool, has_weight: bool, has_bias: bool,
+                       groups: int = 1) -> None:
+    """aten/src/ATen/native/Normalization.cpp: _batch_norm_impl_index's size checks.
+
+    ``groups`` is the batch size when instance norm repeats its buffers per sample.
+    """
+    c = shape[1]
+    if _prod(shape) == 0:
+        if has_weight and _numel(n_channels_param) * groups == 0:
+            # aten/src/ATen/native/Normalization.cpp: the empty-input path indexes the weight
+            raise LayerIndexError("select(): index 0 out of range for tensor of size [0] at dimension 0",
+                                  hint="the layer has no channels and the input is empty: "
+                                       "give num_features >= 1.")
+        return  # an empty input skips every other check
+    if not (has_stats or has_weight or has_bias):
+        return
+    nf = _numel(n_channels_param) * groups
+    what = f"{c} channels" if groups == 1 else f"{shape[1] // max(groups, 1)} channels in each of {groups} samples"
+    if has_stats:
+        _check_stat_size("running_mean", c, nf, what)
+        _check_stat_size("running_var", c, nf, what)
+    if has_weight:
+        _check_stat_size("weight", c, nf, what)
+    if has_bias:
+        _check_stat_size("bias", c, nf, what)
+
+
+class _NormBase(Layer):
+    """Shared constructor of batch and instance norm (torch.nn.modules.batchnorm._NormBase)."""
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True, device=None, dtype=None,
+                 *, bias: bool = True) -> None:
+        self.num_features = num_features
+        self.eps = eps
+        self.momentum = momentum
+        self.affine = affine
+        self.track_running_stats = track_running_stats
+        self.has_bias = bool(affine) and bool(bias)
+        if self.affine:
+            _factory_1d("empty", num_features, "num_features")
+        if self.track_running_stats:
+            _factory_1d("zeros", num_features, "num_features")
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}({self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, bias={self.has_bias}, track_running_stats={self.track_running_stats})")
+
+    @classmethod
+    def infer_kwargs(cls, input_shape) -> dict[str, int]:
+        shape = as_shape(input_shape)
+        if len(shape) in cls._unbatched_ranks():
+            return {"num_features": shape[0]}
+        return {"num_features": shape[1]} if len(shape) >= 2 else {}
+
+    @classmethod
+    def _unbatched_ranks(cls) -> tuple[int, ...]:
+        return ()
+
+    def param_count(self) -> int:
+        if not self.affine:
+            return 0
+        return _numel(self.num_features) * (2 if self.has_bias else 1)
+
+
+class _BatchNorm(_NormBase):
+    """Batch norm in training mode (the mode torch builds modules in)."""
+
+    _ranks: tuple[int, ...] = ()
+    _rank_text = ""
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True, device=None, dtype=None,
+                 *, bias: bool = True) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
+
+    def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
+        shape = as_shape(input_shape)
+        if len(shape) not in self._ranks:
+            # torch/nn/modules/batchnorm.py: BatchNorm{1,2,3}d._check_input_dim
+            raise LayerValueError(
+                f"expected {self._rank_text} input (got {len(shape)}D input)",
+                hint=f"{type(self).__name__} takes a {self._rank_text} input (N, C, ...); "
+                     f"this one is {len(shape)}-d.")
+        # torch/nn/functional.py: _verify_batch_size (training mode)
+        if _prod((shape[0], *shape[2:])) == 1:
+            raise LayerValueError(
+                f"Expected more than 1 value per channel when training, got input size {fmt_size(shape)}",
+                hint="in training mode batch norm needs more than one value per channel: "
+                     "use a batch of 2 or more (or a larger spatial size).")
+        eps = self.eps
+        try:
+            bad_eps = eps <= 0.0
+        except TypeError as err:
+            raise LayerTypeError(str(err), hint=f"eps={eps!r}: it must be a positive number.") from None
+        if bad_eps:
+            # torch/nn/functional.py: batch_norm
+            raise LayerValueError(f"batch_norm eps must be positive during training, but got {eps}",
+                                  hint=f"eps={eps}: use a small positive value such as 1e-5.")
+        momentum = self.momentum
+        if momentum is None:
+            momentum = 0.0
+        _check_float_arg("batch_norm", "momentum", 7, momentum)
+        _check_float_arg("batch_norm", "eps", 8, eps)
+        _batch_norm_kernel(shape, self.num_features, bool(self.track_running_stats), bool(self.affine),
+                           self.has_bias)
+        return shape
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch norm over (N, C) or (N, C, L) inputs (torch.nn.BatchNorm1d).
+
+    Shape: ``(N, C)`` or ``(N, C, L)`` -> the same.
+
+    >>> BatchNorm1d(100).output_shape((20, 100))
+    (20, 100)
+
+    Raises ValueError for other ranks or one value per channel, RuntimeError
+    when C differs from num_features (with running stats or affine weights).
+    """
+
+    _ranks = (2, 3)
+    _rank_text = "2D or 3D"
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch norm over (N, C, H, W) inputs (torch.nn.BatchNorm2d).
+
+    >>> BatchNorm2d(3).output_shape((2, 3, 8, 8))
+    (2, 3, 8, 8)
+    """
+
+    _ranks = (4,)
+    _rank_text = "4D"
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch norm over (N, C, D, H, W) inputs (torch.nn.BatchNorm3d).
+
+    >>> BatchNorm3d(3).output_shape((2, 3, 4, 8, 8))
+    (2, 3, 4, 8, 8)
+    """
+
+    _ranks = (5,)
+    _rank_text = "5D"
+
+
+class _InstanceNorm(_NormBase):
+    """Instance norm: statistics per sample and channel (torch.nn.modules.instancenorm)."""
+
+    _no_batch_dim = 2
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,
+                 affine: bool = False, track_running_stats: bool = False, device=None, dtype=None,
+                 *, bias: bool = True) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
+
+    @classmethod
+    def _unbatched_ranks(cls) -> tuple[int, ...]:
+        return (cls._no_batch_dim,)
+
+    def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
+        shape = as_shape(input_shape)
+        nb = self._no_batch_dim
+        if len(shape) not in (nb, nb + 1):
+            # torch/nn/modules/instancenorm.py: InstanceNorm{1,2,3}d._check_input_dim
+            raise LayerValueError(
+                f"expected {nb}D or {nb + 1}D input (got {len(shape)}D input)",
+                hint=f"{type(self).__name__} takes (N, C, ...) with {nb - 1} spatial dim(s), "
+                     f"or the same without N; this input is {len(shape)}-d.")
+        feature_dim = len(shape) - nb
+        c = shape[feature_dim]
+        if c != self.num_features and self.affine:
+            # torch/nn/modules/instancenorm.py: _InstanceNorm.forward (otherwise only a warning)
+            raise LayerValueError(
+                f"expected input's size at dim={feature_dim} to match num_features "
+                f"({self.num_features}), but got: {c}.",
+                hint=f"the input has {c} channels at dim {feature_dim} but num_features={self.num_features}: "
+                     f"set num_features={c}.")
+        batched = shape if len(shape) == nb + 1 else (1, *shape)
+        # torch/nn/functional.py: _verify_spatial_size (training mode)
+        if _prod(batched[2:]) == 1:
+            raise LayerValueError(
+                f"Expected more than 1 spatial element when training, got input size {fmt_size(batched)}",
+                hint="instance norm computes statistics over the spatial dims, which hold a single "
+                     "element here: give a larger spatial size.")
+        momentum = self.momentum if self.momentum is not None else 0.0
+        _check_float_arg("instance_norm", "momentum", 7, momentum)
+        _check_float_arg("instance_norm", "eps", 8, self.eps)
+        # aten/src/ATen/native/Normalization.cpp: instance_norm repeats weights and running
+        # stats once per sample and runs batch norm on a (1, N*C, ...) view.
+        n = batched[0]
+        _batch_norm_kernel((1, n * c, *batched[2:]), self.num_features, bool(self.track_running_stats),
+                           bool(self.affine), self.has_bias, groups=n)
+        return shape
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance norm over (N, C, L) or (C, L) inputs (torch.nn.InstanceNorm1d).
+
+    >>> InstanceNorm1d(100).output_shape((20, 100, 40))
+    (20, 100, 40)
+    """
+
+    _no_batch_dim = 2
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance norm over (N, C, H, W) or (C, H, W) inputs (torch.nn.InstanceNorm2d).
+
+    >>> InstanceNorm2d(3).output_shape((3, 8, 8))
+    (3, 8, 8)
+    """
+
+    _no_batch_dim = 3
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance norm over (N, C, D, H, W) or (C, D, H, W) inputs (torch.nn.InstanceNorm3d)."""
+
+    _no_batch_dim = 4
+
+
+class GroupNorm(Layer):
+    """Normalise groups of channels per sample (torch.nn.GroupNorm).
+
+    Shape: input ``(N, C, *)`` -> the same, with ``C = num_channels``.
+
+    >>> GroupNorm(2, 4).output_shape((2, 4, 5))
+    (2, 4, 5)
+
+    Raises ValueError at construction unless num_groups divides num_channels;
+    in forward RuntimeError for fewer than 2 dims or a channel mismatch,
+    ValueError for one value per group.
+    """
+
+    inferable = ("num_channels",)
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
+                 device=None, dtype=None, *, bias: bool = True) -> None:
+        try:
+            rem = num_channels % num_groups
+        except ZeroDivisionError as err:
+            raise LayerZeroDivisionError(str(err), hint="num_groups=0: use at least one group.") from None
+        except TypeError as err:
+            raise LayerTypeError(str(err), hint="num_groups and num_channels must be integers.") from None
+        if rem != 0:
+            # torch/nn/modules/normalization.py: GroupNorm.__init__
+            raise LayerValueError(
+                f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})",
+                hint=f"{num_channels} channels cannot be split into {num_groups} equal groups: "
+                     f"pick num_groups dividing {num_channels}.")
+        self.num_groups = num_groups
+        self.num_channels = num_channels
+        self.eps = eps
+        self.affine = affine
+        self.has_bias = bool(affine) and bool(bias)
+        if self.affine:
+            _factory_1d("empty", num_channels, "num_channels")
+
+    @classmethod
+    def infer_kwargs(cls, input_shape) -> dict[str, int]:
+        shape = as_shape(input_shape)
+        return {"num_channels": shape[1]} if len(shape) >= 2 else {}
+
+    def __repr__(self) -> str:
+        return f"GroupNorm({self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, bias={self.has_bias})"
+
+    def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
+        shape = as_shape(input_shape)
+        if len(shape) < 2:
+            # torch/nn/functional.py: group_norm
+            raise LayerRuntimeError(
+                f"Expected at least 2 dimensions for input tensor but received {len(shape)}",
+                hint="GroupNorm needs an (N, C, ...) input.")
+        g = self.num_groups
+        # torch/nn/functional.py: group_norm -> _verify_batch_size([N * C // G, G, *spatial])
+        size = [shape[0] * shape[1] // g, g, *shape[2:]]
+        if _prod([size[0], *size[2:]]) == 1:
+            raise LayerValueError(
+                f"Expected more than 1 value per channel when training, got input size {size!r}",
+                hint="each group holds a single value: use more samples or more channels per group.")
+        if not _is_int(g):
+            raise LayerTypeError(
+                f"group_norm(): argument 'num_groups' (position 2) must be int, not {_tname(g)}",
+                hint=f"num_groups={g!r}: it must be an integer.")
+        if g <= 0:
+            # aten/src/ATen/native/group_norm.cpp: check_group_norm_inputs
+            raise LayerRuntimeError(f"Expected num groups to be greater than 0, got {g}",
+                                    hint=f"num_groups={g}: use at least one group.")
+        c = shape[1]
+        if c % g != 0:
+            # aten/src/ATen/native/group_norm.cpp: check_group_norm_inputs
+            raise LayerRuntimeError(
+                "Expected number of channels in input to be divisible by num_groups, but got input of shape "
+                f"{fmt_list(shape)} and num_groups={g}",
+                hint=f"the input has {c} channels, which {g} groups cannot split evenly.")
+        if self.affine and self.num_channels != c:
+            for name in ("weight", "bias") if self.has_bias else ("weight",):
+                # aten/src/ATen/native/group_norm.cpp: check_group_norm_inputs
+                raise LayerRuntimeError(
+                    f"Expected {name} to be a vector of size equal to the number of channels in input, but got "
+                    f"{name} of shape [{self.num_channels}] and input of shape {fmt_list(shape)}",
+                    hint=f"the input has {c} channels but num_channels={self.num_channels}: set num_channels={c}.")
+        return shape
+
+    def param_count(self) -> int:
+        return int(self.num_channels) * (2 if self.has_bias else 1) if self.affine else 0
+
+
+class LayerNorm(Layer):
+    """Normalise over the last dims, ``normalized_shape`` (torch.nn.LayerNorm).
+
+    Shape: input ``(N, *)`` -> the same; the trailing dims must equal normalized_shape.
+
+    >>> LayerNorm([10, 10]).output_shape((20, 5, 10, 10))
+    (20, 5, 10, 10)
+
+    Raises TypeError / RuntimeError at construction for a bad shape, RuntimeError
+    in forward when the input's trailing dims differ.
+    """
+
+    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True,
+                 bias: bool = True, device=None, dtype=None) -> None:
+        if isinstance(normalized_shape, Integral):
+            normalized_shape = (normalized_shape,)
+        try:
+            self.normalized_shape = tuple(normalized_shape)
+        except TypeError as err:
+            raise LayerTypeError(str(err), hint="normalized_shape must be an int or a list of ints.") from None
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        self.has_bias = bool(elementwise_affine) and bool(bias)
+        if self.elementwise_affine:
+            ns = self.normalized_shape
+            for i, v in enumerate(ns):
+                if not isinstance(v, int) or (i == 0 and isinstance(v, bool)):
+                    # torch/csrc/utils/python_arg_parser.cpp: torch.empty(normalized_shape)
+                    raise LayerTypeError(
+                        "empty(): argument 'size' (position 1) must be tuple of ints, but found element of "
+                        f"type {_tname(v)} at pos {i}",
+                        hint=f"normalized_shape={fmt_list(ns)}: every size must be an integer.")
+            for v in ns:
+                if v < 0:
+                    # aten/src/ATen/EmptyTensor.cpp: check_size_nonnegative
+                    raise LayerRuntimeError(
+                        f"Trying to create tensor with negative dimension {v}: {fmt_list(int(x) for x in ns)}",
+                        hint=f"normalized_shape has a negative size {v}: sizes must be >= 0.")
+
+    def __repr__(self) -> str:
+        return f"LayerNorm({self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine})"
+
+    def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
+        shape = as_shape(input_shape)
+        for i, v in enumerate(self.normalized_shape):
+            if not isinstance(v, int) or (i == 0 and isinstance(v, bool)):
+                # torch/csrc/utils/python_arg_parser.cpp: F.layer_norm's int list
+                raise LayerTypeError(
+                    "layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, but found "
+                    f"element of type {_tname(v)} at pos {i}",
+                    hint=f"normalized_shape={self.normalized_shape!r}: every size must be an integer.")
+        _check_float_arg("layer_norm", "eps", 5, self.eps)
+        ns = [int(v) for v in self.normalized_shape]
+        if not ns:
+            # aten/src/ATen/native/layer_norm.h: _check_layer_norm_inputs
+            raise LayerRuntimeError(
+                "Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+                "element, but got normalized_shape = []",
+                hint="normalized_shape is empty: give the sizes of the trailing dims to normalise.")
+        k = len(ns)
+        if len(shape) < k or list(shape[len(shape) - k:]) != ns:
+            # aten/src/ATen/native/layer_norm.h: _check_layer_norm_inputs
+            raise LayerRuntimeError(
+                f"Given normalized_shape={fmt_list(ns)}, expected input with shape [*"
+                + "".join(f", {v}" for v in ns) + f"], but got input of size{fmt_list(shape)}",
+                hint=f"the input's last {k} dim(s) must be {fmt_list(ns)}; the input is {fmt_list(shape)}.")
+        return shape
+
+    def param_count(self) -> int:
+        if not self.elementwise_affine:
+            return 0
+        return _prod(int(v) for v in self.normalized_shape) * (2 if self.has_bias else 1)
