@@ -29,10 +29,11 @@ app = typer.Typer(
     help=(
         "Output shapes, receptive fields and PyTorch's exact errors for convolutional "
         "networks, without PyTorch.\n\n"
-        "Examples:\n\n"
-        "  conv-calc layer 'Conv2d(3, 64, kernel_size=7, stride=2, padding=3)' --input 1x3x224x224\n\n"
-        "  conv-calc layer conv2d --input 224 -k 7 -s 2 -p 3\n\n"
-        "  conv-calc stack examples/resnet18.yaml --format json\n\n"
+        "\b\nExamples:\n"
+        "  conv-calc layer 'Conv2d(3, 64, kernel_size=7, stride=2, padding=3)' --input 1x3x224x224\n"
+        "  conv-calc layer conv2d --input 224 -k 7 -s 2 -p 3\n"
+        "  conv-calc stack examples/resnet18.yaml --format json\n"
+        "  conv-calc schema > conv-calc.schema.json\n\n"
         "Exit codes: 0 ok, 1 the network has a problem, 2 usage or malformed input, 130 interrupted."
     ),
     pretty_exceptions_enable=False,
@@ -82,15 +83,16 @@ def _fail(message: str, hint: str = "", code: int = EXIT_USAGE) -> NoReturn:
 _LAYER_HELP = """Explain one layer: output shape, the formula per axis, receptive field, params.
 
 Write the layer as in PyTorch code (or as print(model) shows it), or use the short
-form with a layer name and options:
+form: a layer name and options.
 
+\b
+Examples:
   conv-calc layer 'Conv2d(3, 64, kernel_size=7, stride=2, padding=3)' --input 1x3x224x224
-
+  conv-calc layer 'nn.Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2), bias=False)' -i 224
   conv-calc layer conv2d --input 224 -k 7 -s 2 -p 3
-
   conv-calc layer maxpool2d --input 112 -k 3 -s 2 -p 1 --ceil-mode
-
-  conv-calc layer convtranspose2d --input 1x64x56x56 --in 64 --out 3 -k 4 -s 2 -p 1 --output-size 112
+  conv-calc layer convtranspose2d -i 1x64x56x56 --in 64 --out 3 -k 4 -s 2 -p 1 --output-size 112
+  conv-calc layer conv1d --input 1x16x1000 --out 32 -k 3 -d 4 --format json
 
 --input is the full shape (1x3x224x224 or 1,3,224,224) or only the spatial sizes
 (224 or 224x224: batch 1, and the layer's in_channels or 3 channels). An invalid
@@ -161,10 +163,9 @@ On the first layer PyTorch would reject, the table stops at that layer (marked),
 PyTorch's exact message and a hint follow, and the exit code is 1. A malformed
 file prints every problem as file:line:col and exits 2.
 
+\b
   conv-calc stack examples/resnet18.yaml
-
   conv-calc stack net.yaml --input 1x3x320x320 --format markdown
-
   cat net.yaml | conv-calc stack - --format json
 """
 
@@ -196,8 +197,8 @@ def schema() -> None:
 
     Save it and point the YAML language server at it from the top of a stack file:
 
+    \b
       conv-calc schema > conv-calc.schema.json
-
       # yaml-language-server: $schema=conv-calc.schema.json
     """
     import json

@@ -39,8 +39,8 @@ EXAMPLES = {"kernel_size": "-k 3", "in_channels": "--in 3", "out_channels": "--o
 DEFAULT_CHANNELS = 3
 
 
-def lookup(name: str, fail: Fail) -> type:
-    """The layer class for a torch name, matched exactly, then ignoring case."""
+def lookup(name: str, fail: Fail, exact: bool = False) -> type:
+    """The layer class for a torch name, matched exactly, then (unless ``exact``) ignoring case."""
     from conv_calc.nn import LAYERS
 
     bare = name.strip()
@@ -50,9 +50,10 @@ def lookup(name: str, fail: Fail) -> type:
     if bare in LAYERS:
         return LAYERS[bare]
     folded = {k.lower(): v for k, v in LAYERS.items()}
-    if bare.lower() in folded:
+    if bare.lower() in folded and not exact:
         return folded[bare.lower()]
-    near = difflib.get_close_matches(bare.lower(), list(folded), n=3, cutoff=0.6)
+    near = ([bare.lower()] if bare.lower() in folded else
+            difflib.get_close_matches(bare.lower(), list(folded), n=3, cutoff=0.6))
     names = [folded[n].__name__ for n in near]
     hint = (f"did you mean {' or '.join(repr(n) for n in names)}?" if names else
             "layer names are torch.nn class names, e.g. Conv2d, MaxPool2d, ConvTranspose2d.")
@@ -182,7 +183,7 @@ def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_
                                      "'Conv2d(3, 64, kernel_size=3, stride=2, padding=1)'.")
             sys.stderr.write(f"hint: {fail_hint}\n")
             return 2
-        cls = lookup(ctor.type, fail)
+        cls = lookup(ctor.type, fail, exact=True)
         n = spatial_dims(cls.__name__)
         kwargs = dict(ctor.kwargs)
         args = ctor.args

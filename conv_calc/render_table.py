@@ -9,6 +9,7 @@ terminal the columns fold rather than truncate.
 
 from __future__ import annotations
 
+import io
 from typing import IO, Any
 
 from rich import box
@@ -29,7 +30,7 @@ def make_console(file: IO[str]) -> Console:
 
 def build_table(report: Any, title: str | None = None) -> Table:
     table = Table(box=box.SIMPLE_HEAD, title=Text(title) if title else None,
-                  title_justify="left", show_footer=False, pad_edge=False)
+                  title_justify="left", show_footer=False, pad_edge=False, show_edge=False)
     for header, right in COLUMNS:
         table.add_column(header, justify="right" if right else "left", overflow="fold",
                          no_wrap=False)
@@ -52,10 +53,16 @@ def _is_real_tty(file: IO[str]) -> bool:
 
 def print_report_table(report: Any, file: IO[str], title: str | None = None) -> None:
     """Print the per-layer table of ``report`` to ``file``."""
-    console = make_console(file)
     table = build_table(report, title)
-    if not _is_real_tty(file):
-        # Piped or in CI: never squeeze to rich's 80-column default.
-        needed = Measurement.get(console, console.options.update_width(1_000_000), table).maximum
-        console.width = max(needed, 40)
+    if _is_real_tty(file):
+        # A narrow terminal folds cells (overflow="fold") rather than cutting them.
+        make_console(file).print(table)
+        return
+    # Piped or in CI: never squeeze to rich's 80-column default; size the console to
+    # the table, and drop the padding rich adds at the end of each line.
+    buffer = io.StringIO()
+    console = make_console(buffer)
+    needed = Measurement.get(console, console.options.update_width(1_000_000), table).maximum
+    console.width = max(needed, 20)
     console.print(table)
+    file.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
