@@ -1,0 +1,264 @@
+"""Argument checks for stack files: names against torch's signatures, value types, suggestions.
+
+The rule for values: refuse only what is the wrong *type* for the argument and
+that a YAML slip produces (``kernel_size: "3x3"``, ``bias: yes``, ``eps: abc``,
+a mapping where torch takes a number); pass every value torch accepts, and pass
+wrong *values* (``groups: 0``, ``kernel_size: -1``) to the analysis, which
+reports torch's own message. No YAML import here.
+
+>>> suggest("Conv2D", ["Conv2d", "Conv3d", "ReLU"])
+['Conv2d']
+>>> suggest("kernel", ["in_channels", "kernel_size", "stride"])
+['kernel_size']
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import functools
+import inspect
+import re
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = [
+    "INT_ARGS", "FLOAT_ARGS", "BOOL_ARGS", "STRING_CHOICES", "category", "signature_of",
+    "suggest", "did_you_mean", "type_problem", "evaluate", "ExprError", "UNKNOWN",
+]
+
+#: Arguments that take an int or a tuple of ints (None where torch allows it is passed on).
+INT_ARGS = frozenset({
+    "in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation",
+    "output_padding", "groups", "num_features", "in_features", "out_features", "num_groups",
+    "num_channels", "output_size", "size", "start_dim", "end_dim", "dim", "upscale_factor",
+    "downscale_factor", "divisor_override", "num_parameters", "unflattened_size",
+    "normalized_shape",
+})
+#: Arguments that take a float (ints are floats too).
+FLOAT_ARGS = frozenset({
+    "eps", "momentum", "negative_slope", "p", "scale_factor", "alpha", "beta", "lambd",
+    "min_val", "max_val", "threshold", "value", "init", "lower", "upper", "k", "norm_type",
+    "output_ratio", "min_value", "max_value",
+})
+#: Arguments that take a bool (torch also accepts ints and None there: passed on).
+BOOL_ARGS = frozenset({
+    "bias", "affine", "track_running_stats", "inplace", "ceil_mode", "count_include_pad",
+    "return_indices", "align_corners", "recompute_scale_factor", "elementwise_affine",
+})
+#: Strings that an otherwise-int argument accepts.
+STRING_CHOICES = {"padding": ("same", "valid")}
+
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+
+
+class _Unknown:
+    """A block parameter's value while a block definition is checked on its own."""
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Any = _Unknown()
+
+
+def category(name: str, default: Any = inspect.Parameter.empty) -> str | None:
+    """'int', 'float', 'bool' or None (unchecked) for an argument, by name, else by default.
+
+    >>> category("kernel_size"), category("eps"), category("bias"), category("mode")
+    ('int', 'float', 'bool', None)
+    >>> category("new_flag", False), category("new_rate", 0.5)
+    ('bool', 'float')
+    """
+    if name in INT_ARGS:
+        return "int"
+    if name in FLOAT_ARGS:
+        return "float"
+    if name in BOOL_ARGS:
+        return "bool"
+    if isinstance(default, bool):
+        return "bool"
+    if isinstance(default, float):
+        return "float"
+    if isinstance(default, int):
+        return "int"
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def signature_of(cls: type) -> tuple[dict[str, Any], bool]:
+    """The constructor's keyword names with their defaults, and whether it takes ``**kwargs``."""
+    params: dict[str, Any] = {}
+    var_kw = False
+    try:
+        sig = inspect.signature(cls.__init__)
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        return {}, True
+    for i, p in enumerate(sig.parameters.values()):
+        if i == 0 and p.name == "self":
+            continue
+        if p.kind is p.VAR_KEYWORD:
+            var_kw = True
+        elif p.kind is not p.VAR_POSITIONAL:
+            params[p.name] = p.default
+    return params, var_kw
+
+
+def suggest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    """Close candidates: same spelling in another case first, then prefixes, then difflib."""
+    candidates = list(candidates)
+    lower = {c.lower(): c for c in candidates}
+    if word.lower() in lower:
+        return [lower[word.lower()]]
+    found = [c for c in candidates if len(word) >= 3 and c.lower().startswith(word.lower())]
+    close = difflib.get_close_matches(word.lower(), list(lower), n=n, cutoff=0.6)
+    for c in close:
+        if lower[c] not in found:
+            found.append(lower[c])
+    return found[:n]
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """``"did you mean 'x'?"`` (or ``"did you mean 'x' or 'y'?"``), or '' when nothing is close."""
+    found = suggest(word, candidates)
+    if not found:
+        return ""
+    return "did you mean " + " or ".join(f"'{c}'" for c in found) + "?"
+
+
+def _string_hint(arg: str, text: str, cat: str) -> str:
+    choices = STRING_CHOICES.get(arg, ())
+    if cat == "bool":
+        return "write true or false (only true/false are booleans in stack files)"
+    if cat == "float":
+        return "write a number, e.g. 0.1 or 1.0e-5"
+    t = text.strip()
+    if re.fullmatch(r"[0-9]+(\s*[x×*,]\s*[0-9]+)+", t):
+        parts = re.split(r"\s*[x×*,]\s*", t)
+        if len(set(parts)) == 1:
+            return f"write {int(parts[0])} or [{', '.join(str(int(p)) for p in parts)}]"
+        return f"write [{', '.join(str(int(p)) for p in parts)}]"
+    if re.fullmatch(r"[-+]?0[0-9]+", t):
+        return f"write {int(t)} (YAML 1.1 reads a leading zero as octal, so it is not taken as a number)"
+    if re.fullmatch(r"\(\s*[0-9]+(\s*,\s*[0-9]+)*\s*,?\s*\)", t):
+        inner = [s.strip() for s in t.strip("()").split(",") if s.strip()]
+        return f"write [{', '.join(inner)}] (YAML lists stand for tuples)"
+    if t.lower() in _YAML11_BOOLS:
+        return "write an integer; yes/no/on/off are plain strings here"
+    extra = " or " + " or ".join(f"'{c}'" for c in choices) if choices else ""
+    return f"write an integer or a list of integers{extra}"
+
+
+def type_problem(arg: str, cat: str | None, value: Any, text: str | None = None) -> tuple[str, str] | None:
+    """``(message, hint)`` when ``value`` has a type the argument cannot take, else None.
+
+    ``value`` is a converted YAML value (lists already tuples); ``text`` is how the
+    scalar was written, if it is one.
+
+    >>> type_problem("kernel_size", "int", "3x3")
+    ("kernel_size: got string '3x3'", 'write 3 or [3, 3]')
+    >>> type_problem("kernel_size", "int", 1000.0, "1e3")
+    ('kernel_size: got 1e3, a float', 'write 1000')
+    >>> type_problem("bias", "bool", "yes")
+    ("bias: got string 'yes'", 'write true or false (only true/false are booleans in stack files)')
+    >>> type_problem("padding", "int", "same") is None, type_problem("eps", "float", 1) is None
+    (True, True)
+    """
+    if value is UNKNOWN or cat is None and not isinstance(value, dict):
+        return None
+    if isinstance(value, dict):
+        return (f"{arg}: got a mapping", "write a number, a string or a list; a mapping is "
+                "never an argument value (is the indentation right?)")
+    if isinstance(value, tuple):
+        for item in value:
+            found = type_problem(arg, cat, item)
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, str):
+        if value in STRING_CHOICES.get(arg, ()):
+            return None
+        return f"{arg}: got string '{value}'", _string_hint(arg, value, cat)
+    if cat == "int" and isinstance(value, float):
+        shown = text if text is not None else repr(value)
+        if value == value and value not in (float("inf"), float("-inf")) and value == int(value):
+            return f"{arg}: got {shown}, a float", f"write {int(value)}"
+        return f"{arg}: got {shown}, a float", f"{arg} takes integers"
+    return None
+
+
+class ExprError(Exception):
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+_EXPR_OPS = (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.USub, ast.UAdd)
+
+
+def evaluate(text: str, params: dict[str, Any], max_digits: int = 100) -> Any:
+    """Evaluate a block-parameter expression such as ``$width`` or ``$width * 4``.
+
+    ``$name`` alone gives the parameter's value, whatever its type; otherwise only
+    integers, parameter names, ``+ - * //`` and parentheses are allowed.
+
+    >>> evaluate("$width * 4", {"width": 64}), evaluate("$pad", {"pad": [1, 2]})
+    (256, [1, 2])
+    """
+    body = text[1:].strip()
+    if len(body) > 200:
+        raise ExprError(f"expression '{text[:40]}...' is too long", "keep expressions short")
+    if body.isidentifier():
+        if body not in params:
+            raise _undefined(body, params)
+        return params[body]
+    try:
+        tree = ast.parse(body, mode="eval")
+    except SyntaxError:
+        raise ExprError(f"cannot read expression '{text}'",
+                        "write $name, or integer arithmetic such as $width * 4 or ($c + 1) // 2")
+    return _eval(tree.body, text, params, max_digits)
+
+
+def _undefined(name: str, params: dict[str, Any]) -> ExprError:
+    hint = did_you_mean(name, params)
+    if not params:
+        hint = "declare it under the block's `params:`"
+    return ExprError(f"unknown block parameter '{name}'",
+                     hint or f"this block's parameters are: {', '.join(params)}")
+
+
+def _eval(node: ast.AST, text: str, params: dict[str, Any], max_digits: int) -> Any:
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.Name):
+        if node.id not in params:
+            raise _undefined(node.id, params)
+        value = params[node.id]
+        if value is not UNKNOWN and (type(value) is not int):
+            raise ExprError(f"parameter '{node.id}' is {value!r}, not an integer, in '{text}'",
+                            "arithmetic works on integer parameters only")
+        return value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, _EXPR_OPS):
+        value = _eval(node.operand, text, params, max_digits)
+        return value if value is UNKNOWN else (-value if isinstance(node.op, ast.USub) else value)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, _EXPR_OPS):
+        left = _eval(node.left, text, params, max_digits)
+        right = _eval(node.right, text, params, max_digits)
+        if left is UNKNOWN or right is UNKNOWN:
+            return UNKNOWN
+        if isinstance(node.op, ast.FloorDiv):
+            if right == 0:
+                raise ExprError(f"division by zero in '{text}'")
+            result = left // right
+        elif isinstance(node.op, ast.Mult):
+            if len(str(abs(left))) + len(str(abs(right))) > max_digits + 1:
+                raise ExprError(f"'{text}' gives a number of more than {max_digits} digits")
+            result = left * right
+        elif isinstance(node.op, ast.Add):
+            result = left + right
+        else:
+            result = left - right
+        return result
+    raise ExprError(f"'{text}' is not a supported expression",
+                    "write $name, or integer arithmetic with + - * // and parentheses")
