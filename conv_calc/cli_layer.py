@@ -261,6 +261,6 @@ def _report_error(err: LayerError, title: str, type_name: str, shape: tuple[int,
 
 
 def _write_json(document: dict[str, Any]) -> None:
-    import json
+    from conv_calc.render import dumps
 
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(dumps(document))

@@ -26,35 +26,21 @@ def load(file: str, fail: Fail) -> Any:
 
     try:
         if file == STDIN:
-            text = sys.stdin.read()
-            return _load_text(spec, text, STDIN_NAME)
-        return spec.load_stack(file)
-    except UnicodeDecodeError as err:
-        fail(f"cannot read {file}: it is not UTF-8 text ({err.reason} at byte {err.start})",
-             "save the file as UTF-8.")
-    except IsADirectoryError:
-        fail(f"cannot read {file}: it is a directory", "give the path of a .yaml file.")
-    except FileNotFoundError:
-        fail(f"cannot read {file}: no such file", "check the path.")
-    except OSError as err:
+            return spec.load_stack(_read_stdin(), filename=STDIN_NAME)
+        return spec.load_file(file)
+    except OSError as err:  # the loader reports unreadable files as problems; belt and braces
         fail(f"cannot read {file}: {err.strerror or err}", "check the path and its permissions.")
     except LayerError:
         raise
     except ValueError as err:
-        _problems(err, file)
-        raise  # pragma: no cover - _problems exits
+        _problems(err, STDIN_NAME if file == STDIN else file)
 
 
-def _load_text(spec: Any, text: str, name: str) -> Any:
-    for fn_name in ("loads_stack", "load_stack_text", "parse_stack"):
-        fn = getattr(spec, fn_name, None)
-        if callable(fn):
-            return fn(text, name)
-    import io
-
-    stream = io.StringIO(text)
-    stream.name = name
-    return spec.load_stack(stream)
+def _read_stdin() -> bytes:
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is not None:
+        return buffer.read()
+    return sys.stdin.read().encode("utf-8")  # pragma: no cover - a text-only stdin
 
 
 def _problems(err: ValueError, file: str) -> NoReturn:

@@ -22,7 +22,7 @@ from typing import Any
 
 __all__ = [
     "SCHEMA_VERSION", "jsonable", "fmt_axes", "fmt_shape", "fmt_int",
-    "rf_dict", "source_dict", "error_dict", "report_dict", "report_json",
+    "rf_dict", "source_dict", "error_dict", "report_dict", "report_json", "dumps",
     "report_markdown", "report_csv", "row_cells", "COLUMNS",
     "format_layer_error", "format_problems",
 ]
@@ -159,7 +159,41 @@ def report_dict(report: Any, file: str | None = None) -> dict[str, Any]:
 
 
 def report_json(report: Any, file: str | None = None) -> str:
-    return json.dumps(report_dict(report, file), indent=2, ensure_ascii=False) + "\n"
+    return dumps(report_dict(report, file))
+
+
+def dumps(document: Any) -> str:
+    """JSON indented by 2, with lists of plain values kept on one line (shapes stay readable).
+
+    >>> print(dumps({"shape": [1, 3], "rf": {"size": [7, 7]}, "rows": [{"a": 1}]}), end="")
+    {
+      "shape": [1, 3],
+      "rf": {
+        "size": [7, 7]
+      },
+      "rows": [
+        {
+          "a": 1
+        }
+      ]
+    }
+    """
+    return _dump(document, 0) + "\n"
+
+
+def _dump(value: Any, level: int) -> str:
+    pad, inner = "  " * level, "  " * (level + 1)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = (f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_dump(v, level + 1)}"
+                 for k, v in value.items())
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list) and value and (
+            any(isinstance(v, (dict, list)) for v in value)
+            or len(json.dumps(value, ensure_ascii=False)) > 80):
+        return "[\n" + ",\n".join(f"{inner}{_dump(v, level + 1)}" for v in value) + f"\n{pad}]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def row_cells(row: Any) -> list[str]:
