@@ -1,3 +1,254 @@
-"""(in progress)"""
+"""Convolutions: torch.nn.Conv1d, Conv2d and Conv3d.
 
-__all__: list[str] = []
+The constructors mirror ``torch.nn.modules.conv`` (the same Python code paths, so
+Python's own errors read as torch's); ``output_shape`` runs ``F.pad`` for a
+non-zeros ``padding_mode`` (:mod:`conv_calc.nn.conv_pad`) and then the ATen
+checks of ``F.conv{N}d`` (:mod:`conv_calc.nn.conv_checks`).
+
+Shape (torch "Shape:" section), per spatial dim::
+
+    L_out = floor((L_in + 2*padding - dilation*(kernel_size - 1) - 1) / stride + 1)
+
+``padding='same'`` keeps ``L_in`` (stride 1 only); ``'valid'`` is padding 0.
+Parameters: ``out_channels * in_channels/groups * prod(kernel_size)`` (+ ``out_channels``
+bias). MACs: ``N * prod(weight.shape) * prod(L_out)``, torch.utils.flop_counter / 2.
+
+>>> Conv2d(3, 64, kernel_size=7, stride=2, padding=3).output_shape((1, 3, 224, 224))
+(1, 64, 112, 112)
+>>> Conv1d(16, 33, 3, stride=2).output_shape((20, 16, 50))
+(20, 33, 24)
+>>> Conv3d(2, 4, (3, 5, 2), padding='same').output_shape((2, 7, 8, 9))
+(4, 7, 8, 9)
+
+Errors: ValueError at init (groups, padding string, padding_mode), RuntimeError /
+TypeError from ``torch.empty`` at init, and in forward the errors of
+:func:`conv_calc.nn.conv_pad.pad_shape` and
+:func:`conv_calc.nn.conv_checks.conv_forward_shape`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from conv_calc.errors import LayerRuntimeError, LayerTypeError, LayerValueError
+from conv_calc.nn.base import Layer, as_shape, fmt_list, ntuple
+from conv_calc.nn.conv_checks import conv_forward_shape
+from conv_calc.nn.conv_pad import pad_shape
+
+__all__ = ["Conv1d", "Conv2d", "Conv3d"]
+
+_PADDING_STRINGS_HASHSEED0 = "{'same', 'valid'}"
+_PADDING_MODES_HASHSEED0 = "{'replicate', 'reflect', 'zeros', 'circular'}"
+
+
+def _reverse_repeat_tuple(t: Iterable[Any], n: int) -> tuple:
+    """torch.nn.modules.utils._reverse_repeat_tuple: ``(1, 2)`` -> ``(2, 2, 1, 1)``."""
+    return tuple(x for x in reversed(tuple(t)) for _ in range(n))
+
+
+def _torch_empty(size: tuple, what: str) -> None:
+    """The argument parsing and size check of ``torch.empty(size)``."""
+    for pos, value in enumerate(size):
+        if not isinstance(value, int):
+            if pos == 0:
+                # torch/csrc/utils/python_arg_parser.cpp: FunctionParameter::check
+                msg = ("empty(): argument 'size' (position 1) must be tuple of ints, but found "
+                       f"element of type {type(value).__name__} at pos 0")
+            else:
+                # torch/csrc/utils/python_arg_parser.cpp: PythonArgs::intlist
+                msg = (f"empty(): argument 'size' failed to unpack the object at pos {pos + 1} with "
+                       f"error \"type must be tuple of ints,but got {type(value).__name__}\"")
+            raise LayerTypeError(
+                msg, hint=f"the {what} would have size {size!r}: channels and kernel sizes must "
+                          f"be ints, and {value!r} is a {type(value).__name__}.")
+    if any(d < 0 for d in size):
+        bad = next(d for d in size if d < 0)
+        # aten/src/ATen/EmptyTensor.cpp: check_size_nonnegative
+        raise LayerRuntimeError(
+            f"Trying to create tensor with negative dimension {bad}: {fmt_list(size)}",
+            hint=f"the {what} would have shape {fmt_list(size)}: channels and kernel sizes "
+                 "must be >= 0.")
+
+
+class _ConvNd(Layer):
+    """torch.nn.modules.conv._ConvNd (non-transposed part): checks and attributes."""
+
+    _nd = 0
+    inferable = ("in_channels",)
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: tuple,
+                 stride: tuple, padding: Any, dilation: tuple, transposed: bool,
+                 output_padding: tuple, groups: int, bias: bool, padding_mode: str,
+                 device: Any = None, dtype: Any = None) -> None:
+        # torch/nn/modules/conv.py: _ConvNd.__init__, same order of checks.
+        if groups <= 0:
+            raise LayerValueError("groups must be a positive integer",
+                                  hint=f"groups={groups}: use groups >= 1.")
+        if in_channels % groups != 0:
+            raise LayerValueError(
+                "in_channels must be divisible by groups",
+                hint=f"in_channels={in_channels} is not a multiple of groups={groups}: "
+                     "choose groups that divides both channel counts.")
+        if out_channels % groups != 0:
+            raise LayerValueError(
+                "out_channels must be divisible by groups",
+                hint=f"out_channels={out_channels} is not a multiple of groups={groups}: "
+                     "choose groups that divides both channel counts.")
+        valid_padding_strings = {"same", "valid"}
+        if isinstance(padding, str):
+            if padding not in valid_padding_strings:
+                # torch/nn/modules/conv.py: _ConvNd.__init__ (a set, printed in PYTHONHASHSEED=0 order)
+                raise LayerValueError(
+                    f"Invalid padding string {padding!r}, should be one of "
+                    f"{_PADDING_STRINGS_HASHSEED0}",
+                    hint=f"padding={padding!r} is not a padding string torch knows: use 'same', "
+                         "'valid' or a number.")
+            if padding == "same" and any(s != 1 for s in stride):
+                raise LayerValueError(
+                    "padding='same' is not supported for strided convolutions",
+                    hint=f"padding='same' needs stride 1, got stride={stride}: use stride=1 or an "
+                         "explicit padding.")
+        valid_padding_modes = {"zeros", "reflect", "replicate", "circular"}
+        if padding_mode not in valid_padding_modes:
+            # torch/nn/modules/conv.py: _ConvNd.__init__ (a set, printed in PYTHONHASHSEED=0 order)
+            raise LayerValueError(
+                f"padding_mode must be one of {_PADDING_MODES_HASHSEED0}, but got "
+                f"padding_mode='{padding_mode}'",
+                hint=f"padding_mode={padding_mode!r} is unknown: use 'zeros', 'reflect', "
+                     "'replicate' or 'circular'.")
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.transposed = transposed
+        self.output_padding = output_padding
+        self.groups = groups
+        self.padding_mode = padding_mode
+        if isinstance(self.padding, str):
+            self._reversed_padding_repeated_twice = [0, 0] * len(kernel_size)
+            if padding == "same":
+                for d, k, i in zip(dilation, kernel_size, range(len(kernel_size) - 1, -1, -1)):
+                    total_padding = d * (k - 1)
+                    left_pad = total_padding // 2
+                    self._reversed_padding_repeated_twice[2 * i] = left_pad
+                    self._reversed_padding_repeated_twice[2 * i + 1] = total_padding - left_pad
+        else:
+            self._reversed_padding_repeated_twice = list(_reverse_repeat_tuple(self.padding, 2))
+        self._weight_shape = (out_channels, in_channels // groups, *kernel_size)
+        _torch_empty(self._weight_shape, "weight")
+        self.bias = bool(bias)
+
+    @classmethod
+    def infer_kwargs(cls, input_shape: tuple[int, ...]) -> dict[str, int]:
+        """``in_channels`` from a batched ``(N, C, ...)`` or unbatched ``(C, ...)`` shape."""
+        shape = tuple(input_shape)
+        if len(shape) == cls._nd + 2:
+            return {"in_channels": shape[1]}
+        if len(shape) == cls._nd + 1:
+            return {"in_channels": shape[0]}
+        return {}
+
+    def output_shape(self, input_shape: Iterable[int], **forward_kwargs: Any) -> tuple[int, ...]:
+        """The shape of ``forward(zeros(input_shape))``; raises what torch raises."""
+        if forward_kwargs:
+            name = next(iter(forward_kwargs))
+            raise LayerTypeError(
+                f"{type(self).__name__}.forward() got an unexpected keyword argument '{name}'",
+                hint=f"{type(self).__name__}.forward takes only the input.")
+        shape = as_shape(input_shape)
+        padding = self.padding
+        if self.padding_mode != "zeros":
+            # torch/nn/modules/conv.py: Conv{N}d._conv_forward pads first, then convolves unpadded
+            shape = pad_shape(shape, self._reversed_padding_repeated_twice, self.padding_mode)
+            padding = (0,) * self._nd
+        return conv_forward_shape(f"conv{self._nd}d", shape, self._weight_shape, self.stride,
+                                  padding, self.dilation, self.groups, bias=self.bias)
+
+    def param_count(self) -> int:
+        """``weight.numel() + bias.numel()``."""
+        count = 1
+        for d in self._weight_shape:
+            count *= d
+        return count + (self.out_channels if self.bias else 0)
+
+    def macs(self, input_shape: tuple[int, ...], output_shape: tuple[int, ...]) -> int:
+        """``N * prod(weight.shape) * prod(output spatial)`` (flop_counter's conv FLOPs / 2)."""
+        batched = len(input_shape) == self._nd + 2
+        total = input_shape[0] if batched else 1
+        for d in self._weight_shape:
+            total *= d
+        for d in output_shape[-self._nd:]:
+            total *= d
+        return total
+
+    def __repr__(self) -> str:
+        s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+             f"stride={self.stride}")
+        if self.padding != (0,) * len(self.padding):
+            s += f", padding={self.padding}"
+        if self.dilation != (1,) * len(self.dilation):
+            s += f", dilation={self.dilation}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if not self.bias:
+            s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
+        return f"{type(self).__name__}({s})"
+
+
+class Conv1d(_ConvNd):
+    """torch.nn.Conv1d: input ``(N, C_in, L)`` or ``(C_in, L)``.
+
+    >>> Conv1d(4, 8, 3, padding=1, padding_mode='circular').output_shape((2, 4, 10))
+    (2, 8, 10)
+    """
+
+    _nd = 1
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
+                 padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
+        super().__init__(in_channels, out_channels, ntuple(kernel_size, 1), ntuple(stride, 1),
+                         padding if isinstance(padding, str) else ntuple(padding, 1),
+                         ntuple(dilation, 1), False, ntuple(0, 1), groups, bias, padding_mode,
+                         device, dtype)
+
+
+class Conv2d(_ConvNd):
+    """torch.nn.Conv2d: input ``(N, C_in, H, W)`` or ``(C_in, H, W)``.
+
+    >>> Conv2d(3, 64, 7, stride=2, padding=3)
+    Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2), padding=(3, 3))
+    """
+
+    _nd = 2
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
+                 padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
+        super().__init__(in_channels, out_channels, ntuple(kernel_size, 2), ntuple(stride, 2),
+                         padding if isinstance(padding, str) else ntuple(padding, 2),
+                         ntuple(dilation, 2), False, ntuple(0, 2), groups, bias, padding_mode,
+                         device, dtype)
+
+
+class Conv3d(_ConvNd):
+    """torch.nn.Conv3d: input ``(N, C_in, D, H, W)`` or ``(C_in, D, H, W)``.
+
+    >>> Conv3d(1, 2, 3, stride=2).output_shape((1, 1, 9, 9, 9))
+    (1, 2, 4, 4, 4)
+    """
+
+    _nd = 3
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
+                 padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
+        super().__init__(in_channels, out_channels, ntuple(kernel_size, 3), ntuple(stride, 3),
+                         padding if isinstance(padding, str) else ntuple(padding, 3),
+                         ntuple(dilation, 3), False, ntuple(0, 3), groups, bias, padding_mode,
+                         device, dtype)
