@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 from enum import Enum
-from typing import Annotated, Any, NoReturn, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 
@@ -203,21 +203,9 @@ def schema() -> None:
     """
     import json
 
-    from conv_calc import schema as schema_module
+    from conv_calc.schema import stack_schema
 
-    document = _schema_document(schema_module)
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-
-
-def _schema_document(module: Any) -> Any:
-    for name in ("schema", "json_schema", "build_schema", "stack_schema"):
-        found = getattr(module, name, None)
-        if callable(found):
-            return found()
-    for name in ("SCHEMA", "STACK_SCHEMA"):
-        if hasattr(module, name):
-            return getattr(module, name)
-    raise RuntimeError("conv_calc.schema has no schema() function or SCHEMA constant")
+    sys.stdout.write(json.dumps(stack_schema(), indent=2, ensure_ascii=False) + "\n")
 
 
 # ---------------------------------------------------------------- entry point
