@@ -49,6 +49,17 @@ def _check_float(func: str, name: str, pos: int, value: Any) -> None:
                              hint=f"{name}={value!r}: it must be a number.")
 
 
+_FLT_MAX = 3.4028234663852886e38
+
+
+def _check_float32(value: Any, name: str) -> None:
+    """A Scalar applied to a float32 tensor must fit in float32 (c10::checked_convert)."""
+    if isinstance(value, (int, float)) and abs(value) != float("inf") and abs(value) > _FLT_MAX:
+        # c10/util/TypeCast.h: checked_convert
+        raise LayerRuntimeError("value cannot be converted to type float without overflow",
+                                hint=f"{name} is {value!r}, beyond float32's range (about 3.4e38).")
+
+
 class _Elementwise(Layer):
     """An activation that keeps the shape and has no arguments that can fail."""
 
@@ -142,6 +153,7 @@ class LeakyReLU(_Elementwise):
 
     def _check(self) -> None:
         _check_number("leaky_relu", "negative_slope", 2, self.negative_slope)
+        _check_float32(self.negative_slope, "negative_slope")
 
 
 class ELU(_Elementwise):
@@ -153,6 +165,7 @@ class ELU(_Elementwise):
 
     def _check(self) -> None:
         _check_number("elu", "alpha", 2, self.alpha)
+        _check_float32(self.alpha, "alpha")
 
 
 class CELU(_Elementwise):
@@ -167,6 +180,10 @@ class CELU(_Elementwise):
 
     def _check(self) -> None:
         _check_number("celu", "alpha", 2, self.alpha)
+        if self.alpha != 0:
+            # aten/src/ATen/native/Activation.cpp: celu passes 1 / alpha as a Scalar too
+            _check_float32(self.alpha, "alpha")
+            _check_float32(1.0 / self.alpha, "1 / alpha")
         if self.alpha == 0:
             # aten/src/ATen/native/Activation.cpp: celu
             raise LayerRuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU",

@@ -42,6 +42,11 @@ def edge() -> Iterator[dict]:
             yield _c(f"edge/PReLU/init-{v!r}", "PReLU", [1, v], {}, (2, 3))
         yield _c(f"edge/CELU/alpha-{v!r}-0d", "CELU", [v], {}, ())
     yield _c("edge/CELU/alpha-0-empty", "CELU", [0], {}, (0, 3))
+    # Scalars beyond float32's range (CELU also passes 1 / alpha)
+    for layer in ("CELU", "ELU", "LeakyReLU"):
+        for v in (1e-40, 4e-39, 1e39, -1e39, 1e-300, 3.4e38, 3.5e38):
+            for shape in ((2,), (0,)):
+                yield _c(f"edge/{layer}/f32-{v!r}-{list(shape)}", layer, [v], {}, shape)
     yield _c("edge/CELU/alpha-float0", "CELU", [0.0], {}, (0,))
     yield _c("edge/CELU/alpha-False", "CELU", [False], {}, (2, 3))
     for lo, hi in [(1, 1), (2, 1), (0, 6), (-1.0, -0.5), (0.5, 0.5), (True, 1), (0, True)]:
