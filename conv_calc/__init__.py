@@ -8,18 +8,31 @@
 
 __version__ = "0.1.0"
 
-from conv_calc import errors, nn  # noqa: E402
+__all__ = ["__version__", "errors", "nn", "Stack", "Report", "load_stack", "StackFileError",
+           "Problem"]
 
-__all__ = ["__version__", "errors", "nn", "load_stack", "StackFileError", "Problem"]
-
-# Loaded on first use, so that `import conv_calc` does not import PyYAML.
-_LAZY = {"load_stack": "conv_calc.spec", "StackFileError": "conv_calc.spec_errors",
-         "Problem": "conv_calc.spec_errors"}
+# Everything is loaded on first use: `conv-calc --version` and the CLI's start-up
+# should not pay for the layer registry, and `import conv_calc` never imports PyYAML.
+_LAZY = {
+    "errors": ("conv_calc.errors", None),
+    "nn": ("conv_calc.nn", None),
+    "Stack": ("conv_calc.stack", "Stack"),
+    "Report": ("conv_calc.stack", "Report"),
+    "load_stack": ("conv_calc.spec", "load_stack"),
+    "StackFileError": ("conv_calc.spec_errors", "StackFileError"),
+    "Problem": ("conv_calc.spec_errors", "Problem"),
+}
 
 
 def __getattr__(name: str):  # PEP 562
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        module_name, attr = _LAZY[name]
+        module = importlib.import_module(module_name)
+        return module if attr is None else getattr(module, attr)
     raise AttributeError(f"module 'conv_calc' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
