@@ -54,7 +54,7 @@ RF_KEYS = ("size", "size_min", "jump", "start", "effective_padding")
 #: Most nodes an expanded network may have (repeats multiply).
 MAX_LAYERS = 1_000_000
 #: Deepest nesting of blocks inside blocks once expanded.
-MAX_NEST = 200
+MAX_NEST = 50
 #: Largest stack file read, in bytes.
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -107,11 +107,15 @@ def _load(data: str | bytes, filename: str, layers: dict[str, type] | None) -> S
     tree = parse(text, filename, collector) if text is not None else None
     if collector:
         collector.raise_if_any()
-    if tree is None:
+    if tree is None or isinstance(tree, YScalar) and tree.value is None and not tree.text:
         collector.add("the file is empty", Source(filename, 1, 1), code="missing-key",
                       hint="a stack file needs at least `input: [1, 3, 224, 224]` and `layers:`")
         collector.raise_if_any()
-    stack = _Builder(filename, layers, collector).build(tree)
+    try:
+        stack = _Builder(filename, layers, collector).build(tree)
+    except RecursionError:  # pragma: no cover - MAX_DEPTH and MAX_NEST keep the walk shallow
+        collector.add("the network is nested too deeply", Source(filename, 1, 1),
+                      hint="flatten the network", code="too-deep")
     collector.raise_if_any()
     return stack
 

@@ -191,12 +191,12 @@ def read_text(data: bytes, filename: str, collector: Collector) -> str | None:
 
 def parse(text: str, filename: str, collector: Collector) -> YNode | None:
     """Compose ``text`` into marked nodes; None (with problems collected) when it cannot."""
-    loader = HardenedLoader(text, filename, collector)
     try:
+        loader = HardenedLoader(text, filename, collector)
         node = loader.get_single_node()
     except _TooDeep as err:
         collector.add(f"the document is nested deeper than {MAX_DEPTH} levels",
-                      loader.mark(err.mark), hint="flatten the structure; use `blocks:` for "
+                      Source(filename, err.mark.line + 1, err.mark.column + 1), hint="flatten the structure; use `blocks:` for "
                       "reusable parts", code="too-deep")
         return None
     except yaml.MarkedYAMLError as err:
@@ -212,14 +212,16 @@ def parse(text: str, filename: str, collector: Collector) -> YNode | None:
                     "indentation")
         else:
             hint = "fix the YAML syntax at this position (check indentation, colons and brackets)"
-        collector.add(message, loader.mark(mark) if mark is not None else Source(filename, 1, 1),
+        collector.add(message, Source(filename, mark.line + 1, mark.column + 1)
+                      if mark is not None else Source(filename, 1, 1),
                       hint=hint, code="yaml-syntax")
         return None
     except yaml.reader.ReaderError as err:
         before = text[:err.position]
         line = before.count("\n") + 1
         column = err.position - (before.rfind("\n") + 1) + 1
-        collector.add(f"the file contains the unprintable character {err.character!r}",
+        collector.add(f"the file contains the unprintable character U+{err.character:04X}"
+                      if isinstance(err.character, int) else "the file contains an unprintable character",
                       Source(filename, line, column), hint="remove it; stack files are plain text",
                       code="unreadable")
         return None
