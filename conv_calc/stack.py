@@ -26,7 +26,7 @@ from conv_calc.nn.base import Layer
 
 __all__ = [
     "Source", "LayerNode", "Sequential", "Residual", "Parallel", "Save", "Merge",
-    "Node", "Stack", "Row", "FailedLayer", "Report",
+    "Node", "Stack", "Row", "FailedLayer", "Report", "StackDefinitionError",
 ]
 
 
@@ -180,5 +180,38 @@ class Stack:
         self.source = source
 
     def analyze(self, input_shape: Sequence[int] | None = None) -> Report:
-        """Run every layer's shape checks in order; never raises for a network that breaks."""
-        raise NotImplementedError("in progress")
+        """Run every layer's shape checks in order; never raises for a network that breaks.
+
+        Returns one :class:`Row` per layer and per merge, in execution order,
+        with the receptive field of each (conv_calc.receptive). When a layer
+        fails (at construction or in its shape checks), ``report.error`` is
+        that :class:`~conv_calc.errors.LayerError` with ``.layer`` set to the
+        row name, ``report.failed`` says where, and ``report.layers`` holds
+        the rows before it.
+
+        Raises :class:`StackDefinitionError` (a ``ValueError``) for a
+        malformed definition: no input shape, an unknown layer type, a node
+        that is not a node, a merge of a name never saved.
+
+        >>> from conv_calc import nn
+        >>> report = Stack([nn.Conv2d(3, 8, 3, padding=1), nn.MaxPool2d(2)]).analyze((1, 3, 32, 32))
+        >>> [(r.name, r.output_shape, r.receptive_field.size) for r in report.layers]
+        [('0', (1, 8, 32, 32), (3, 3)), ('1', (1, 8, 16, 16), (4, 4))]
+        """
+        from conv_calc.stack_analysis import analyze
+
+        shape = self.input_shape if input_shape is None else input_shape
+        if shape is None:
+            raise StackDefinitionError(
+                "no input shape: give one in the stack (input: [1, 3, 224, 224]) or to analyze()")
+        return analyze(self.layers, shape)
+
+
+class StackDefinitionError(ValueError):
+    """A malformed stack definition (not a network that breaks: that is ``Report.error``).
+
+    >>> Stack([]).analyze()
+    Traceback (most recent call last):
+    ...
+    conv_calc.stack.StackDefinitionError: no input shape: give one in the stack (input: [1, 3, 224, 224]) or to analyze()
+    """

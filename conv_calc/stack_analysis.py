@@ -1,0 +1,359 @@
+"""Stack.analyze: walk the node tree in execution order, build layers, check shapes, track RFs.
+
+Row names follow torch's ``named_modules``: the user's name where given,
+otherwise the position among the modules of the enclosing list (``Save`` and
+``Merge`` nodes take no position), joined with dots (``layer1.0.conv1``). A
+:class:`~conv_calc.stack.Residual` block's body layers sit directly under the
+block, its shortcut under ``<block>.shortcut``, its addition is the row
+``<block>.add``; a :class:`~conv_calc.stack.Parallel` block's branch ``j`` is
+``<block>.<j>`` and its merge ``<block>.cat`` (or ``.add``); a top-level
+``Merge`` is named by its op (``cat``, ``cat_1``, ... as torch.fx names
+functional calls) unless named. Names are made unique with ``_1``, ``_2``.
+
+>>> from conv_calc import nn
+>>> from conv_calc.stack import Residual, Stack
+>>> block = Residual(body=(nn.Conv2d(8, 8, 3, padding=1), nn.ReLU()), name="block")
+>>> [r.name for r in Stack([block]).analyze((1, 8, 16, 16)).layers]
+['block.0', 'block.1', 'block.add']
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from typing import Any, Sequence
+
+from conv_calc.errors import LayerError
+from conv_calc.merge import add_shape, cat_shape
+from conv_calc.nn.base import Layer, as_shape
+from conv_calc.receptive import AxisState, ReceptiveField, aligned
+from conv_calc.receptive_layers import crop_map, layer_axis_maps, layer_dimensionality
+from conv_calc.stack import (
+    FailedLayer, LayerNode, Merge, Parallel, Report, Residual, Row, Save, Sequential,
+    StackDefinitionError,
+)
+
+__all__ = ["analyze"]
+
+_MODULE_NODES = (LayerNode, Sequential, Residual, Parallel, Layer)
+
+
+class _Stop(Exception):
+    """A layer failed: unwind to analyze()."""
+
+
+def _layer_class(node: Any) -> type | None:
+    if isinstance(node, Layer):
+        return type(node)
+    if isinstance(node, LayerNode):
+        if node.layer is not None:
+            return type(node.layer)
+        from conv_calc.nn import LAYERS
+        return LAYERS.get(node.type)
+    return None
+
+
+def _validate(nodes: Sequence[Any], saved: set[str], where: str) -> None:
+    """Raise StackDefinitionError for anything that is not a well-formed node tree."""
+    if isinstance(nodes, (str, bytes)) or not isinstance(nodes, (tuple, list)):
+        raise StackDefinitionError(f"{where}: expected a list of nodes, got {nodes!r}")
+    for i, node in enumerate(nodes):
+        at = f"{where}[{i}]"
+        if isinstance(node, Layer):
+            continue
+        if isinstance(node, LayerNode):
+            if node.layer is None:
+                from conv_calc.nn import LAYERS
+                if node.type not in LAYERS:
+                    raise StackDefinitionError(f"{at}: unknown layer type {node.type!r}")
+                if not isinstance(node.args, (tuple, list)) or not isinstance(node.kwargs, Mapping):
+                    raise StackDefinitionError(f"{at}: args must be a tuple and kwargs a mapping")
+            elif not isinstance(node.layer, Layer):
+                raise StackDefinitionError(f"{at}: {node.layer!r} is not a conv_calc.nn layer")
+        elif isinstance(node, Sequential):
+            _validate(node.nodes, saved, f"{at}.nodes")
+        elif isinstance(node, Residual):
+            _validate(node.body, saved, f"{at}.body")
+            _validate(node.shortcut, saved, f"{at}.shortcut")
+        elif isinstance(node, Parallel):
+            if node.merge not in ("cat", "add"):
+                raise StackDefinitionError(f"{at}: merge must be 'cat' or 'add', got {node.merge!r}")
+            if isinstance(node.dim, bool) or not isinstance(node.dim, int):
+                raise StackDefinitionError(f"{at}: dim must be an integer, got {node.dim!r}")
+            if not node.branches:
+                raise StackDefinitionError(f"{at}: a parallel block needs at least one branch")
+            for j, branch in enumerate(node.branches):
+                _validate(branch, saved, f"{at}.branches[{j}]")
+        elif isinstance(node, Save):
+            if not isinstance(node.name, str) or not node.name:
+                raise StackDefinitionError(f"{at}: save needs a name")
+            saved.add(node.name)
+        elif isinstance(node, Merge):
+            if node.saved not in saved:
+                raise StackDefinitionError(
+                    f"{at}: merge with {node.saved!r}, but no tensor was saved under that name "
+                    f"before it" + (f" (saved: {', '.join(sorted(saved))})" if saved else ""))
+            if node.op not in ("cat", "add"):
+                raise StackDefinitionError(f"{at}: op must be 'cat' or 'add', got {node.op!r}")
+            if node.crop not in (None, "center"):
+                raise StackDefinitionError(f"{at}: crop must be None or 'center', got {node.crop!r}")
+            if isinstance(node.dim, bool) or not isinstance(node.dim, int):
+                raise StackDefinitionError(f"{at}: dim must be an integer, got {node.dim!r}")
+        else:
+            raise StackDefinitionError(f"{at}: {node!r} is not a stack node")
+
+
+def _first_dimensionality(nodes: Sequence[Any]) -> int | None:
+    for node in nodes:
+        cls = _layer_class(node)
+        if cls is not None:
+            nd = layer_dimensionality(cls)
+            if nd:
+                return nd
+            continue
+        children: list = []
+        if isinstance(node, Sequential):
+            children = [node.nodes]
+        elif isinstance(node, Residual):
+            children = [node.body, node.shortcut]
+        elif isinstance(node, Parallel):
+            children = list(node.branches)
+        for ch in children:
+            nd = _first_dimensionality(ch)
+            if nd:
+                return nd
+    return None
+
+
+class _Tensor:
+    """The current tensor: its shape and, per tracked spatial axis, its dependencies."""
+
+    __slots__ = ("shape", "states", "dims")
+
+    def __init__(self, shape: tuple[int, ...], states: tuple[AxisState, ...],
+                 dims: tuple[int | None, ...]) -> None:
+        self.shape, self.states, self.dims = shape, states, dims
+
+    def lengths(self) -> list[int | None]:
+        return [None if d is None or len(self.shape) < -d else self.shape[d] for d in self.dims]
+
+    def rf(self, aligned_: Sequence[bool] | None = None) -> ReceptiveField:
+        return ReceptiveField.from_states(self.states, self.lengths(), self.dims, aligned_)
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+        self.names: set[str] = set()
+        self.saved: dict[str, _Tensor] = {}
+
+    def unique(self, name: str) -> str:
+        if name not in self.names:
+            self.names.add(name)
+            return name
+        k = 1
+        while f"{name}_{k}" in self.names:
+            k += 1
+        self.names.add(f"{name}_{k}")
+        return f"{name}_{k}"
+
+    def fail(self, err: LayerError, name: str, type_: str, x: _Tensor | None, source: Any) -> None:
+        err.layer = name
+        self.failed = FailedLayer(len(self.rows), name, type_, None if x is None else x.shape,
+                                  source)
+        self.error = err
+        raise _Stop
+
+    # ------------------------------------------------------------------ lists and blocks
+
+    def run_list(self, nodes: Sequence[Any], x: _Tensor, prefix: str) -> _Tensor:
+        position = 0
+        fx_count: dict[str, int] = {}
+        for node in nodes:
+            if isinstance(node, Save):
+                self.saved[node.name] = x
+                continue
+            if isinstance(node, Merge):
+                if node.name:
+                    local = node.name
+                else:
+                    k = fx_count.get(node.op, 0)
+                    fx_count[node.op] = k + 1
+                    local = node.op if k == 0 else f"{node.op}_{k}"
+                x = self.merge_saved(node, x, _join(prefix, local))
+                continue
+            user = getattr(node, "name", None) if not isinstance(node, Layer) else None
+            name = _join(prefix, user if user else str(position))
+            position += 1
+            x = self.run_node(node, x, name)
+        return x
+
+    def run_node(self, node: Any, x: _Tensor, name: str) -> _Tensor:
+        if isinstance(node, (Layer, LayerNode)):
+            return self.run_layer(node, x, name)
+        if isinstance(node, Sequential):
+            return self.run_list(node.nodes, x, name)
+        if isinstance(node, Residual):
+            body = self.run_list(node.body, x, name)
+            short = self.run_list(node.shortcut, x, _join(name, "shortcut"))
+            return self.combine("add", [body, short], 1, self.unique(_join(name, "add")),
+                                node.source)
+        if isinstance(node, Parallel):
+            outs = [self.run_list(b, x, _join(name, str(j))) for j, b in enumerate(node.branches)]
+            return self.combine(node.merge, outs, node.dim,
+                                self.unique(_join(name, node.merge)), node.source)
+        raise StackDefinitionError(f"{node!r} is not a stack node")  # pragma: no cover
+
+    # ------------------------------------------------------------------ layers
+
+    def run_layer(self, node: Any, x: _Tensor, name: str) -> _Tensor:
+        name = self.unique(name)
+        source = getattr(node, "source", None)
+        layer = node if isinstance(node, Layer) else node.layer
+        type_ = type(layer).__name__ if layer is not None else node.type
+        if layer is None:
+            from conv_calc.nn import LAYERS
+            cls = LAYERS[node.type]
+            kwargs = dict(node.kwargs)
+            missing = _unbound(cls, tuple(node.args), kwargs)
+            if missing:
+                try:
+                    inferred = cls.infer_kwargs(x.shape)
+                except LayerError as err:
+                    self.fail(err, name, type_, x, source)
+                except Exception:  # the layer itself will say what is wrong with the input
+                    inferred = {}
+                kwargs.update({k: v for k, v in inferred.items() if k in missing})
+            try:
+                layer = cls(*node.args, **kwargs)
+            except LayerError as err:
+                self.fail(err, name, type_, x, source)
+        try:
+            out = tuple(layer.output_shape(x.shape))
+        except LayerError as err:
+            self.fail(err, name, type_, x, source)
+        maps, dims = layer_axis_maps(layer, x.shape, out, x.dims)
+        states = tuple(s if m is None else s.then(m, None if d is None else x.shape[d])
+                       for s, m, d in zip(x.states, maps, x.dims))
+        y = _Tensor(out, states, dims)
+        self.rows.append(Row(
+            index=len(self.rows), name=name, type=type_, input_shape=x.shape, output_shape=out,
+            params=layer.param_count(), macs=layer.macs(x.shape, out), receptive_field=y.rf(),
+            source=source, layer=layer))
+        return y
+
+    # ------------------------------------------------------------------ merges
+
+    def merge_saved(self, node: Merge, x: _Tensor, name: str) -> _Tensor:
+        name = self.unique(name)
+        saved = self.saved[node.saved]
+        if node.crop == "center":
+            saved = _center_crop(saved, x)
+        if node.op == "add":
+            operands = [x, saved]
+        else:
+            operands = [saved, x] if node.saved_first else [x, saved]
+        return self.combine(node.op, operands, node.dim, name, node.source, unique=False)
+
+    def combine(self, op: str, xs: list[_Tensor], dim: int, name: str, source: Any,
+                unique: bool = False) -> _Tensor:
+        try:
+            if op == "add":
+                shape = xs[0].shape
+                for other in xs[1:]:
+                    shape = add_shape(shape, other.shape)
+            else:
+                shape = cat_shape([t.shape for t in xs], dim)
+        except LayerError as err:
+            err.stage = "forward"
+            self.fail(err, name, op, xs[0], source)
+        dims = xs[0].dims
+        states = []
+        flags = []
+        for a, d in enumerate(dims):
+            parts = []
+            for t in xs:
+                s = t.states[a]
+                n_t = None if d is None or len(t.shape) < -d else t.shape[d]
+                n_out = None if d is None or len(shape) < -d else shape[d]
+                if op == "add" and n_t == 1 and n_out not in (None, 1):
+                    s = s.constant(0)  # broadcast: every output reads position 0
+                parts.append(s)
+            if op == "cat" and d is not None and len(shape) >= -d and \
+                    (dim % len(shape)) == len(shape) + d:
+                states.append(_cat_along(parts, [t.shape[d] for t in xs]))
+            else:
+                states.append(parts[0].union(*parts[1:]))
+            flags.append(aligned(parts))
+        y = _Tensor(shape, tuple(states), dims)
+        self.rows.append(Row(
+            index=len(self.rows), name=name, type=op, input_shape=xs[0].shape, output_shape=shape,
+            params=0, macs=0, receptive_field=y.rf(flags), source=source, layer=None))
+        return y
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+def _unbound(cls: type, args: tuple, kwargs: dict) -> set[str]:
+    """The inferable constructor arguments not given by args/kwargs."""
+    if not cls.inferable:
+        return set()
+    try:
+        bound = inspect.signature(cls.__init__).bind_partial(None, *args, **kwargs)
+    except TypeError:
+        return {n for n in cls.inferable if n not in kwargs} if not args else set()
+    return {n for n in cls.inferable if n not in bound.arguments}
+
+
+def _center_crop(saved: _Tensor, x: _Tensor) -> _Tensor:
+    """``saved[..., top:top+h, left:left+w]`` on the spatial dims, top = (H - h) // 2."""
+    shape = list(saved.shape)
+    states = list(saved.states)
+    for a, d in enumerate(saved.dims):
+        if d is None or len(shape) < -d or len(x.shape) < -d:
+            continue
+        m, length = crop_map(shape[d], x.shape[d])
+        shape[d] = length
+        states[a] = states[a].then(m)
+    return _Tensor(tuple(shape), tuple(states), saved.dims)
+
+
+def _cat_along(parts: list[AxisState], sizes: list[int]) -> AxisState:
+    """torch.cat along a spatial axis: output u reads branch k at u - offset_k (real outputs)."""
+    from conv_calc.receptive import Component
+
+    n = sum(sizes)
+    if n == 0:
+        return parts[0].union(*parts[1:])
+    lo, hi = [], []
+    for s, size in zip(parts, sizes):
+        for u in range(size):
+            h = s.hull(u)
+            lo.append(None if h is None else h[0])
+            hi.append(None if h is None else h[1])
+    jump = max(parts, key=lambda p: p.jump).jump
+    shift = round(n * jump)
+    return AxisState((Component(n, shift, tuple(lo), tuple(hi)).reduced(),))
+
+
+def analyze(nodes: Sequence[Any], input_shape: Sequence[int]) -> Report:
+    """See :meth:`conv_calc.stack.Stack.analyze`."""
+    try:
+        shape = as_shape(input_shape)
+    except ValueError as err:
+        raise StackDefinitionError(str(err)) from None
+    _validate(tuple(nodes), set(), "layers")
+    nd = _first_dimensionality(nodes)
+    if nd is None:
+        nd = max(0, len(shape) - 2)
+    nd = min(nd, len(shape))
+    dims = tuple(range(-nd, 0))
+    x = _Tensor(shape, tuple(AxisState.identity() for _ in dims), dims)
+    walker = _Walker()
+    try:
+        walker.run_list(tuple(nodes), x, "")
+    except _Stop:
+        return Report(shape, tuple(walker.rows), walker.error, walker.failed)
+    return Report(shape, tuple(walker.rows))
