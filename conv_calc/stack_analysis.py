@@ -215,14 +215,16 @@ class _Walker:
             from conv_calc.nn import LAYERS
             cls = LAYERS[node.type]
             kwargs = dict(node.kwargs)
-            missing = _unbound(cls, tuple(node.args), kwargs)
-            if missing:
+            # infer_kwargs is asked even when `inferable` is empty: a layer that
+            # overrides it but forgot the attribute still gets its channels.
+            if cls.inferable or "infer_kwargs" in _overrides(cls):
                 try:
                     inferred = cls.infer_kwargs(x.shape)
                 except LayerError as err:
                     self.fail(err, name, type_, x, source)
                 except Exception:  # the layer itself will say what is wrong with the input
                     inferred = {}
+                missing = _unbound(cls, tuple(node.args), kwargs, tuple(inferred))
                 kwargs.update({k: v for k, v in inferred.items() if k in missing})
             try:
                 layer = cls(*node.args, **kwargs)
@@ -296,15 +298,18 @@ def _join(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
 
 
-def _unbound(cls: type, args: tuple, kwargs: dict) -> set[str]:
-    """The inferable constructor arguments not given by args/kwargs."""
-    if not cls.inferable:
-        return set()
+def _overrides(cls: type) -> set[str]:
+    return {name for c in cls.__mro__ if c is not Layer and issubclass(c, Layer)
+            for name in vars(c)}
+
+
+def _unbound(cls: type, args: tuple, kwargs: dict, names: tuple[str, ...]) -> set[str]:
+    """The inferable constructor arguments (``names``) not given by args/kwargs."""
     try:
         bound = inspect.signature(cls.__init__).bind_partial(None, *args, **kwargs)
     except TypeError:
-        return {n for n in cls.inferable if n not in kwargs} if not args else set()
-    return {n for n in cls.inferable if n not in bound.arguments}
+        return {n for n in names if n not in kwargs} if not args else set()
+    return {n for n in names if n not in bound.arguments}
 
 
 def _center_crop(saved: _Tensor, x: _Tensor) -> _Tensor:
