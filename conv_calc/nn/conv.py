@@ -50,7 +50,8 @@ def _reverse_repeat_tuple(t: Iterable[Any], n: int) -> tuple:
 def _torch_empty(size: tuple, what: str) -> None:
     """The argument parsing and size check of ``torch.empty(size)``."""
     for pos, value in enumerate(size):
-        if not isinstance(value, int):
+        # The check rejects a bool first element; unpacking accepts bools as ints.
+        if not isinstance(value, int) or (pos == 0 and isinstance(value, bool)):
             if pos == 0:
                 # torch/csrc/utils/python_arg_parser.cpp: FunctionParameter::check
                 msg = ("empty(): argument 'size' (position 1) must be tuple of ints, but found "
@@ -62,6 +63,7 @@ def _torch_empty(size: tuple, what: str) -> None:
             raise LayerTypeError(
                 msg, hint=f"the {what} would have size {size!r}: channels and kernel sizes must "
                           f"be ints, and {value!r} is a {type(value).__name__}.")
+    size = tuple(int(d) for d in size)  # torch reads True as 1
     if any(d < 0 for d in size):
         bad = next(d for d in size if d < 0)
         # aten/src/ATen/EmptyTensor.cpp: check_size_nonnegative
@@ -139,6 +141,7 @@ class _ConvNd(Layer):
             self._reversed_padding_repeated_twice = list(_reverse_repeat_tuple(self.padding, 2))
         self._weight_shape = (out_channels, in_channels // groups, *kernel_size)
         _torch_empty(self._weight_shape, "weight")
+        self._weight_shape = tuple(int(d) for d in self._weight_shape)  # True -> 1, as torch
         self.bias = bool(bias)
 
     @classmethod

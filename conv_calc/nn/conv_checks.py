@@ -73,7 +73,7 @@ def check_arg_types(op: str, bias: bool, stride: Any, padding: Any, dilation: An
             if isinstance(value, str):
                 continue
             for pos, v in enumerate(value):
-                if not _is_int(v):
+                if not isinstance(v, int):  # unpacking accepts bools as ints
                     # torch/csrc/utils/python_arg_parser.h: PythonArgs::intlist (unpacking)
                     raise LayerTypeError(
                         f"{op}(): argument '{name}' failed to unpack the object at pos {pos + 1} "

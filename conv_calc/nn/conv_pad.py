@@ -48,7 +48,8 @@ def check_pad_arg(pad: Sequence[object]) -> None:
     later, when the list is unpacked, with another message.
     """
     for pos, value in enumerate(pad):
-        if _is_int(value):
+        # The check rejects a bool first element; unpacking accepts bools as ints.
+        if _is_int(value) or (pos > 0 and isinstance(value, int)):
             continue
         hint = (f"padding must be whole numbers when padding_mode is not 'zeros'; got "
                 f"{value!r}: use an int.")

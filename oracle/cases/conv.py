@@ -334,11 +334,59 @@ def _pm_cases(n):
                 [0, 2] + {1: [2**62 - 1], 2: [2**31, 2**31 - 1], 3: [2**21, 2**21, 2**20 - 1]}[n])
 
 
+def _extra_cases():
+    """Argument-parser corners and the int64 stride wrap-around, found while building."""
+    yield _case("edge/Conv2d/stride-mixed-bool", 2, {"in_channels": 1, "out_channels": 1,
+                                                     "kernel_size": 1, "stride": [1, True]},
+                [1, 1, 4, 4])
+    yield _case("edge/Conv2d/padding-mixed-none", 2, {"in_channels": 1, "out_channels": 1,
+                                                      "kernel_size": 1, "padding": (0, None)},
+                [1, 1, 4, 4])
+    yield _case("edge/Conv3d/dilation-mixed-late", 3, {"in_channels": 1, "out_channels": 1,
+                                                       "kernel_size": 1,
+                                                       "dilation": [1, 1, 2.0]}, [1, 1, 4, 4, 4])
+    yield _case("edge/Conv2d/stride-mixed-vs-padding-first", 2,
+                {"in_channels": 1, "out_channels": 1, "kernel_size": 1, "stride": [1, 2.5],
+                 "padding": [1.5, 0]}, [1, 1, 4, 4])
+    for pm in MODES[1:]:
+        yield _case(f"edge/Conv2d/pm-{pm}-padding-mixed-first-dim", 2,
+                    {"in_channels": 1, "out_channels": 1, "kernel_size": 1, "padding": [1.5, 1],
+                     "padding_mode": pm}, [1, 1, 4, 4])
+        yield _case(f"edge/Conv3d/pm-{pm}-padding-mixed-bool", 3,
+                    {"in_channels": 1, "out_channels": 1, "kernel_size": 1,
+                     "padding": [True, 1, 1], "padding_mode": pm}, [1, 1, 4, 4, 4])
+    yield _case("edge/Conv1d/out-bool", 1, {"in_channels": 1, "out_channels": True,
+                                            "kernel_size": 1}, [1, 1, 4])
+    yield _case("edge/Conv1d/in-bool", 1, {"in_channels": True, "out_channels": 1,
+                                           "kernel_size": 1}, [1, 1, 4])
+    yield _case("edge/Conv2d/kernel-bool-out-neg", 2, {"in_channels": 1, "out_channels": -1,
+                                                       "kernel_size": True}, [1, 1, 4, 4])
+    yield _case("edge/Conv2d/kernel-bool-list", 2, {"in_channels": 1, "out_channels": 1,
+                                                    "kernel_size": [True, 2]}, [1, 1, 4, 4])
+    wrap = {  # (out_channels, spatial): strides that wrap to exactly 2**64 pass, others fail
+        "wrap-2pow64": (4, [2**21, 2**21, 2**20]), "wrap-6x": (6, [2**21, 2**21, 2**20]),
+        "wrap-8x": (8, [2**21, 2**21, 2**20]), "wrap-3x": (3, [2**21, 2**21, 2**20])}
+    for name, (cout, spatial) in wrap.items():
+        yield _case(f"edge/Conv3d/{name}", 3, {"in_channels": 1, "out_channels": cout,
+                                               "kernel_size": 1}, [0, 1] + spatial)
+    yield _case("edge/Conv2d/wrap-2pow64", 2, {"in_channels": 1, "out_channels": 4,
+                                               "kernel_size": 1}, [0, 1, 2**31, 2**31])
+    yield _case("edge/Conv1d/wrap-3x", 1, {"in_channels": 1, "out_channels": 3,
+                                           "kernel_size": 1}, [0, 1, 2**62 - 1])
+    yield _case("edge/Conv1d/wrap-padding-crosses", 1, {"in_channels": 1, "out_channels": 2,
+                                                        "kernel_size": 3, "padding": 2},
+                [0, 1, 2**62 - 2])
+    yield _case("edge/Conv2d/same-wrap", 2, {"in_channels": 2, "out_channels": 1,
+                                             "kernel_size": 2, "padding": "same"},
+                [0, 2, 2**31 - 1, 2**31 - 1])
+
+
 def _edge():
     for n in (1, 2, 3):
         yield from _init_cases(n)
         yield from _forward_cases(n)
         yield from _pm_cases(n)
+    yield from _extra_cases()
 
 
 def _rand_param(rng, n, lo, hi, allow_list=True):
