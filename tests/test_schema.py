@@ -59,11 +59,9 @@ def test_committed_schema_file_is_valid_json_draft07():
     assert data["$schema"] == schema.SCHEMA_URI
 
 
-jsonschema = pytest.importorskip("jsonschema")
-
-
 @pytest.fixture(scope="module")
 def validator():
+    jsonschema = pytest.importorskip("jsonschema")  # optional: skipped where it is not installed
     s = stack_schema(LAYERS)
     jsonschema.Draft7Validator.check_schema(s)
     return jsonschema.Draft7Validator(s)
