@@ -1,0 +1,207 @@
+"""Build a conv-calc stack (its node tree) in real torch and record what every row does.
+
+The walk mirrors :meth:`conv_calc.stack.Stack.analyze`: one record per layer and per
+merge, in execution order, named by joining the enclosing node names with ``.``
+(as torch's ``named_modules`` does; an unnamed node is named by its position in its
+list, as in ``torch.nn.Sequential``; a merge row carries its Residual/Parallel/Merge name). Each :class:`~conv_calc.stack.LayerNode` becomes
+``getattr(torch.nn, type)(*args, **kwargs)`` with ``in_channels`` / ``num_features`` /
+``num_channels`` / ``in_features`` filled from the incoming tensor when left out, by
+rules written here independently of conv-calc's ``infer_kwargs``. Merges:
+
+- :class:`~conv_calc.stack.Residual`: ``torch.add(body(x), shortcut(x))``, body rows first;
+- :class:`~conv_calc.stack.Parallel`: every branch on ``x`` in order, then ``torch.cat(outs, dim)``
+  or ``torch.add`` folded left over the branches;
+- :class:`~conv_calc.stack.Save` keeps ``x``; :class:`~conv_calc.stack.Merge` centre-crops the
+  saved tensor by slicing when asked, then ``torch.cat([saved, x], dim)`` (or ``[x, saved]``)
+  or ``torch.add(x, saved)``.
+
+The input is ``torch.zeros(shape)``; modules stay in training mode (torch's default,
+and what conv-calc models). MACs are ``torch.utils.flop_counter`` FLOPs // 2 of the row.
+The first exception stops the walk and is recorded with its row, stage and builtin class.
+Test-only: imports torch, which conv-calc itself never does.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch.utils.flop_counter import FlopCounterMode
+
+from conv_calc.stack import LayerNode, Merge, Parallel, Residual, Save, Sequential, Stack
+
+__all__ = ["TorchRow", "TorchFailure", "TorchResult", "run_stack", "infer_kwargs", "MERGE_TYPES"]
+
+#: The ``type`` recorded for merge rows (``torch.add`` / ``torch.cat``).
+MERGE_TYPES = {"add": "add", "cat": "cat"}
+_BUILTINS = (NotImplementedError, IndexError, TypeError, ValueError, RuntimeError)
+
+
+@dataclass(frozen=True)
+class TorchRow:
+    name: str
+    type: str
+    output_shape: tuple[int, ...]
+    params: int
+    macs: int
+
+
+@dataclass(frozen=True)
+class TorchFailure:
+    index: int                 # the row that would have come next
+    name: str
+    type: str
+    stage: str                 # "init" (the constructor) or "forward"
+    error_class: type          # the builtin class the exception is an instance of
+    message: str
+    exception: BaseException
+
+
+@dataclass
+class TorchResult:
+    rows: list[TorchRow] = field(default_factory=list)
+    output_shape: tuple[int, ...] | None = None
+    failure: TorchFailure | None = None
+
+
+class _Stop(Exception):
+    pass
+
+
+def infer_kwargs(type_name: str, shape: tuple[int, ...], given: dict[str, Any]) -> dict[str, Any]:
+    """The constructor argument a stack file may leave out, read off the incoming shape."""
+    nd = int(type_name[-2]) if type_name[-2:-1].isdigit() and type_name.endswith("d") else None
+    if type_name.startswith(("Conv", "ConvTranspose")) and nd and "in_channels" not in given:
+        if len(shape) == nd + 2:
+            return {"in_channels": shape[1]}
+        if len(shape) == nd + 1:
+            return {"in_channels": shape[0]}
+    if type_name.startswith("BatchNorm") and "num_features" not in given and len(shape) >= 2:
+        return {"num_features": shape[1]}
+    if type_name.startswith("InstanceNorm") and "num_features" not in given and nd:
+        return {"num_features": shape[0] if len(shape) == nd + 1 else shape[1]}
+    if type_name == "GroupNorm" and "num_channels" not in given and len(shape) >= 2:
+        return {"num_channels": shape[1]}
+    if type_name == "Linear" and "in_features" not in given and shape:
+        return {"in_features": shape[-1]}
+    return {}
+
+
+def _builtin_class(exc: BaseException) -> type:
+    for cls in type(exc).__mro__:
+        if cls in _BUILTINS:
+            return cls
+    return type(exc)
+
+
+def _join(prefix: str, name: str | None) -> str:
+    if not name:
+        return prefix
+    return f"{prefix}.{name}" if prefix else name
+
+
+def _centre_crop(saved: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+    """Crop ``saved``'s trailing spatial dims to ``like``'s (the original U-Net's crop)."""
+    spatial = like.dim() - 2
+    index: list[Any] = [slice(None)] * (saved.dim() - spatial)
+    for big, small in zip(saved.shape[-spatial:], like.shape[-spatial:]):
+        top = (big - small) // 2
+        index.append(slice(top, top + small))
+    return saved[tuple(index)]
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.result = TorchResult()
+        self.saved: dict[str, torch.Tensor] = {}
+
+    def fail(self, name: str, type_name: str, stage: str, exc: BaseException) -> None:
+        self.result.failure = TorchFailure(len(self.result.rows), name, type_name, stage,
+                                           _builtin_class(exc), str(exc), exc)
+        raise _Stop
+
+    def record(self, name: str, type_name: str, out: torch.Tensor, params: int, macs: int) -> None:
+        self.result.rows.append(TorchRow(name, type_name, tuple(out.shape), params, macs))
+
+    def counted(self, fn, *args):
+        with FlopCounterMode(display=False) as counter:
+            out = fn(*args)
+        return out, counter.get_total_flops() // 2
+
+    def nodes(self, nodes, x: torch.Tensor, prefix: str) -> torch.Tensor:
+        for i, node in enumerate(nodes):
+            # An unnamed node is named by its position, as in torch.nn.Sequential.
+            name = getattr(node, "name", None) if not isinstance(node, Save) else None
+            x = self.node(node, x, _join(prefix, name or str(i)))
+        return x
+
+    def node(self, node, x: torch.Tensor, where: str) -> torch.Tensor:
+        if isinstance(node, LayerNode):
+            return self.layer(node, x, where)
+        if isinstance(node, Sequential):
+            return self.nodes(node.nodes, x, where)
+        if isinstance(node, Residual):
+            body = self.nodes(node.body, x, where)
+            short = self.nodes(node.shortcut, x, where)
+            return self.merge(where, "add", lambda: torch.add(body, short))
+        if isinstance(node, Parallel):
+            outs = [self.nodes(branch, x, _join(where, str(i)))
+                    for i, branch in enumerate(node.branches)]
+            if node.merge == "add":
+                return self.merge(where, "add", lambda: functools.reduce(torch.add, outs))
+            return self.merge(where, "cat", lambda: torch.cat(outs, dim=node.dim))
+        if isinstance(node, Save):
+            self.saved[node.name] = x
+            return x
+        if isinstance(node, Merge):
+            saved = self.saved[node.saved]
+
+            def run() -> torch.Tensor:
+                s = _centre_crop(saved, x) if node.crop == "center" else saved
+                if node.op == "add":
+                    return torch.add(x, s)
+                return torch.cat([s, x] if node.saved_first else [x, s], dim=node.dim)
+            return self.merge(where, node.op, run)
+        raise TypeError(f"torch_build: unsupported node {node!r}")
+
+    def merge(self, name: str, op: str, fn) -> torch.Tensor:
+        try:
+            out, macs = self.counted(fn)
+        except Exception as exc:  # noqa: BLE001 - recorded, compared with conv-calc's
+            self.fail(name, MERGE_TYPES[op], "forward", exc)
+        self.record(name, MERGE_TYPES[op], out, 0, macs)
+        return out
+
+    def layer(self, node: LayerNode, x: torch.Tensor, name: str) -> torch.Tensor:
+        if node.layer is not None:
+            raise TypeError("torch_build: only LayerNode(type=..., kwargs=...) nodes are supported")
+        kwargs = dict(node.kwargs)
+        kwargs.update(infer_kwargs(node.type, tuple(x.shape), kwargs))
+        try:
+            module = getattr(torch.nn, node.type)(*node.args, **kwargs)
+        except Exception as exc:  # noqa: BLE001
+            self.fail(name, node.type, "init", exc)
+        try:
+            out, macs = self.counted(module, x)
+        except Exception as exc:  # noqa: BLE001
+            self.fail(name, node.type, "forward", exc)
+        self.record(name, node.type, out, sum(p.numel() for p in module.parameters()), macs)
+        return out
+
+
+def run_stack(stack: Stack, input_shape: tuple[int, ...] | None = None) -> TorchResult:
+    """Run ``stack`` in torch on zeros of ``input_shape`` (default: the stack's)."""
+    shape = tuple(input_shape or stack.input_shape)
+    walker = _Walker()
+    torch.manual_seed(0)
+    with torch.no_grad():
+        x = torch.zeros(shape)
+        try:
+            x = walker.nodes(stack.layers, x, "")
+        except _Stop:
+            return walker.result
+    walker.result.output_shape = tuple(x.shape)
+    return walker.result
