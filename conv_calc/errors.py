@@ -23,6 +23,9 @@ __all__ = [
     "LayerTypeError",
     "LayerIndexError",
     "LayerNotImplementedError",
+    "LayerOverflowError",
+    "LayerAssertionError",
+    "LayerZeroDivisionError",
     "BACKEND_NOTE",
 ]
 
@@ -90,3 +93,15 @@ class LayerIndexError(LayerError, IndexError):
 
 class LayerNotImplementedError(LayerError, NotImplementedError):
     """torch raises ``NotImplementedError``."""
+
+
+class LayerOverflowError(LayerError, OverflowError):
+    """torch lets Python's ``OverflowError`` through (``int(inf)`` in Upsample's size maths)."""
+
+
+class LayerAssertionError(LayerError, AssertionError):
+    """torch raises ``AssertionError`` (Hardtanh's ``max_val > min_val`` check)."""
+
+
+class LayerZeroDivisionError(LayerError, ZeroDivisionError):
+    """torch lets Python's ``ZeroDivisionError`` through (GroupNorm with ``num_groups=0``)."""

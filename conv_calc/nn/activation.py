@@ -15,7 +15,8 @@ from __future__ import annotations
 from numbers import Number
 from typing import Any
 
-from conv_calc.errors import LayerError, LayerRuntimeError, LayerTypeError, LayerValueError
+from conv_calc.errors import (LayerAssertionError, LayerRuntimeError, LayerTypeError,
+                              LayerValueError)
 from conv_calc.nn.base import Layer, as_shape
 from conv_calc.nn.reshape import check_int_arg, wrap_dim
 
@@ -24,10 +25,6 @@ __all__ = [
     "Hardswish", "Hardsigmoid", "Hardtanh", "Sigmoid", "Tanh", "Softplus", "Softmax", "LogSoftmax",
     "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout",
 ]
-
-
-class LayerAssertionError(LayerError, AssertionError):
-    """torch raises ``AssertionError`` (Hardtanh's bounds check)."""
 
 
 def _tname(value: Any) -> str:

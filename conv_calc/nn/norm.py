@@ -17,16 +17,12 @@ from __future__ import annotations
 from numbers import Integral
 from typing import Any
 
-from conv_calc.errors import (LayerError, LayerIndexError, LayerRuntimeError,
-                              LayerTypeError, LayerValueError)
+from conv_calc.errors import (LayerIndexError, LayerRuntimeError, LayerTypeError,
+                              LayerValueError, LayerZeroDivisionError)
 from conv_calc.nn.base import Layer, as_shape, fmt_list, fmt_size
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d",
            "InstanceNorm3d", "GroupNorm", "LayerNorm"]
-
-
-class LayerZeroDivisionError(LayerError, ZeroDivisionError):
-    """torch raises ``ZeroDivisionError`` (GroupNorm with num_groups=0)."""
 
 
 def _tname(value: Any) -> str:
@@ -131,6 +127,8 @@ class _NormBase(Layer):
     def __repr__(self) -> str:
         return (f"{type(self).__name__}({self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, bias={self.has_bias}, track_running_stats={self.track_running_stats})")
+
+    inferable = ("num_features",)
 
     @classmethod
     def infer_kwargs(cls, input_shape) -> dict[str, int]:

@@ -22,8 +22,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from conv_calc.errors import (LayerError, LayerNotImplementedError, LayerRuntimeError, LayerTypeError,
-                              LayerValueError)
+from conv_calc.errors import (LayerNotImplementedError, LayerOverflowError,
+                              LayerRuntimeError, LayerTypeError, LayerValueError)
 from conv_calc.nn.adaptive import _avg_nd, _check_strides, _parse_int_list
 from conv_calc.nn.base import Layer, as_shape, fmt_list
 
@@ -53,16 +53,12 @@ def _float(value: Any) -> float:
                                  "tuple of floats (a list is not accepted).") from None
 
 
-class _LayerOverflowError(LayerError, OverflowError):
-    """torch lets Python's ``OverflowError`` from ``int(inf)`` through (errors.py has no such class)."""
-
-
 def _trunc(value: float) -> int:
     """``int(x)`` on a float (torch.sym_int), with Python's errors for inf and NaN."""
     try:
         return int(value)
     except (OverflowError, ValueError) as err:
-        cls = LayerValueError if isinstance(err, ValueError) else _LayerOverflowError
+        cls = LayerValueError if isinstance(err, ValueError) else LayerOverflowError
         raise cls(str(err), hint="the scale factor makes an infinite or NaN size: give a finite "
                                  "scale_factor.") from None
 
