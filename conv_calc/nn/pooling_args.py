@@ -1,0 +1,139 @@
+"""How torch's Python argument parser treats the arguments of the pooling functions.
+
+``F.max_pool2d`` and friends hand their arguments to C++ through torch's
+generated bindings (torch/csrc/utils/python_arg_parser.cpp). That layer decides
+which wrong *types* are rejected, and with which ``TypeError``:
+
+- in a first pass, argument by argument in order: an ``int[N]`` accepts an int
+  (repeated N times) or a list/tuple whose *first* element is an int (not a
+  bool); a ``bool`` accepts only a bool; an ``int?`` accepts None or an int;
+- then, when the binding reads the lists (C++ evaluates the call's arguments
+  right to left), any later element that is not an int or a bool fails, the
+  *last* such argument first.
+
+>>> parse_args("max_pool2d", [("kernel_size", 2, [3, True], "ints", 2),
+...                           ("ceil_mode", 6, False, "bool", 0)])
+[(3, 1), False]
+>>> try:
+...     parse_args("avg_pool2d", [("kernel_size", 2, 2.5, "ints", 2)])
+... except TypeError as err:
+...     print(err)
+avg_pool2d(): argument 'kernel_size' (position 2) must be tuple of ints, not float
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conv_calc.errors import LayerRuntimeError, LayerTypeError, LayerValueError
+
+__all__ = ["parse_args", "cdiv", "downcast_int", "wrap_int32", "INT32_MAX"]
+
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+
+
+def _tname(value: Any) -> str:
+    return type(value).__name__
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def cdiv(a: int, b: int) -> int:
+    """C++ integer division (truncates toward zero), as ATen's ``a / b`` on int64.
+
+    >>> cdiv(-1, 2), cdiv(7, 2)
+    (0, 3)
+    """
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b >= 0) else -q
+
+
+def wrap_int32(value: int) -> int:
+    """An output size as torch 2.13's CPU pooling reports it: wrapped to a 32-bit int.
+
+    Observed, not read from the source: a size beyond int32 wraps around
+    (2**31 + 5 -> -2147483643, 2**32 + 5 -> 5), except that a value that wraps
+    to exactly -2**31 comes out as +2**31.
+
+    >>> wrap_int32(2**31 + 5), wrap_int32(2**32 + 5), wrap_int32(2**31), wrap_int32(-3)
+    (-2147483643, 5, 2147483648, -3)
+    """
+    wrapped = (value + 2**31) % 2**32 - 2**31
+    return 2**31 if wrapped == -2**31 else wrapped
+
+
+def downcast_int(values: tuple[int, ...], fn: str) -> None:
+    """ATen's ``safe_downcast<int, int64_t>``: the 2d/3d pool kernels use 32-bit ints."""
+    for v in values:
+        if not -INT32_MAX - 1 <= v <= INT32_MAX:
+            # c10/util/TypeCast.h: checked_convert (via safe_downcast in native/Pool.h)
+            raise LayerRuntimeError(
+                "value cannot be converted to type int without overflow",
+                hint=f"{fn} stores kernel size, stride, padding and dilation as 32-bit ints; "
+                     f"{v} does not fit: use values below 2**31.")
+
+
+def parse_args(fn: str, specs: list[tuple[str, int, Any, str, int]]) -> list[Any]:
+    """Check ``(name, position, value, kind, size)`` specs as torch's binding of ``fn`` does.
+
+    ``position`` is None for an argument the caller passed by keyword.
+    ``kind`` is ``"ints"`` (an ``int[size]``), ``"bool"`` or ``"int?"``. Returns
+    the values as C++ sees them: int lists as tuples of ints (bools become 0/1).
+
+    Raises LayerTypeError with torch's message (and LayerValueError for an int
+    beyond int64).
+    """
+    # torch/csrc/utils/python_arg_parser.cpp: FunctionParameter::check, first pass
+    for name, pos, value, kind, _size in specs:
+        # An argument passed by keyword is named without its position.
+        where = f"{fn}(): argument '{name}'" + (f" (position {pos})" if pos else "")
+        if kind == "ints":
+            if isinstance(value, (list, tuple)):
+                if value and not _is_int(value[0]):
+                    raise LayerTypeError(
+                        f"{where} must be tuple of ints, but found element of type "
+                        f"{_tname(value[0])} at pos 0",
+                        hint=f"{name}={value!r}: torch accepts only whole numbers here; "
+                             f"write {name} as ints.")
+            elif not _is_int(value):
+                raise LayerTypeError(
+                    f"{where} must be tuple of ints, not {_tname(value)}",
+                    hint=f"{name}={value!r} is a {_tname(value)}: torch wants an int or a "
+                         f"tuple of ints here.")
+        elif kind == "bool":
+            if not isinstance(value, bool):
+                raise LayerTypeError(
+                    f"{where} must be bool, not {_tname(value)}",
+                    hint=f"{name}={value!r}: torch accepts only True or False here.")
+        elif kind == "int?":
+            if value is not None and not _is_int(value):
+                raise LayerTypeError(
+                    f"{where} must be int, not {_tname(value)}",
+                    hint=f"{name}={value!r}: use a whole number or None.")
+    # The generated binding reads its arguments right to left (C++ argument evaluation).
+    for name, _pos, value, kind, _size in reversed(specs):
+        if kind == "ints" and isinstance(value, (list, tuple)):
+            for i, item in enumerate(value[1:], start=1):
+                if not isinstance(item, int):
+                    # python_arg_parser.cpp: PythonArgs::intlist (unpack of element i)
+                    raise LayerTypeError(
+                        f"{fn}(): argument '{name}' failed to unpack the object at pos {i + 1} "
+                        f"with error \"type must be tuple of ints,but got {_tname(item)}\"",
+                        hint=f"{name}={value!r}: element {i} is a {_tname(item)}; torch "
+                             f"accepts only ints here.")
+    out: list[Any] = []
+    for name, _pos, value, kind, size in specs:
+        if kind == "ints":
+            items = tuple(value) if isinstance(value, (list, tuple)) else (value,) * size
+            ints = tuple(int(v) for v in items)
+            for v in ints:
+                if abs(v) > INT64_MAX:
+                    raise LayerValueError("Overflow when unpacking long long",
+                                          hint=f"{name} has {v}, beyond a 64-bit integer.")
+            out.append(ints)
+        else:
+            out.append(value)
+    return out
