@@ -1,9 +1,13 @@
 """Build a conv-calc stack (its node tree) in real torch and record what every row does.
 
 The walk mirrors :meth:`conv_calc.stack.Stack.analyze`: one record per layer and per
-merge, in execution order, named by joining the enclosing node names with ``.``
-(as torch's ``named_modules`` does; an unnamed node is named by its position in its
-list, as in ``torch.nn.Sequential``; a merge row carries its Residual/Parallel/Merge name). Each :class:`~conv_calc.stack.LayerNode` becomes
+merge, in execution order, named by the naming rules documented in
+conv_calc/stack_analysis.py (re-implemented here, not imported): the enclosing names joined
+with ``.``; an unnamed node is named by its position among the list's module nodes (``Save``
+and ``Merge`` take no position), as in ``torch.nn.Sequential``; a residual's shortcut sits
+under ``<name>.shortcut`` and its sum is the row ``<name>.add``; a parallel block's branch
+``j`` is ``<name>.<j>`` and its merge ``<name>.cat`` / ``<name>.add``; a ``Merge`` is named by
+its op (``cat``, ``cat_1``, ... within one list) unless named; repeats get ``_1``, ``_2``. Each :class:`~conv_calc.stack.LayerNode` becomes
 ``getattr(torch.nn, type)(*args, **kwargs)`` with ``in_channels`` / ``num_features`` /
 ``num_channels`` / ``in_features`` filled from the incoming tensor when left out, by
 rules written here independently of conv-calc's ``infer_kwargs``. Merges:
@@ -117,6 +121,7 @@ class _Walker:
     def __init__(self) -> None:
         self.result = TorchResult()
         self.saved: dict[str, torch.Tensor] = {}
+        self.names: set[str] = set()
 
     def fail(self, name: str, type_name: str, stage: str, exc: BaseException) -> None:
         self.result.failure = TorchFailure(len(self.result.rows), name, type_name, stage,
@@ -131,41 +136,58 @@ class _Walker:
             out = fn(*args)
         return out, counter.get_total_flops() // 2
 
+    def unique(self, name: str) -> str:
+        k, out = 0, name
+        while out in self.names:
+            k += 1
+            out = f"{name}_{k}"
+        self.names.add(out)
+        return out
+
     def nodes(self, nodes, x: torch.Tensor, prefix: str) -> torch.Tensor:
-        for i, node in enumerate(nodes):
-            # An unnamed node is named by its position, as in torch.nn.Sequential.
-            name = getattr(node, "name", None) if not isinstance(node, Save) else None
-            x = self.node(node, x, _join(prefix, name or str(i)))
+        position = 0
+        merges: dict[str, int] = {}
+        for node in nodes:
+            if isinstance(node, Save):
+                self.saved[node.name] = x
+            elif isinstance(node, Merge):
+                k = merges.get(node.op, 0)
+                merges[node.op] = k + 1
+                local = node.name or (node.op if k == 0 else f"{node.op}_{k}")
+                x = self.merge_saved(node, x, _join(prefix, local))
+            else:
+                # An unnamed node is named by its position, as in torch.nn.Sequential.
+                x = self.node(node, x, _join(prefix, node.name or str(position)))
+                position += 1
         return x
 
     def node(self, node, x: torch.Tensor, where: str) -> torch.Tensor:
         if isinstance(node, LayerNode):
-            return self.layer(node, x, where)
+            return self.layer(node, x, self.unique(where))
         if isinstance(node, Sequential):
             return self.nodes(node.nodes, x, where)
         if isinstance(node, Residual):
             body = self.nodes(node.body, x, where)
-            short = self.nodes(node.shortcut, x, where)
-            return self.merge(where, "add", lambda: torch.add(body, short))
+            short = self.nodes(node.shortcut, x, _join(where, "shortcut"))
+            return self.merge(self.unique(_join(where, "add")), "add", lambda: torch.add(body, short))
         if isinstance(node, Parallel):
             outs = [self.nodes(branch, x, _join(where, str(i)))
                     for i, branch in enumerate(node.branches)]
+            name = self.unique(_join(where, node.merge))
             if node.merge == "add":
-                return self.merge(where, "add", lambda: functools.reduce(torch.add, outs))
-            return self.merge(where, "cat", lambda: torch.cat(outs, dim=node.dim))
-        if isinstance(node, Save):
-            self.saved[node.name] = x
-            return x
-        if isinstance(node, Merge):
-            saved = self.saved[node.saved]
-
-            def run() -> torch.Tensor:
-                s = _centre_crop(saved, x) if node.crop == "center" else saved
-                if node.op == "add":
-                    return torch.add(x, s)
-                return torch.cat([s, x] if node.saved_first else [x, s], dim=node.dim)
-            return self.merge(where, node.op, run)
+                return self.merge(name, "add", lambda: functools.reduce(torch.add, outs))
+            return self.merge(name, "cat", lambda: torch.cat(outs, dim=node.dim))
         raise TypeError(f"torch_build: unsupported node {node!r}")
+
+    def merge_saved(self, node: Merge, x: torch.Tensor, name: str) -> torch.Tensor:
+        saved = self.saved[node.saved]
+
+        def run() -> torch.Tensor:
+            s = _centre_crop(saved, x) if node.crop == "center" else saved
+            if node.op == "add":
+                return torch.add(x, s)
+            return torch.cat([s, x] if node.saved_first else [x, s], dim=node.dim)
+        return self.merge(self.unique(name), node.op, run)
 
     def merge(self, name: str, op: str, fn) -> torch.Tensor:
         try:

@@ -1,0 +1,79 @@
+"""Every file in examples/ against real torch: each row's name, type, output shape and
+parameter count, the conv/linear MACs, the final shape, and for the broken examples the
+failing row with torch's exception class and message.
+
+The torch side is tests/torch_build.py (the node tree rebuilt as torch.nn modules and run
+on zeros). Skipped when torch is not installed.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import conv_calc  # noqa: E402
+from tests.torch_build import run_stack  # noqa: E402
+
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
+#: Layer types whose MACs are defined as torch.utils.flop_counter FLOPs // 2.
+COUNTED = ("Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
+           "ConvTranspose3d", "Linear")
+
+
+@functools.lru_cache(maxsize=None)
+def _both(path: Path):
+    stack = conv_calc.load_stack(str(path))
+    return stack, stack.analyze(), run_stack(stack)
+
+
+def _ids(paths):
+    return [p.stem for p in paths]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=_ids(EXAMPLES))
+def test_rows_match_torch(path):
+    _, report, ran = _both(path)
+    ours = [(r.name, r.type, r.output_shape, r.params) for r in report.layers]
+    theirs = [(r.name, r.type, r.output_shape, r.params) for r in ran.rows]
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=_ids(EXAMPLES))
+def test_macs_match_flop_counter(path):
+    _, report, ran = _both(path)
+    pairs = [(r.name, r.macs, t.macs) for r, t in zip(report.layers, ran.rows) if r.type in COUNTED]
+    assert pairs, "an example without conv or linear layers"
+    assert [(n, ours) for n, ours, _ in pairs] == [(n, theirs) for n, _, theirs in pairs]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=_ids(EXAMPLES))
+def test_outcome_matches_torch(path):
+    _, report, ran = _both(path)
+    if ran.failure is None:
+        assert report.error is None, f"conv-calc fails where torch runs: {report.error}"
+        assert report.output_shape == ran.output_shape
+        return
+    failure = ran.failure
+    assert report.error is not None, f"torch raises {failure.error_class.__name__}: {failure.message}"
+    assert (report.failed.index, report.failed.name, report.failed.type) == \
+        (failure.index, failure.name, failure.type)
+    assert isinstance(report.error, failure.error_class)
+    assert str(report.error) == failure.message
+    assert report.error.hint
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=_ids(EXAMPLES))
+def test_file_expectations_hold_in_torch(path):
+    """The published numbers written in the files (params, output shape) are torch's."""
+    stack, _, ran = _both(path)
+    expect = getattr(stack, "expect", None)
+    if expect is None:
+        return
+    if expect.output_shape is not None:
+        assert ran.output_shape == expect.output_shape
+    if expect.params is not None:
+        assert sum(r.params for r in ran.rows) == expect.params
