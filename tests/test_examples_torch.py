@@ -77,3 +77,38 @@ def test_file_expectations_hold_in_torch(path):
         assert ran.output_shape == expect.output_shape
     if expect.params is not None:
         assert sum(r.params for r in ran.rows) == expect.params
+
+
+#: Other inputs (``--input``) for some examples: odd sizes, tiny maps, unbatched inputs,
+#: wrong channels, so that the comparison also covers the error paths of the real networks.
+OTHER_INPUTS = [
+    ("alexnet", (2, 3, 100, 80)),
+    ("alexnet", (3, 224, 224)),          # unbatched: Flatten keeps 256, Linear sees 256x36
+    ("vgg16", (1, 3, 31, 31)),           # pool5 would be 0x0
+    ("resnet18", (1, 3, 33, 33)),
+    ("resnet18", (3, 64, 64)),           # BatchNorm2d wants 4-d input
+    ("inception", (1, 3, 97, 97)),       # ceil_mode pools on odd sizes
+    ("unet", (1, 1, 571, 571)),          # odd size: the crops lose a pixel unevenly
+    ("unet", (1, 1, 60, 60)),            # the 3x3 kernel meets a 2x2 map
+    ("unet-padded", (1, 3, 100, 100)),   # skip mismatch, as broken-unet-skip
+    ("dcgan-generator", (1, 99, 1, 1)),  # transposed conv channel check
+    ("wavenet", (1, 2, 100)),
+    ("aspp", (2, 2048, 16, 16)),         # the fixed-size Upsample no longer fits (see the file)
+    ("mobilenetv2-block", (1, 16, 2, 2)),
+    ("video-c3d-small", (1, 3, 2, 8, 8)),
+]
+
+
+@pytest.mark.parametrize("stem,shape", OTHER_INPUTS, ids=[f"{s}-{'x'.join(map(str, i))}"
+                                                          for s, i in OTHER_INPUTS])
+def test_other_inputs_match_torch(stem, shape):
+    stack = conv_calc.load_stack(str(Path(__file__).parent.parent / "examples" / f"{stem}.yaml"))
+    report, ran = stack.analyze(shape), run_stack(stack, shape)
+    assert [(r.name, r.type, r.output_shape, r.params) for r in report.layers] == \
+        [(r.name, r.type, r.output_shape, r.params) for r in ran.rows]
+    if ran.failure is None:
+        assert report.error is None and report.output_shape == ran.output_shape
+    else:
+        assert report.failed.name == ran.failure.name
+        assert isinstance(report.error, ran.failure.error_class)
+        assert str(report.error) == ran.failure.message
