@@ -22,16 +22,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from conv_calc.errors import LayerError, LayerTypeError, LayerValueError
+from conv_calc.errors import LayerTypeError, LayerValueError, LayerZeroDivisionError
 from conv_calc.nn.base import Layer, as_shape, ntuple
 from conv_calc.nn.pooling_avg import avg_pool
 from conv_calc.nn.pooling_max import max_pool
 
-__all__ = ["LPPool1d", "LPPool2d", "LPPool3d", "LayerZeroDivisionError"]
-
-
-class LayerZeroDivisionError(LayerError, ZeroDivisionError):
-    """torch raises ``ZeroDivisionError`` (``1.0 / norm_type`` in ``F.lp_pool*d``)."""
+__all__ = ["LPPool1d", "LPPool2d", "LPPool3d"]
 
 
 def _float(value: Any) -> float:
@@ -85,6 +81,7 @@ class _LPPoolNd(Layer):
                 hint=f"F.lp_pool1d multiplies by kernel_size itself, so it must be a plain "
                      f"int: write kernel_size={self.kernel_size[0]!r}.")
         if norm == 0:
+            # torch/nn/functional.py: lp_pool*d, `.pow(1.0 / norm_type)`
             raise LayerZeroDivisionError(
                 "float division by zero",
                 hint="norm_type=0 makes F.lp_pool take the 1/0-th root: use a non-zero "
