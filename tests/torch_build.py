@@ -27,15 +27,17 @@ Test-only: imports torch, which conv-calc itself never does.
 
 from __future__ import annotations
 
-import builtins
 import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-import torch
-from torch.utils.flop_counter import FlopCounterMode
+import pytest
 
-from conv_calc.stack import LayerNode, Merge, Parallel, Residual, Save, Sequential, Stack
+# pytest imports this module for its doctests too: skip it, not fail, without torch.
+torch = pytest.importorskip("torch")
+from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
+
+from conv_calc.stack import LayerNode, Merge, Parallel, Residual, Save, Sequential, Stack  # noqa: E402
 
 __all__ = ["TorchRow", "TorchFailure", "TorchResult", "run_stack", "infer_kwargs", "MERGE_TYPES"]
 
