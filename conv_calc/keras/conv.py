@@ -114,7 +114,8 @@ def compute_conv_transpose_output_shape(input_shape: tuple, kernel_size: tuple, 
         if not isinstance(padding, str):
             kind = "TrackedList" if isinstance(padding, list) else type(padding).__name__
             raise AttributeError(f"'{kind}' object has no attribute 'lower'")
-        out.append(ops.deconv_output_length(n, k, s, padding.lower(), op, d))
+        size = ops.deconv_output_length(n, k, s, padding.lower(), op, d)
+        out.append(size if isinstance(size, int) else int(size))  # float kernels: Keras truncates
     if data_format == "channels_last":
         return [input_shape[0]] + out + [filters]
     return [input_shape[0], filters] + out

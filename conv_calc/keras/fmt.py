@@ -24,7 +24,7 @@ PADDING_SET = "{'same', 'valid'}"
 PADDING_SET_CAUSAL = "{'same', 'causal', 'valid'}"
 
 
-def np_str(values: Iterable[Any]) -> str:
+def np_str(values: Iterable[Any], as_object: bool = False) -> str:
     """``str(numpy.array(values))`` for a short 1-d array of ints (or ints and None).
 
     An int64 array right-aligns its entries to a common width; an object array
@@ -32,7 +32,7 @@ def np_str(values: Iterable[Any]) -> str:
     """
     vals = list(values)
     ints = all(isinstance(v, int) and not isinstance(v, bool) for v in vals)
-    if ints and vals and all(_INT64[0] <= v <= _INT64[1] for v in vals):
+    if ints and vals and not as_object and all(_INT64[0] <= v <= _INT64[1] for v in vals):
         width = max(len(str(v)) for v in vals)
         return "[" + " ".join(str(v).rjust(width) for v in vals) + "]"
     return "[" + " ".join(str(v) for v in vals) + "]"
