@@ -21,7 +21,8 @@ from typing import Any
 
 from conv_calc.nn.base import Layer, as_shape, ntuple
 from conv_calc.nn.pooling_args import parse_args
-from conv_calc.nn.pooling_checks import avg_pool1d, avg_pool2d, avg_pool3d
+from conv_calc.nn.pooling_checks import avg_pool2d, avg_pool3d
+from conv_calc.nn.pooling_checks1d import avg_pool1d
 
 __all__ = ["AvgPool1d", "AvgPool2d", "AvgPool3d", "avg_pool"]
 

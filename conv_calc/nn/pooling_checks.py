@@ -4,7 +4,7 @@ Each function takes the input shape and the arguments as C++ receives them
 (tuples of ints after :func:`conv_calc.nn.pooling_args.parse_args`), runs
 torch's checks in torch's order and returns the output shape. The layer
 classes in :mod:`conv_calc.nn.pooling` call these the way ``F.max_pool2d`` &c.
-call ATen, so a 1d layer implemented as 2d shows the same 2d messages.
+call ATen; the 1d kernels are in :mod:`conv_calc.nn.pooling_checks1d`.
 
 Per spatial dimension (ATen native/Pool.h ``pooling_output_shape``)::
 
@@ -26,11 +26,9 @@ from conv_calc.nn.pooling_args import cdiv, downcast_int, wrap_int32
 
 __all__ = [
     "pooling_output_shape",
-    "max_pool1d",
-    "max_pool1d_with_indices",
+    "rt",
     "max_pool2d_with_indices",
     "max_pool3d_with_indices",
-    "avg_pool1d",
     "avg_pool2d",
     "avg_pool3d",
 ]
@@ -38,7 +36,7 @@ __all__ = [
 _AXES = {2: ("height", "width"), 3: ("depth", "height", "width")}
 
 
-def _rt(message: str, hint: str) -> LayerRuntimeError:
+def rt(message: str, hint: str) -> LayerRuntimeError:
     return LayerRuntimeError(message, hint=hint)
 
 
@@ -52,15 +50,15 @@ def pooling_output_shape(size: int, k: int, pad: int, stride: int, dilation: int
     where = f" on the {axis} axis" if axis else ""
     # aten/src/ATen/native/Pool.h: pooling_output_shape
     if stride == 0:
-        raise _rt("stride should not be zero",
+        raise rt("stride should not be zero",
                   f"the stride{where} is 0 (a kernel_size of 0 with no stride gives stride 0 "
                   f"too): use a stride of at least 1.")
     if pad < 0:
-        raise _rt(f"pad must be non-negative, but got pad: {pad}",
+        raise rt(f"pad must be non-negative, but got pad: {pad}",
                   f"padding{where} is {pad}: pooling padding must be 0 or more.")
     eff = (k - 1) * dilation + 1
     if pad > cdiv(eff, 2):
-        raise _rt(f"pad should be at most half of effective kernel size, but got pad={pad}, "
+        raise rt(f"pad should be at most half of effective kernel size, but got pad={pad}, "
                   f"kernel_size={k} and dilation={dilation}",
                   f"padding {pad}{where} is more than half of the kernel's span "
                   f"{eff} (kernel {k}, dilation {dilation}): use padding <= {max(cdiv(eff, 2), 0)} "
@@ -72,14 +70,14 @@ def pooling_output_shape(size: int, k: int, pad: int, stride: int, dilation: int
 def _too_small(planes: int, sizes: tuple[int, ...], outs: tuple[int, ...],
                k: tuple[int, ...], s: tuple[int, ...], p: tuple[int, ...],
                d: tuple[int, ...]) -> LayerRuntimeError:
-    parts = [f"{L} + 2*{pp} - {effective_kernel_size(kk, dd)} -> {o}"
-             for L, kk, pp, dd, o in zip(sizes, k, p, d, outs) if o < 1]
+    parts = [f"padded size {L + 2 * pp} against a window spanning {effective_kernel_size(kk, dd)}"
+             f" gives {o}" for L, kk, pp, dd, o in zip(sizes, k, p, d, outs) if o < 1]
     # aten/src/ATen/native/Pool.h: pool2d_shape_check / pool3d_shape_check
-    return _rt(f"Given input size: ({'x'.join(str(v) for v in (planes, *sizes))}). "
+    return rt(f"Given input size: ({'x'.join(str(v) for v in (planes, *sizes))}). "
                f"Calculated output size: ({'x'.join(str(v) for v in (planes, *outs))}). "
                f"Output size is too small",
-               "the pooling window (span d*(k-1)+1) is larger than the padded input "
-               f"({'; '.join(parts)}): enlarge the input, or lower kernel_size or dilation.")
+               f"no window fits ({'; '.join(parts)}): enlarge the input, or lower "
+               f"kernel_size or dilation.")
 
 
 def _pool2d_shape_check(shape: tuple[int, ...], k: tuple[int, int], s: tuple[int, int],
@@ -89,26 +87,26 @@ def _pool2d_shape_check(shape: tuple[int, ...], k: tuple[int, int], s: tuple[int
     ndim = len(shape)
     # aten/src/ATen/native/Pool.h: pool2d_shape_check
     if not (kW > 0 and kH > 0):
-        raise _rt(f"kernel size should be greater than zero, but got kH: {kH} kW: {kW}",
+        raise rt(f"kernel size should be greater than zero, but got kH: {kH} kW: {kW}",
                   f"kernel_size ({kH}, {kW}) has a value below 1: pooling windows need "
                   f"kernel_size >= 1.")
     if not (dW > 0 and dH > 0):
-        raise _rt(f"stride should be greater than zero, but got dH: {dH} dW: {dW}",
+        raise rt(f"stride should be greater than zero, but got dH: {dH} dW: {dW}",
                   f"stride ({dH}, {dW}) has a negative value: use a stride of at least 1.")
     if not (dilH > 0 and dilW > 0):
-        raise _rt(f"dilation should be greater than zero, but got dilationH: {dilH} "
+        raise rt(f"dilation should be greater than zero, but got dilationH: {dilH} "
                   f"dilationW: {dilW}",
                   f"dilation ({dilH}, {dilW}) has a value below 1: use dilation >= 1.")
     valid_dims = shape[1] != 0 and shape[2] != 0
     if not ((ndim == 3 and shape[0] != 0 and valid_dims)
             or (ndim == 4 and valid_dims and shape[3] != 0)):
-        raise _rt("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for "
+        raise rt("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for "
                   f"input, but got:{fmt_list(shape)}",
                   f"input {fmt_list(shape)} has a zero-size dimension (or the wrong rank); only "
                   f"the batch may be 0: give every channel and spatial dim a size >= 1.")
     if dilated_max and not (cdiv(kW, 2) >= padW and cdiv(kH, 2) >= padH):
         # aten/src/ATen/native/Pool.h: pool2d_shape_check (max pooling's CPU kernel)
-        raise _rt("pad should be smaller than or equal to half of kernel size, but got "
+        raise rt("pad should be smaller than or equal to half of kernel size, but got "
                   f"padW = {padW}, padH = {padH}, kW = {kW}, kH = {kH}",
                   f"max pooling also needs padding <= kernel_size/2 of the kernel without "
                   f"dilation: padding ({padH}, {padW}) with kernel ({kH}, {kW}) is too much; "
@@ -125,34 +123,34 @@ def _pool3d_shape_check(shape: tuple[int, ...], k: tuple[int, ...], s: tuple[int
     ndim = len(shape)
     # aten/src/ATen/native/Pool.h: pool3d_shape_check
     if not (kT > 0 and kW > 0 and kH > 0):
-        raise _rt(f"kernel size should be greater than zero, but got kT: {kT} kH: {kH} kW: {kW}",
+        raise rt(f"kernel size should be greater than zero, but got kT: {kT} kH: {kH} kW: {kW}",
                   f"kernel_size ({kT}, {kH}, {kW}) has a value below 1: pooling windows need "
                   f"kernel_size >= 1.")
     if not (dT > 0 and dW > 0 and dH > 0):
-        raise _rt(f"stride should be greater than zero, but got dT: {dT} dH: {dH} dW: {dW}",
+        raise rt(f"stride should be greater than zero, but got dT: {dT} dH: {dH} dW: {dW}",
                   f"stride ({dT}, {dH}, {dW}) has a negative value: use a stride of at least 1.")
     if not (dilT > 0 and dilW > 0 and dilH > 0):
-        raise _rt("dilation should be greater than zero, but got "
+        raise rt("dilation should be greater than zero, but got "
                   f"dilationT: {dilT} dilationH: {dilH} dilationW: {dilW}",
                   f"dilation ({dilT}, {dilH}, {dilW}) has a value below 1: use dilation >= 1.")
     for i, size in enumerate(shape):
         if ndim == 5 and i == 0:
             continue
         if size <= 0:
-            raise _rt(f"{fn_name}: Expected input's non-batch dimensions to have positive "
+            raise rt(f"{fn_name}: Expected input's non-batch dimensions to have positive "
                       f"length, but input has a shape of {fmt_list(shape)} and non-batch "
                       f"dimension {size} has length zero!",
                       f"dimension {i} of input {fmt_list(shape)} is 0; only the batch may be "
                       f"empty: give it a size >= 1.")
     itime, iheight, iwidth = shape[-3:]
     if check_input_size and not (itime >= kT and iheight >= kH and iwidth >= kW):
-        raise _rt(f"input image (T: {itime} H: {iheight} W: {iwidth}) smaller than kernel size "
+        raise rt(f"input image (T: {itime} H: {iheight} W: {iwidth}) smaller than kernel size "
                   f"(kT: {kT} kH: {kH} kW: {kW})",
                   f"AvgPool3d needs the unpadded input ({itime}x{iheight}x{iwidth}) to be at "
                   f"least the kernel ({kT}x{kH}x{kW}) in every dimension, whatever the "
                   f"padding: enlarge the input or shrink the kernel.")
     if not (cdiv(kT, 2) >= pT and cdiv(kW, 2) >= pW and cdiv(kH, 2) >= pH):
-        raise _rt("pad should be smaller than or equal to half of kernel size, but got "
+        raise rt("pad should be smaller than or equal to half of kernel size, but got "
                   f"kT: {kT} kW: {kW} kH: {kH} padT: {pT} padW: {pW} padH: {pH}",
                   f"max pooling also needs padding <= kernel_size/2 of the kernel without "
                   f"dilation: padding ({pT}, {pH}, {pW}) with kernel ({kT}, {kH}, {kW}) is "
@@ -171,27 +169,27 @@ def max_pool2d_with_indices(shape: tuple[int, ...], kernel: tuple[int, ...],
     """ATen DilatedMaxPool2d.cpp ``max_pool2d_with_indices`` (meta function)."""
     # aten/src/ATen/native/DilatedMaxPool2d.cpp: TORCH_META_FUNC(max_pool2d_with_indices)
     if len(kernel) not in (1, 2):
-        raise _rt("max_pool2d: kernel_size must either be a single int, or a tuple of two ints",
+        raise rt("max_pool2d: kernel_size must either be a single int, or a tuple of two ints",
                   f"kernel_size {fmt_list(kernel)} has {len(kernel)} values: give 1 or 2.")
     downcast_int(kernel, "max_pool2d")
     k = _expand(kernel, 2)
     if len(stride) not in (0, 1, 2):
-        raise _rt("max_pool2d: stride must either be omitted, a single int, or a tuple of "
+        raise rt("max_pool2d: stride must either be omitted, a single int, or a tuple of "
                   "two ints", f"stride {fmt_list(stride)} has {len(stride)} values: give 1 or 2.")
     downcast_int(stride, "max_pool2d")
     s = k if not stride else _expand(stride, 2)
     if len(padding) not in (1, 2):
-        raise _rt("max_pool2d: padding must either be a single int, or a tuple of two ints",
+        raise rt("max_pool2d: padding must either be a single int, or a tuple of two ints",
                   f"padding {fmt_list(padding)} has {len(padding)} values: give 1 or 2.")
     downcast_int(padding, "max_pool2d")
     p = _expand(padding, 2)
     if len(dilation) not in (1, 2):
-        raise _rt("max_pool2d: dilation must be either a single int, or a tuple of two ints",
+        raise rt("max_pool2d: dilation must be either a single int, or a tuple of two ints",
                   f"dilation {fmt_list(dilation)} has {len(dilation)} values: give 1 or 2.")
     downcast_int(dilation, "max_pool2d")
     d = _expand(dilation, 2)
     if len(shape) not in (3, 4):
-        raise _rt("non-empty 3D or 4D (batch mode) tensor expected for input",
+        raise rt("non-empty 3D or 4D (batch mode) tensor expected for input",
                   f"MaxPool2d takes (C, H, W) or (N, C, H, W) input; got {len(shape)} "
                   f"dimensions {fmt_list(shape)}.")
     outs = tuple(pooling_output_shape(shape[-2 + i], k[i], p[i], s[i], d[i], ceil_mode,
@@ -206,22 +204,22 @@ def avg_pool2d(shape: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[in
     """ATen AveragePool2d.cpp ``avg_pool2d`` (meta function)."""
     # aten/src/ATen/native/AveragePool2d.cpp: TORCH_META_FUNC(avg_pool2d)
     if len(kernel) not in (1, 2):
-        raise _rt("avg_pool2d: kernel_size must either be a single int, or a tuple of two ints",
+        raise rt("avg_pool2d: kernel_size must either be a single int, or a tuple of two ints",
                   f"kernel_size {fmt_list(kernel)} has {len(kernel)} values: give 1 or 2.")
     downcast_int(kernel, "avg_pool2d")
     k = _expand(kernel, 2)
     if len(stride) not in (0, 1, 2):
-        raise _rt("avg_pool2d: stride must either be omitted, a single int, or a tuple of "
+        raise rt("avg_pool2d: stride must either be omitted, a single int, or a tuple of "
                   "two ints", f"stride {fmt_list(stride)} has {len(stride)} values: give 1 or 2.")
     downcast_int(stride, "avg_pool2d")
     s = k if not stride else _expand(stride, 2)
     if len(padding) not in (1, 2):
-        raise _rt("avg_pool2d: padding must either be a single int, or a tuple of two ints",
+        raise rt("avg_pool2d: padding must either be a single int, or a tuple of two ints",
                   f"padding {fmt_list(padding)} has {len(padding)} values: give 1 or 2.")
     downcast_int(padding, "avg_pool2d")
     p = _expand(padding, 2)
     if divisor_override == 0:
-        raise _rt("divisor must be not zero",
+        raise rt("divisor must be not zero",
                   "divisor_override=0 would divide every window by zero: use None (the "
                   "window size) or a non-zero divisor.")
     ndim = len(shape)
@@ -249,27 +247,27 @@ def max_pool3d_with_indices(shape: tuple[int, ...], kernel: tuple[int, ...],
     """ATen DilatedMaxPool3d.cpp ``max_pool3d_with_indices_out_cpu_template``."""
     # aten/src/ATen/native/DilatedMaxPool3d.cpp: max_pool3d_with_indices_out_cpu_template
     if len(kernel) not in (1, 3):
-        raise _rt("max_pool3d: kernel_size must either be a single int, or a tuple of three "
+        raise rt("max_pool3d: kernel_size must either be a single int, or a tuple of three "
                   "ints", f"kernel_size {fmt_list(kernel)} has {len(kernel)} values: give 1 or 3.")
     downcast_int(kernel, "max_pool3d")
     k = _expand(kernel, 3)
     if len(stride) not in (0, 1, 3):
-        raise _rt("max_pool3d: stride must either be omitted, a single int, or a tuple of "
+        raise rt("max_pool3d: stride must either be omitted, a single int, or a tuple of "
                   "three ints", f"stride {fmt_list(stride)} has {len(stride)} values: give 1 or 3.")
     downcast_int(stride, "max_pool3d")
     s = k if not stride else _expand(stride, 3)
     if len(padding) not in (1, 3):
-        raise _rt("max_pool3d: padding must either be a single int, or a tuple of three ints",
+        raise rt("max_pool3d: padding must either be a single int, or a tuple of three ints",
                   f"padding {fmt_list(padding)} has {len(padding)} values: give 1 or 3.")
     downcast_int(padding, "max_pool3d")
     p = _expand(padding, 3)
     if len(dilation) not in (1, 3):
-        raise _rt("max_pool3d: dilation must be either a single int, or a tuple of three ints",
+        raise rt("max_pool3d: dilation must be either a single int, or a tuple of three ints",
                   f"dilation {fmt_list(dilation)} has {len(dilation)} values: give 1 or 3.")
     downcast_int(dilation, "max_pool3d")
     d = _expand(dilation, 3)
     if len(shape) not in (4, 5):
-        raise _rt("non-empty 4D or 5D (batch mode) tensor expected for input",
+        raise rt("non-empty 4D or 5D (batch mode) tensor expected for input",
                   f"MaxPool3d takes (C, D, H, W) or (N, C, D, H, W) input; got {len(shape)} "
                   f"dimensions {fmt_list(shape)}.")
     outs = tuple(pooling_output_shape(shape[-3 + i], k[i], p[i], s[i], d[i], ceil_mode,
@@ -285,26 +283,26 @@ def avg_pool3d(shape: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[in
     """ATen AveragePool3d.cpp ``avg_pool3d`` (meta function)."""
     # aten/src/ATen/native/AveragePool3d.cpp: TORCH_META_FUNC(avg_pool3d)
     if len(kernel) not in (1, 3):
-        raise _rt("avg_pool3d: kernel_size must be a single int, or a tuple of three ints",
+        raise rt("avg_pool3d: kernel_size must be a single int, or a tuple of three ints",
                   f"kernel_size {fmt_list(kernel)} has {len(kernel)} values: give 1 or 3.")
     downcast_int(kernel, "avg_pool3d")
     k = _expand(kernel, 3)
     if len(stride) not in (0, 1, 3):
-        raise _rt("avg_pool3d: stride must be omitted, a single int, or a tuple of three ints",
+        raise rt("avg_pool3d: stride must be omitted, a single int, or a tuple of three ints",
                   f"stride {fmt_list(stride)} has {len(stride)} values: give 1 or 3.")
     downcast_int(stride, "avg_pool3d")
     s = k if not stride else _expand(stride, 3)
     if len(padding) not in (1, 3):
-        raise _rt("avg_pool3d: padding must be a single int, or a tuple of three ints",
+        raise rt("avg_pool3d: padding must be a single int, or a tuple of three ints",
                   f"padding {fmt_list(padding)} has {len(padding)} values: give 1 or 3.")
     downcast_int(padding, "avg_pool3d")
     p = _expand(padding, 3)
     if len(shape) not in (4, 5):
-        raise _rt("non-empty 4D or 5D (batch mode) tensor expected for input",
+        raise rt("non-empty 4D or 5D (batch mode) tensor expected for input",
                   f"AvgPool3d takes (C, D, H, W) or (N, C, D, H, W) input; got {len(shape)} "
                   f"dimensions {fmt_list(shape)}.")
     if divisor_override == 0:
-        raise _rt("divisor must be not zero",
+        raise rt("divisor must be not zero",
                   "divisor_override=0 would divide every window by zero: use None (the "
                   "window size) or a non-zero divisor.")
     one = (1, 1, 1)
@@ -312,113 +310,3 @@ def avg_pool3d(shape: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[in
                                       _AXES[3][i]) for i in range(3))
     _pool3d_shape_check(shape, k, s, p, one, outs, "avg_pool3d()", check_input_size=True)
     return (*shape[:-3], *outs)
-
-
-def _check_dim_range(fn: str, shape: tuple[int, ...], layer: str) -> None:
-    if not 2 <= len(shape) < 4:
-        # aten/src/ATen/TensorUtils.cpp: checkDimRange
-        raise _rt(f"Expected 2 to 3 dimensions, but got {len(shape)}-dimensional tensor for "
-                  f"argument #1 'self' (while checking arguments for {fn})",
-                  f"{layer} takes (C, L) or (N, C, L) input; got {len(shape)} dimensions "
-                  f"{fmt_list(shape)}.")
-
-
-def _check1d(fn: str, name: str, values: tuple[int, ...]) -> None:
-    if len(values) != 1:
-        # aten/src/ATen/native/Pooling.cpp: check1d
-        raise _rt(f"{fn}() argument '{name}' should contain one int (got {len(values)})",
-                  f"{name} {fmt_list(values)} has {len(values)} values; a 1d pool takes one.")
-
-
-def _squeeze_h(out: tuple[int, ...]) -> tuple[int, ...]:
-    return (*out[:-2], out[-1])
-
-
-def avg_pool1d(shape: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...],
-               padding: tuple[int, ...], ceil_mode: bool) -> tuple[int, ...]:
-    """ATen Pooling.cpp ``avg_pool1d``: checks, then ``avg_pool2d`` on ``(…, 1, L)``."""
-    # aten/src/ATen/native/Pooling.cpp: avg_pool1d
-    if not stride:
-        stride = kernel
-    _check_dim_range("avg_pool1d", shape, "AvgPool1d")
-    _check1d("avg_pool1d", "kernel_size", kernel)
-    _check1d("avg_pool1d", "stride", stride)
-    _check1d("avg_pool1d", "padding", padding)
-    out = avg_pool2d((*shape[:-1], 1, shape[-1]), (1, kernel[0]), (1, stride[0]),
-                     (0, padding[0]), ceil_mode, None)
-    return _squeeze_h(out)
-
-
-def max_pool1d_with_indices(shape: tuple[int, ...], kernel: tuple[int, ...],
-                            stride: tuple[int, ...], padding: tuple[int, ...],
-                            dilation: tuple[int, ...], ceil_mode: bool) -> tuple[int, ...]:
-    """ATen Pooling.cpp ``max_pool1d_with_indices``: checks, then the 2d kernel."""
-    # aten/src/ATen/native/Pooling.cpp: max_pool1d_with_indices
-    if not stride:
-        stride = kernel
-    _check_dim_range("max_pool1d", shape, "MaxPool1d")
-    _check1d("max_pool1d", "kernel_size", kernel)
-    _check1d("max_pool1d", "stride", stride)
-    _check1d("max_pool1d", "padding", padding)
-    _check1d("max_pool1d", "dilation", dilation)
-    out = max_pool2d_with_indices((*shape[:-1], 1, shape[-1]), (1, kernel[0]), (1, stride[0]),
-                                  (0, padding[0]), (1, dilation[0]), ceil_mode)
-    return _squeeze_h(out)
-
-
-def max_pool1d(shape: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...],
-               padding: tuple[int, ...], dilation: tuple[int, ...],
-               ceil_mode: bool) -> tuple[int, ...]:
-    """ATen MaxPooling.cpp ``max_pool1d`` (no indices): its own checks and messages."""
-    ndim = len(shape)
-    # aten/src/ATen/native/MaxPooling.cpp: max_pool1d
-    if not ((ndim == 2 and shape[0] != 0 and shape[1] != 0)
-            or (ndim == 3 and shape[1] != 0 and shape[2] != 0)):
-        raise _rt("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch "
-                  f"size for input, but got:{fmt_list(shape)}",
-                  f"MaxPool1d takes (C, L) or (N, C, L) input with only the batch allowed to be "
-                  f"0; got {fmt_list(shape)}.")
-    # aten/src/ATen/native/MaxPooling.cpp: check_max_pool1d
-    if len(kernel) != 1:
-        raise _rt("max_pool1d() kernel_size must be an int, list of ints or tuple of ints of "
-                  f"size 1 but got size {len(kernel)}",
-                  f"kernel_size {fmt_list(kernel)} has {len(kernel)} values; MaxPool1d takes one.")
-    if len(stride) not in (0, 1):
-        raise _rt("max_pool1d() stride must be None, an int, list of ints, or tuple of ints of "
-                  f"size 1 but got size {len(stride)}",
-                  f"stride {fmt_list(stride)} has {len(stride)} values; MaxPool1d takes one.")
-    if len(padding) != 1:
-        raise _rt("max_pool1d() padding must be an int, list of ints, or tuple of ints of "
-                  f"size 1 but got size {len(padding)}",
-                  f"padding {fmt_list(padding)} has {len(padding)} values; MaxPool1d takes one.")
-    if len(dilation) != 1:
-        raise _rt("max_pool1d() dilation must be an int, list of ints or tuple of ints of "
-                  f"size 1 but got size {len(dilation)}",
-                  f"dilation {fmt_list(dilation)} has {len(dilation)} values; MaxPool1d takes one.")
-    if not stride:
-        stride = kernel
-    k, s, p, d = kernel[0], stride[0], padding[0], dilation[0]
-    if k <= 0:
-        raise _rt(f"max_pool1d() kernel_size must be greater than zero, but got {k}",
-                  f"kernel_size is {k}: use kernel_size >= 1.")
-    if s <= 0:
-        raise _rt(f"max_pool1d() stride must be greater than zero, but got {s}",
-                  f"stride is {s}: use a stride of at least 1.")
-    if p < 0:
-        raise _rt(f"max_pool1d() padding must be non-negative, but got {p}",
-                  f"padding is {p}: pooling padding must be 0 or more.")
-    if p > cdiv(k, 2):
-        raise _rt(f"max_pool1d() padding should be at most half of kernel size, but got "
-                  f"padding={p} and kernel_size={k}",
-                  f"padding {p} is more than half of kernel_size {k} (dilation does not count "
-                  f"here): use padding <= {k // 2}.")
-    if d <= 0:
-        raise _rt(f"max_pool1d() dilation must be greater than zero, but got {d}",
-                  f"dilation is {d}: use dilation >= 1.")
-    out = pooling_output_shape(shape[-1], k, p, s, d, ceil_mode)
-    if out <= 0:
-        raise _rt(f"max_pool1d() Invalid computed output size: {out}",
-                  f"the window spans {effective_kernel_size(k, d)} (kernel {k}, dilation {d}) "
-                  f"but the padded input has {shape[-1] + 2 * p}: enlarge the input or lower "
-                  f"kernel_size or dilation.")
-    return (*shape[:-1], out)
