@@ -208,6 +208,13 @@ def schema() -> None:
     sys.stdout.write(json.dumps(stack_schema(), indent=2, ensure_ascii=False) + "\n")
 
 
+# ---------------------------------------------------------------- conv-calc lint, rules, rule
+
+from conv_calc.cli_lint import register as _register_lint  # noqa: E402 - after _fail
+
+_register_lint(app, _fail)
+
+
 # ---------------------------------------------------------------- entry point
 
 def main(argv: list[str] | None = None) -> int:

@@ -379,6 +379,11 @@ def misaligned(ctx: Context) -> Iterator:
         a = axes[0]
         pairs = [_centre(ctx, i, a) for i in m.operands]
         cropped = getattr(m.node, "crop", None) is not None
+        n = ctx.report.input_shape[-len(flags):]
+        local = [p for p, i in zip(pairs, m.operands)
+                 if p[0] != 0 and (i < 0 or not _covers(ctx.report.layers[i], n))]
+        if len(local) < len(pairs) and len(set(local)) <= 1:
+            continue  # a global-context branch (pooled to 1, upsampled): nothing to align
         jumps = {p[0] for p in pairs if p[0] is not None}
         if len(jumps) > 1:
             detail = "jumps " + " vs ".join(_num(p[0]) for p in pairs) + " input pixels"

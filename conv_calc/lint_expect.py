@@ -11,7 +11,7 @@ error is the finding.
 >>> text = b"input: [1, 3, 8, 8]\\nlayers:\\n  - Conv2d: {out_channels: 4, kernel_size: 3}\\n"
 >>> text += b"    expect: {output_shape: [1, 4, 8, 8], params: 112}\\n"
 >>> [f.message for f in lint_bytes(text, "n.yaml").findings]
-['output shape [1, 4, 6, 6], expected [1, 4, 8, 8]']
+["'0': output shape [1, 4, 6, 6], expected [1, 4, 8, 8]"]
 """
 
 from __future__ import annotations
