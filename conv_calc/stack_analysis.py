@@ -4,11 +4,16 @@ Row names follow torch's ``named_modules``: the user's name where given,
 otherwise the position among the modules of the enclosing list (``Save`` and
 ``Merge`` nodes take no position), joined with dots (``layer1.0.conv1``). A
 :class:`~conv_calc.stack.Residual` block's body layers sit directly under the
-block, its shortcut under ``<block>.shortcut``, its addition is the row
-``<block>.add``; a :class:`~conv_calc.stack.Parallel` block's branch ``j`` is
-``<block>.<j>`` and its merge ``<block>.cat`` (or ``.add``); a top-level
+block, its unnamed shortcut layers under ``<block>.shortcut`` (named ones, such
+as torchvision's ``downsample.0``, directly under the block), its addition is
+the row ``<block>.add``; a :class:`~conv_calc.stack.Parallel` block's branch
+``j`` is ``<block>.<j>`` and its merge ``<block>.cat`` (or ``.add``); a
 ``Merge`` is named by its op (``cat``, ``cat_1``, ... as torch.fx names
-functional calls) unless named. Names are made unique with ``_1``, ``_2``.
+functional calls) unless named. An unnamed residual, parallel or sequential
+block adds no level for the named layers inside it (torchvision's Bottleneck
+holds ``conv1`` and ``downsample`` as attributes, not in a nested list), while
+its unnamed layers keep the block's position (``3.0``). Names are made unique
+with ``_1``, ``_2``.
 
 >>> from conv_calc import nn
 >>> from conv_calc.stack import Residual, Stack
@@ -146,6 +151,7 @@ class _Walker:
     def __init__(self) -> None:
         self.rows: list[Row] = []
         self.names: set[str] = set()
+        self.owners: dict[str, str] = {}  # a user-named row -> the block that named it
         self.saved: dict[str, _Tensor] = {}
 
     def unique(self, name: str) -> str:
@@ -167,7 +173,12 @@ class _Walker:
 
     # ------------------------------------------------------------------ lists and blocks
 
-    def run_list(self, nodes: Sequence[Any], x: _Tensor, prefix: str) -> _Tensor:
+    def run_list(self, nodes: Sequence[Any], x: _Tensor, prefix: str,
+                 unnamed_prefix: str | None = None) -> _Tensor:
+        """Run ``nodes``; named children go under ``prefix``, unnamed ones under
+        ``unnamed_prefix`` (default ``prefix``) by position."""
+        if unnamed_prefix is None:
+            unnamed_prefix = prefix
         position = 0
         fx_count: dict[str, int] = {}
         for node in nodes:
@@ -184,25 +195,37 @@ class _Walker:
                 x = self.merge_saved(node, x, _join(prefix, local))
                 continue
             user = getattr(node, "name", None) if not isinstance(node, Layer) else None
-            name = _join(prefix, user if user else str(position))
+            if user:
+                name = unnamed = _join(prefix, user)
+                owner = self.owners.setdefault(name, unnamed_prefix)
+                if owner != unnamed_prefix:
+                    # Taken by a layer outside this unnamed block: qualify it by the
+                    # block's position (a repeat inside the block gets _1 instead).
+                    name = unnamed = _join(unnamed_prefix, user)
+            elif isinstance(node, (Sequential, Residual, Parallel)):
+                name, unnamed = prefix, _join(unnamed_prefix, str(position))
+            else:
+                name = unnamed = _join(unnamed_prefix, str(position))
             position += 1
-            x = self.run_node(node, x, name)
+            x = self.run_node(node, x, name, unnamed)
         return x
 
-    def run_node(self, node: Any, x: _Tensor, name: str) -> _Tensor:
+    def run_node(self, node: Any, x: _Tensor, name: str, unnamed: str | None = None) -> _Tensor:
+        if unnamed is None:
+            unnamed = name
         if isinstance(node, (Layer, LayerNode)):
             return self.run_layer(node, x, name)
         if isinstance(node, Sequential):
-            return self.run_list(node.nodes, x, name)
+            return self.run_list(node.nodes, x, name, unnamed)
         if isinstance(node, Residual):
-            body = self.run_list(node.body, x, name)
-            short = self.run_list(node.shortcut, x, _join(name, "shortcut"))
-            return self.combine("add", [body, short], 1, self.unique(_join(name, "add")),
+            body = self.run_list(node.body, x, name, unnamed)
+            short = self.run_list(node.shortcut, x, name, _join(unnamed, "shortcut"))
+            return self.combine("add", [body, short], 1, self.unique(_join(unnamed, "add")),
                                 node.source)
         if isinstance(node, Parallel):
-            outs = [self.run_list(b, x, _join(name, str(j))) for j, b in enumerate(node.branches)]
+            outs = [self.run_list(b, x, _join(unnamed, str(j))) for j, b in enumerate(node.branches)]
             return self.combine(node.merge, outs, node.dim,
-                                self.unique(_join(name, node.merge)), node.source)
+                                self.unique(_join(unnamed, node.merge)), node.source)
         raise StackDefinitionError(f"{node!r} is not a stack node")  # pragma: no cover
 
     # ------------------------------------------------------------------ layers

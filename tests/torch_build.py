@@ -4,8 +4,9 @@ The walk mirrors :meth:`conv_calc.stack.Stack.analyze`: one record per layer and
 merge, in execution order, named by the naming rules documented in
 conv_calc/stack_analysis.py (re-implemented here, not imported): the enclosing names joined
 with ``.``; an unnamed node is named by its position among the list's module nodes (``Save``
-and ``Merge`` take no position), as in ``torch.nn.Sequential``; a residual's shortcut sits
-under ``<name>.shortcut`` and its sum is the row ``<name>.add``; a parallel block's branch
+and ``Merge`` take no position), as in ``torch.nn.Sequential``; an unnamed block adds no
+level for its named layers (unless one outside it holds the name); a residual's unnamed
+shortcut layers sit under ``<name>.shortcut`` and its sum is the row ``<name>.add``; a parallel block's branch
 ``j`` is ``<name>.<j>`` and its merge ``<name>.cat`` / ``<name>.add``; a ``Merge`` is named by
 its op (``cat``, ``cat_1``, ... within one list) unless named; repeats get ``_1``, ``_2``. Each :class:`~conv_calc.stack.LayerNode` becomes
 ``getattr(torch.nn, type)(*args, **kwargs)`` with ``in_channels`` / ``num_features`` /
@@ -124,6 +125,7 @@ class _Walker:
         self.result = TorchResult()
         self.saved: dict[str, torch.Tensor] = {}
         self.names: set[str] = set()
+        self.owners: dict[str, str] = {}
 
     def fail(self, name: str, type_name: str, stage: str, exc: BaseException) -> None:
         self.result.failure = TorchFailure(len(self.result.rows), name, type_name, stage,
@@ -146,7 +148,10 @@ class _Walker:
         self.names.add(out)
         return out
 
-    def nodes(self, nodes, x: torch.Tensor, prefix: str) -> torch.Tensor:
+    def nodes(self, nodes, x: torch.Tensor, prefix: str, unnamed_prefix: str | None = None
+              ) -> torch.Tensor:
+        if unnamed_prefix is None:
+            unnamed_prefix = prefix
         position = 0
         merges: dict[str, int] = {}
         for node in nodes:
@@ -158,24 +163,35 @@ class _Walker:
                 local = node.name or (node.op if k == 0 else f"{node.op}_{k}")
                 x = self.merge_saved(node, x, _join(prefix, local))
             else:
-                # An unnamed node is named by its position, as in torch.nn.Sequential.
-                x = self.node(node, x, _join(prefix, node.name or str(position)))
+                # An unnamed node is named by its position, as in torch.nn.Sequential;
+                # an unnamed block adds no level for its named layers, unless a layer
+                # outside the block already holds that name.
+                if node.name:
+                    where = positional = _join(prefix, node.name)
+                    if self.owners.setdefault(where, unnamed_prefix) != unnamed_prefix:
+                        where = positional = _join(unnamed_prefix, node.name)
+                elif isinstance(node, (Sequential, Residual, Parallel)):
+                    where, positional = prefix, _join(unnamed_prefix, str(position))
+                else:
+                    where = positional = _join(unnamed_prefix, str(position))
+                x = self.node(node, x, where, positional)
                 position += 1
         return x
 
-    def node(self, node, x: torch.Tensor, where: str) -> torch.Tensor:
+    def node(self, node, x: torch.Tensor, where: str, positional: str) -> torch.Tensor:
         if isinstance(node, LayerNode):
             return self.layer(node, x, self.unique(where))
         if isinstance(node, Sequential):
-            return self.nodes(node.nodes, x, where)
+            return self.nodes(node.nodes, x, where, positional)
         if isinstance(node, Residual):
-            body = self.nodes(node.body, x, where)
-            short = self.nodes(node.shortcut, x, _join(where, "shortcut"))
-            return self.merge(self.unique(_join(where, "add")), "add", lambda: torch.add(body, short))
+            body = self.nodes(node.body, x, where, positional)
+            short = self.nodes(node.shortcut, x, where, _join(positional, "shortcut"))
+            return self.merge(self.unique(_join(positional, "add")), "add",
+                              lambda: torch.add(body, short))
         if isinstance(node, Parallel):
-            outs = [self.nodes(branch, x, _join(where, str(i)))
+            outs = [self.nodes(branch, x, _join(positional, str(i)))
                     for i, branch in enumerate(node.branches)]
-            name = self.unique(_join(where, node.merge))
+            name = self.unique(_join(positional, node.merge))
             if node.merge == "add":
                 return self.merge(name, "add", lambda: functools.reduce(torch.add, outs))
             return self.merge(name, "cat", lambda: torch.cat(outs, dim=node.dim))
