@@ -231,3 +231,20 @@ def test_rule():
     assert (r.code, r.stdout) == (2, "")
     assert r.stderr == ("error: unknown rule 'CC2O1'\nhint: did you mean 'CC201'? "
                         "`conv-calc rules` lists them.\n")
+
+
+def test_pre_commit_hook_definition():
+    import yaml
+
+    root = Path(__file__).parent.parent
+    (hook,) = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text())
+    assert {"id", "name", "entry", "language"} <= set(hook)
+    assert hook["entry"] == "conv-calc lint --force-exclude" and hook["types"] == ["yaml"]
+
+
+def test_docs_list_every_rule():
+    from conv_calc.rules import RULES
+
+    text = (Path(__file__).parent.parent / "docs" / "lint.md").read_text()
+    for rule in RULES.values():
+        assert f"| {rule.code} | {rule.name} | {rule.severity} |" in text
