@@ -215,6 +215,13 @@ from conv_calc.cli_lint import register as _register_lint  # noqa: E402 - after 
 _register_lint(app, _fail)
 
 
+# ---------------------------------------------------------------- conv-calc solve
+
+from conv_calc.cli_solve import solve_app  # noqa: E402 - needs EXIT_*, LayerFormat, _fail above
+
+app.add_typer(solve_app, name="solve")
+
+
 # ---------------------------------------------------------------- entry point
 
 def main(argv: list[str] | None = None) -> int:
