@@ -48,6 +48,7 @@ def compute_pooling_output_shape(input_shape: tuple, pool_size: tuple, strides: 
     for i, n in enumerate(spatial):
         if n is None:
             printed[off + i] = -1
+    shown_pool, shown_strides = pool_size, strides
     if len(pool_size) == 1 and len(spatial) != 1:
         pool_size, strides = pool_size * len(spatial), strides * len(spatial)
     elif len(spatial) != len(pool_size) and len(spatial) != 1:
@@ -62,28 +63,40 @@ def compute_pooling_output_shape(input_shape: tuple, pool_size: tuple, strides: 
         raise KerasValueError(
             f"Argument `padding` must be either 'valid' or 'same'. Received: padding={padding}",
             hint=f"padding={padding!r}: pooling takes 'valid' or 'same'.")
-    out = []
+    # A zero stride (allowed by the pools' constructor) divides by zero in numpy:
+    # +inf, -inf or nan per axis; the <= 0 check sees -inf, then int() fails on the rest.
+    if None in shape and 0 in strides:
+        # with an unknown dim numpy computes on Python objects: int / 0 raises at once
+        raise wrap_builtin(ZeroDivisionError("division by zero"),
+                           hint="strides=0 makes the window never move: use strides >= 1.")
+    out: list = []
     for i, n in enumerate(spatial):
         m = -1 if n is None else n
         s = strides[i]
         if s == 0:
             num = m - pool_size[i] if padding == "valid" else m - 1
-            if num == 0:
-                raise wrap_builtin(ValueError("cannot convert float NaN to integer"),
-                                   hint="strides=0 makes the window never move: use strides >= 1.")
-            raise wrap_builtin(OverflowError("cannot convert float infinity to integer"),
-                               hint="strides=0 makes the window never move: use strides >= 1.")
-        out.append(ops.conv_output_length(m, pool_size[i], s, padding))
+            out.append(float("inf") if num > 0 else float("-inf") if num < 0 else float("nan"))
+        else:
+            out.append(ops.conv_output_length(m, pool_size[i], s, padding))
     if padding == "valid":
         for i, (n, o) in enumerate(zip(spatial, out)):
             if n is not None and o <= 0:
                 # operation_utils.py: compute_pooling_output_shape
                 raise KerasValueError(
                     "Computed output size would be zero or negative. Received: "
-                    f"`inputs.shape={np_str(printed, None in shape)}`, `pool_size={np_str(pool_size)}`, "
-                    f"`strides={strides}`, `padding={padding}`.",
+                    f"`inputs.shape={np_str(printed, None in shape)}`, "
+                    f"`pool_size={np_str(shown_pool)}`, "
+                    f"`strides={shown_strides}`, `padding={padding}`.",
                     hint=f"spatial axis {i} has {n} pixels, fewer than the pool size "
-                         f"{pool_size[i]}: enlarge the input or use padding='same'.")
+                         f"{pool_size[i]} (or the stride is 0): enlarge the input or use "
+                         f"padding='same'.")
+    for o in out:
+        if isinstance(o, float):
+            hint = "strides=0 makes the window never move: use strides >= 1."
+            if o != o:
+                raise wrap_builtin(ValueError("cannot convert float NaN to integer"), hint=hint)
+            raise wrap_builtin(OverflowError("cannot convert float infinity to integer"),
+                               hint=hint)
     out = tuple(None if n is None else o for n, o in zip(spatial, out))
     if data_format == "channels_last":
         return (input_shape[0],) + out + (input_shape[-1],)
