@@ -8,7 +8,7 @@ show that 4-d view (``Given input size: (4x1x2)``).
 >>> max_pool1d((2, 3, 10), (3,), (), (1,), (1,), False)
 (2, 3, 4)
 >>> avg_pool1d((3, 10), (4,), (2,), (0,), True)
-(3, 5)
+(3, 4)
 """
 
 from __future__ import annotations
