@@ -217,7 +217,7 @@ _register_lint(app, _fail)
 
 # ---------------------------------------------------------------- conv-calc solve
 
-from conv_calc.cli_solve import solve_app  # noqa: E402 - needs EXIT_*, LayerFormat, _fail above
+from conv_calc.cli_solve import solve_app  # noqa: E402
 
 app.add_typer(solve_app, name="solve")
 

@@ -8,13 +8,24 @@ solution" is an answer -- and 2 on bad usage or input.
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any, Optional
+from enum import Enum
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
-from conv_calc.cli import EXIT_USAGE, LayerFormat, _fail
-
 SCHEMA_VERSION = 1
+
+
+class LayerFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _fail(message: str, hint: str = "") -> NoReturn:
+    """conv_calc.cli's error exit (imported late: conv_calc.cli imports this module)."""
+    from conv_calc.cli import _fail as fail
+
+    fail(message, hint)
 
 solve_app = typer.Typer(
     name="solve",
