@@ -20,7 +20,7 @@ STDIN = "-"
 STDIN_NAME = "<stdin>"
 
 
-def load(file: str, fail: Fail) -> Any:
+def load(file: str, fail: Fail, fmt: str = "table") -> Any:
     """The :class:`~conv_calc.stack.Stack` of ``file`` (``-`` = stdin); problems -> exit 2."""
     from conv_calc import spec
 
@@ -33,7 +33,7 @@ def load(file: str, fail: Fail) -> Any:
     except LayerError:
         raise
     except ValueError as err:
-        _problems(err, STDIN_NAME if file == STDIN else file)
+        _problems(err, STDIN_NAME if file == STDIN else file, fmt)
 
 
 def _read_stdin() -> bytes:
@@ -43,10 +43,13 @@ def _read_stdin() -> bytes:
     return sys.stdin.read().encode("utf-8")  # pragma: no cover - a text-only stdin
 
 
-def _problems(err: ValueError, file: str) -> NoReturn:
+def _problems(err: ValueError, file: str, fmt: str = "table") -> NoReturn:
     from conv_calc.render import format_problems
 
     problems = getattr(err, "problems", None)
+    if fmt == "json":
+        # Machine readers get the problems as data on stdout too (the text stays on stderr).
+        sys.stdout.write(_problems_json(err, file))
     if problems:
         sys.stderr.write(format_problems(problems, file) + "\n")
         count = len(problems)
@@ -60,6 +63,20 @@ def _problems(err: ValueError, file: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+def _problems_json(err: ValueError, file: str) -> str:
+    from conv_calc.render import SCHEMA_VERSION, dumps, source_dict
+
+    problems = getattr(err, "problems", None) or ()
+    items = [{"code": getattr(p, "code", None), "message": p.message, "hint": p.hint,
+              "source": source_dict(p.source) if p.source is not None else None}
+             for p in problems]
+    if not items:
+        items = [{"code": None, "message": str(err), "hint": getattr(err, "hint", ""),
+                  "source": None}]
+    return dumps({"schema_version": SCHEMA_VERSION, "file": file, "ok": False,
+                  "malformed": True, "problems": items})
+
+
 def run(file: str, input_text: str | None, fmt: str, fail: Fail) -> int:
     shape = None
     if input_text is not None:
@@ -67,7 +84,7 @@ def run(file: str, input_text: str | None, fmt: str, fail: Fail) -> int:
             shape = parse_shape(input_text)
         except ShapeError as err:
             fail(f"--input: {err}", err.hint)
-    network = load(file, fail)
+    network = load(file, fail, fmt)
     name = STDIN_NAME if file == STDIN else file
     try:
         report = network.analyze(input_shape=shape)
@@ -77,7 +94,7 @@ def run(file: str, input_text: str | None, fmt: str, fail: Fail) -> int:
         sys.stderr.write(format_layer_error(err) + "\n")
         return 1
     except ValueError as err:  # a malformed definition, e.g. no input shape anywhere
-        _problems(err, name)
+        _problems(err, name, fmt)
     _write(report, name, fmt)
     return 0 if report.error is None else 1
 

@@ -55,8 +55,16 @@ def test_malformed_file(tmp_path):
     path = tmp_path / "net.yaml"
     path.write_text(MALFORMED)
     result = run("stack", str(path), "--format", "json")
-    assert (result.code, result.stdout) == (2, "")
+    assert result.code == 2
     assert result.stderr.startswith(f"{path}:3:5: unknown layer 'Conv2D'\n")
+    # JSON readers get the same problems as data on stdout.
+    document = json.loads(result.stdout)
+    assert (document["ok"], document["malformed"]) == (False, True)
+    assert [(p["code"], p["message"], p["source"]["line"], p["source"]["column"])
+            for p in document["problems"]] == [
+        ("unknown-layer", "unknown layer 'Conv2D'", 3, 5),
+        ("unknown-layer", "unknown layer 'Relu'", 5, 5)]
+    assert document["problems"][0]["hint"] == "did you mean 'Conv2d'?"
 
 
 @pytest.mark.parametrize("data", [b"\xff\xfe\x00garbage", b"layers: [", b"", b"- - - -",
