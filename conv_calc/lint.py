@@ -212,7 +212,8 @@ def _finish(found: list[Finding], path: str, lines: tuple[str, ...], report: Any
 
 
 def _analysis_findings(stack: Any, report: Any, path: str) -> list[Finding]:
-    from conv_calc.lint_checks import Context, run_checks
+    from conv_calc.lint_checks import LAYER_CHECKS, Context
+    from conv_calc.lint_checks_net import NET_CHECKS
     from conv_calc.lint_expect import check_expectations
 
     found: list[Finding] = []
@@ -226,6 +227,7 @@ def _analysis_findings(stack: Any, report: Any, path: str) -> list[Finding]:
             f = replace(f, layer_index=failed.index, layer_name=failed.name)
         found.append(f)
     ctx = Context.of(stack, report, path)
-    found.extend(run_checks(ctx))
+    for check in LAYER_CHECKS + NET_CHECKS:
+        found.extend(check(ctx))
     found.extend(check_expectations(ctx, stack))
     return found

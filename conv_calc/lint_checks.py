@@ -1,6 +1,7 @@
-"""The warning rules (CC2xx): checks on an analysed network that torch would accept.
+"""The per-layer warning rules (CC201, CC202, CC205, CC206, CC209) and their shared helpers.
 
-Each check takes the :class:`Context` of one file and yields
+The network-level ones (receptive field, merges) are in
+:mod:`conv_calc.lint_checks_net`. Each check takes the :class:`Context` of one file and yields
 :class:`conv_calc.lint.Finding` records; none prints or decides anything else.
 Layers are read through their torch attributes (``kernel_size``, ``stride``,
 ``padding``, ``dilation``, ``ceil_mode``), normalised to one value per axis.
@@ -16,18 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 from conv_calc.lint_walk import MergeInfo, Span, walk
 from conv_calc.stack import Report, Row
 
-__all__ = ["Context", "CHECKS", "run_checks"]
+__all__ = ["Context", "LAYER_CHECKS", "checkerboard", "dropped_input", "same_asymmetric",
+           "excess_padding", "ceil_dropped"]
 
-_WINDOW = ("Conv1d", "Conv2d", "Conv3d", "MaxPool1d", "MaxPool2d", "MaxPool3d",
+WINDOW_LAYERS = ("Conv1d", "Conv2d", "Conv3d", "MaxPool1d", "MaxPool2d", "MaxPool3d",
            "AvgPool1d", "AvgPool2d", "AvgPool3d", "LPPool1d", "LPPool2d", "LPPool3d")
-_TRANSPOSED = ("ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d")
-_UPSAMPLERS = _TRANSPOSED + ("Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d")
+TRANSPOSED = ("ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d")
+UPSAMPLERS = TRANSPOSED + ("Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d")
 _AXIS_WORDS = {1: (("position", "positions"),),
                2: (("row", "rows"), ("column", "columns")),
                3: (("slice", "slices"), ("row", "rows"), ("column", "columns"))}
@@ -57,14 +58,14 @@ class Context:
         return finding(code, message, hint, source, self.file, row)
 
 
-def _axes(value: Any, nd: int) -> tuple:
+def axes(value: Any, nd: int) -> tuple:
     if isinstance(value, (tuple, list)):
         value = tuple(value)
         return value * nd if len(value) == 1 else value
     return (value,) * nd
 
 
-def _nd(row: Row) -> int:
+def spatial_dims(row: Row) -> int:
     for n, suffix in ((1, "1d"), (2, "2d"), (3, "3d")):
         if row.type.endswith(suffix):
             return n
@@ -76,24 +77,24 @@ def _word(nd: int, axis: int, count: int) -> str:
     return words[0] if count == 1 else words[1]
 
 
-def _fmt(values: tuple) -> str:
+def fmt(values: tuple) -> str:
     values = tuple(values)
     return str(values[0]) if all(v == values[0] for v in values) else "x".join(map(str, values))
 
 
-def _window(row: Row) -> tuple[int, tuple, tuple, tuple, tuple] | None:
+def window(row: Row) -> tuple[int, tuple, tuple, tuple, tuple] | None:
     """(nd, kernel, stride, padding, dilation) per axis for a conv/pool row, else None."""
     layer = row.layer
-    nd = _nd(row)
-    if layer is None or row.type not in _WINDOW or not nd:
+    nd = spatial_dims(row)
+    if layer is None or row.type not in WINDOW_LAYERS or not nd:
         return None
-    k = _axes(layer.kernel_size, nd)
-    s = _axes(getattr(layer, "stride", None) or layer.kernel_size, nd)
+    k = axes(layer.kernel_size, nd)
+    s = axes(getattr(layer, "stride", None) or layer.kernel_size, nd)
     pad = getattr(layer, "padding", 0)
     if isinstance(pad, str):
         pad = 0 if pad == "valid" else None
-    p = None if pad is None else _axes(pad, nd)
-    d = _axes(getattr(layer, "dilation", 1), nd)
+    p = None if pad is None else axes(pad, nd)
+    d = axes(getattr(layer, "dilation", 1), nd)
     return nd, k, s, p, d
 
 
@@ -102,27 +103,27 @@ def _window(row: Row) -> tuple[int, tuple, tuple, tuple, tuple] | None:
 def checkerboard(ctx: Context) -> Iterator:
     """CC201: a transposed conv whose kernel is not divisible by its stride."""
     for row in ctx.report.layers:
-        if row.type not in _TRANSPOSED or row.layer is None:
+        if row.type not in TRANSPOSED or row.layer is None:
             continue
-        nd = _nd(row)
-        k, s = _axes(row.layer.kernel_size, nd), _axes(row.layer.stride, nd)
+        nd = spatial_dims(row)
+        k, s = axes(row.layer.kernel_size, nd), axes(row.layer.stride, nd)
         bad = [a for a in range(nd) if s[a] > 1 and k[a] % s[a]]
         if not bad:
             continue
         better = tuple(k[a] + (s[a] - k[a] % s[a]) if a in bad else k[a] for a in range(nd))
         yield ctx.finding(
             "CC201",
-            f"{row.type} kernel_size {_fmt(k)} is not divisible by stride {_fmt(s)}: neighbouring "
+            f"{row.type} kernel_size {fmt(k)} is not divisible by stride {fmt(s)}: neighbouring "
             "outputs get uneven overlap (checkerboard artifacts)",
-            f"use kernel_size={_fmt(better)} (a multiple of the stride), or upsample then "
-            f"convolve (Upsample(scale_factor={_fmt(s)}) and a stride-1 Conv{nd}d)",
+            f"use kernel_size={fmt(better)} (a multiple of the stride), or upsample then "
+            f"convolve (Upsample(scale_factor={fmt(s)}) and a stride-1 Conv{nd}d)",
             row.source, row)
 
 
 def dropped_input(ctx: Context) -> Iterator:
     """CC202: a strided conv/pool whose floor discards real input rows or columns."""
     for row in ctx.report.layers:
-        w = _window(row)
+        w = window(row)
         if w is None or getattr(row.layer, "ceil_mode", False):
             continue
         nd, k, s, p, d = w
@@ -145,7 +146,7 @@ def dropped_input(ctx: Context) -> Iterator:
         if not parts:
             continue
         text = " and the last ".join(t for _, _, t in parts)
-        stride = _fmt(s)
+        stride = fmt(s)
         yield ctx.finding(
             "CC202",
             f"{row.type} with stride {stride} never reads the last {text}",
@@ -161,8 +162,8 @@ def same_asymmetric(ctx: Context) -> Iterator:
         layer = row.layer
         if layer is None or getattr(layer, "padding", None) != "same" or not row.type.startswith("Conv"):
             continue
-        nd = _nd(row)
-        k, d = _axes(layer.kernel_size, nd), _axes(layer.dilation, nd)
+        nd = spatial_dims(row)
+        k, d = axes(layer.kernel_size, nd), axes(layer.dilation, nd)
         odd = [a for a in range(nd) if (d[a] * (k[a] - 1)) % 2]
         if not odd:
             continue
@@ -170,8 +171,8 @@ def same_asymmetric(ctx: Context) -> Iterator:
         total = d[a] * (k[a] - 1)
         yield ctx.finding(
             "CC205",
-            f"padding='same' with kernel_size {_fmt(k)}"
-            + (f" and dilation {_fmt(d)}" if any(x != 1 for x in d) else "")
+            f"padding='same' with kernel_size {fmt(k)}"
+            + (f" and dilation {fmt(d)}" if any(x != 1 for x in d) else "")
             + f" pads {total // 2} before and {total - total // 2} after: outputs are shifted "
             "half a pixel from their inputs",
             "use an odd kernel_size (e.g. 3 or 5), or explicit padding if the shift is intended",
@@ -181,7 +182,7 @@ def same_asymmetric(ctx: Context) -> Iterator:
 def excess_padding(ctx: Context) -> Iterator:
     """CC206: a conv padding more than k_eff // 2."""
     for row in ctx.report.layers:
-        w = _window(row)
+        w = window(row)
         if w is None or not row.type.startswith("Conv"):
             continue
         nd, k, s, p, d = w
@@ -198,9 +199,9 @@ def excess_padding(ctx: Context) -> Iterator:
                 if only else ": border outputs see mostly padding")
         yield ctx.finding(
             "CC206",
-            f"padding {_fmt(p)} is larger than the {_fmt(need)} a kernel of {_fmt(keff)} needs "
+            f"padding {fmt(p)} is larger than the {fmt(need)} a kernel of {fmt(keff)} needs "
             f"to keep the size{tail}",
-            f"use padding={_fmt(need)}" + (" (or padding='same')" if all(x == 1 for x in s)
+            f"use padding={fmt(need)}" + (" (or padding='same')" if all(x == 1 for x in s)
                                            and all(x % 2 for x in keff) else ""),
             row.source, row)
 
@@ -208,7 +209,7 @@ def excess_padding(ctx: Context) -> Iterator:
 def ceil_dropped(ctx: Context) -> Iterator:
     """CC209: ceil_mode=True counting a last window that torch drops."""
     for row in ctx.report.layers:
-        w = _window(row)
+        w = window(row)
         if w is None or not getattr(row.layer, "ceil_mode", False):
             continue
         nd, k, s, p, d = w
@@ -233,181 +234,5 @@ def ceil_dropped(ctx: Context) -> Iterator:
                 break
 
 
-# ------------------------------------------------------------------ receptive field
-
-def _covers(row: Row, n: tuple[int, ...]) -> bool:
-    rf = row.receptive_field
-    nd = len(rf.size)
-    last = row.output_shape[-nd:] if len(row.output_shape) >= nd else (1,) * nd
-    for a in range(nd):
-        for u in {0, max(0, last[a] - 1)}:
-            index = [0] * nd
-            index[a] = u
-            hull = rf.region(*index)[a] if nd > 1 else rf.region(u)[0]
-            if hull is None or hull[0] > 0 or hull[1] < n[a] - 1:
-                return False
-    return True
-
-
-def receptive_field(ctx: Context) -> Iterator:
-    """CC203 (RF larger than the input) and CC204 (widening an RF that covers everything)."""
-    rows = []
-    for r in ctx.report.layers:  # the encoder part: up to the first upsampling layer
-        if r.type in _UPSAMPLERS:
-            break
-        if r.receptive_field is not None and r.type in _WINDOW and r.receptive_field.size:
-            rows.append(r)
-    if not rows:
-        return
-    nd = len(rows[0].receptive_field.size)
-    if len(ctx.report.input_shape) < nd:
-        return
-    n = ctx.report.input_shape[-nd:]
-    for row in rows:
-        size = row.receptive_field.size
-        if len(size) == nd and any(size[a] > n[a] for a in range(nd)):
-            yield ctx.finding(
-                "CC203",
-                f"receptive field {_fmt(size)} is larger than the {_fmt(n)} input: from this layer "
-                "on, every output's window reaches into the padding",
-                "a larger input or fewer strided layers; suppress it if this is intended",
-                row.source, row)
-            break
-    cover = None
-    for row in rows:
-        if cover is None:
-            if len(row.receptive_field.size) == nd and _covers(row, n):
-                cover = row
-            continue
-        w = _window(row)
-        widens = w is not None and any(w[4][a] * (w[1][a] - 1) > 0 for a in range(w[0]))
-        if not widens:
-            continue
-        later = [r for r in rows if r.index > row.index and r.type in _WINDOW
-                 and _window(r) is not None
-                 and any(_window(r)[4][a] * (_window(r)[1][a] - 1) > 0 for a in range(_window(r)[0]))]
-        more = f" (and {len(later)} later layer{'s' if len(later) != 1 else ''})" if later else ""
-        at = f" (line {cover.source.line})" if cover.source is not None else ""
-        yield ctx.finding(
-            "CC204",
-            f"the receptive field already covers the whole {_fmt(n)} input after "
-            f"'{cover.name}'{at}; this layer{more} widens it without adding context",
-            "use fewer downsampling stages or a larger input; suppress it if the extra depth is "
-            "for capacity, not context",
-            row.source, row)
-        return
-
-
-# ------------------------------------------------------------------ merges
-
-def _spatial(shape: tuple[int, ...], nd: int) -> tuple[int, ...]:
-    return tuple(shape[-nd:]) if nd and len(shape) >= nd + 1 else ()
-
-
-def skip_mismatch(ctx: Context) -> Iterator:
-    """CC207: the upsampling before a merge with a saved tensor does not give its size."""
-    rows = ctx.report.layers
-    for m in ctx.merges:
-        if m.saved is None or getattr(m.node, "crop", None) is not None:
-            continue
-        saved_i, cur_i = m.operands
-        up = None
-        for j in range(cur_i, saved_i, -1):
-            if rows[j].type in _UPSAMPLERS:
-                up = rows[j]
-                break
-            if rows[j].input_shape[2:] != rows[j].output_shape[2:]:
-                break
-        if up is None:
-            continue
-        nd = _nd(up) or max(0, len(up.output_shape) - 2)
-        want, got = _spatial(ctx.shape(saved_i), nd), _spatial(ctx.shape(cur_i), nd)
-        if not want or want == got or len(want) != len(got):
-            continue
-        diff = tuple(w - g for w, g in zip(want, got))
-        layer = up.layer
-        hint = ""
-        if up.type in _TRANSPOSED:
-            s = _axes(layer.stride, nd)
-            dil = _axes(layer.dilation, nd)
-            op = _axes(layer.output_padding, nd)
-            new = tuple(op[a] + diff[a] for a in range(nd))
-            if all(0 <= new[a] < max(s[a], dil[a]) for a in range(nd)):
-                hint = f"set output_padding={_fmt(new)} on '{up.name}'"
-        if not hint and all(x >= 0 for x in diff):
-            hint = f"add `crop: center` to the merge (crops '{m.saved}' to {_fmt(got)})"
-        if not hint:
-            hint = (f"the decoder output is larger than '{m.saved}': lower the upsampling's "
-                    "output size (padding, kernel) or pad the encoder")
-        alt = " or `crop: center` on the merge" if all(x >= 0 for x in diff) and "crop" not in hint else ""
-        where = f" (line {m.node.source.line})" if getattr(m.node, "source", None) else ""
-        yield ctx.finding(
-            "CC207",
-            f"'{up.name}' gives {_fmt(got)} but the saved '{m.saved}' it is merged with"
-            f"{where} is {_fmt(want)}",
-            hint + alt + "; or an input size divisible by the total stride",
-            up.source, up)
-
-
-def _centre(ctx: Context, index: int, axis: int) -> tuple[Any, Any]:
-    """(jump, start) of row ``index`` on an axis (the network input: 1, 0)."""
-    if index < 0:
-        return 1, 0
-    rf = ctx.report.layers[index].receptive_field
-    if rf is None or axis >= len(rf.jump):
-        return None, None
-    return rf.jump[axis], rf.start[axis]
-
-
-def _num(x: Any) -> str:
-    if isinstance(x, Fraction) and x.denominator != 1:
-        return f"{x.numerator}/{x.denominator}"
-    return str(int(x)) if isinstance(x, Fraction) else str(x)
-
-
-def misaligned(ctx: Context) -> Iterator:
-    """CC208: merge rows whose branches are misaligned (rf.aligned has False)."""
-    for m in ctx.merges:
-        if m.row is None:
-            continue
-        row = ctx.report.layers[m.row]
-        rf = row.receptive_field
-        flags = getattr(rf, "aligned", None)
-        if not flags or all(flags):
-            continue
-        axes = [a for a, ok in enumerate(flags) if not ok]
-        a = axes[0]
-        pairs = [_centre(ctx, i, a) for i in m.operands]
-        cropped = getattr(m.node, "crop", None) is not None
-        n = ctx.report.input_shape[-len(flags):]
-        local = [p for p, i in zip(pairs, m.operands)
-                 if p[0] != 0 and (i < 0 or not _covers(ctx.report.layers[i], n))]
-        if len(local) < len(pairs) and len(set(local)) <= 1:
-            continue  # a global-context branch (pooled to 1, upsampled): nothing to align
-        jumps = {p[0] for p in pairs if p[0] is not None}
-        if len(jumps) > 1:
-            detail = "jumps " + " vs ".join(_num(p[0]) for p in pairs) + " input pixels"
-        elif not cropped and len({p[1] for p in pairs}) > 1:
-            detail = ("centres of output 0 at input pixel "
-                      + " vs ".join(_num(p[1]) for p in pairs))
-        else:
-            detail = "same jump, but some outputs are centred on different input pixels"
-        nd = len(flags)
-        names = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
-        axis_names = ", ".join(names.get(nd, tuple(str(i) for i in range(nd)))[i] for i in axes)
-        yield ctx.finding(
-            "CC208",
-            f"the branches merged by {row.type} '{row.name}' are misaligned on the {axis_names} "
-            f"axis ({detail})",
-            "give every strided layer padding = k_eff // 2 on all branches and transposed convs "
-            "kernels divisible by their stride; suppress it if the shift is intended",
-            row.source, row)
-
-
-CHECKS = (checkerboard, dropped_input, receptive_field, same_asymmetric, excess_padding,
-          skip_mismatch, misaligned, ceil_dropped)
-
-
-def run_checks(ctx: Context) -> Iterator:
-    for check in CHECKS:
-        yield from check(ctx)
+#: The per-layer rules, in the order their findings are produced.
+LAYER_CHECKS = (checkerboard, dropped_input, same_asymmetric, excess_padding, ceil_dropped)
