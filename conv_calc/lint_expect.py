@@ -3,7 +3,8 @@
 An ``expect:`` on an item applies to the rows that item produced: its output
 shape is the shape of its last row, ``params`` and ``macs`` are summed over its
 rows, ``receptive_field`` is the last row's. A top-level ``expect:`` applies to
-the whole network. An item inside a block definition is checked at every use.
+the whole network. An item inside a block definition is checked at every use; a
+repeated item (``repeat: N``) as a whole.
 Items the analysis never reached (it stopped at an error) are not checked: the
 error is the finding.
 
@@ -20,6 +21,8 @@ from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
+from conv_calc.lint_walk import Span
+
 __all__ = ["check_expectations"]
 
 
@@ -33,6 +36,23 @@ def _num(x: Any) -> str:
     if isinstance(x, tuple):
         return "[" + ", ".join(_num(v) for v in x) + "]"
     return str(x)
+
+
+def _label(rows: list) -> str:
+    """'name': for one row; the common dotted prefix (or 'first'..'last') for several."""
+    if not rows:
+        return ""
+    if len(rows) == 1:
+        return f"'{rows[0].name}': "
+    a, b = rows[0].name.split("."), rows[-1].name.split(".")
+    common = []
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        common.append(x)
+    if common:
+        return f"'{'.'.join(common)}': "
+    return f"'{rows[0].name}'..'{rows[-1].name}': "
 
 
 def _check(ctx: Any, expect: Any, rows: list, output_shape: Any, label: str) -> Iterator:
@@ -76,11 +96,21 @@ def check_expectations(ctx: Any, stack: Any) -> Iterator:
     report = ctx.report
     table = getattr(stack, "expectations", None) or {}
     if table:
-        for span in ctx.spans:
-            source = getattr(span.node, "source", None)
-            expect = table.get(source) if source is not None else None
-            if expect is None or span.failed:
-                continue
+        spans = [s for s in ctx.spans if not s.failed
+                 and table.get(getattr(s.node, "source", None)) is not None]
+        outer = [s for s in spans if not any(
+            o is not s and o.node.source == s.node.source and o.first <= s.first
+            and s.last <= o.last and (o.first, o.last) != (s.first, s.last) for o in spans)]
+        groups: list[Span] = []
+        for span in outer:  # unnamed repeat copies are siblings: one range for all of them
+            prev = groups[-1] if groups else None
+            if prev is not None and prev.node.source == span.node.source \
+                    and prev.last + 1 == span.first and span.last >= span.first:
+                groups[-1] = Span(prev.node, prev.first, span.last)
+            else:
+                groups.append(span)
+        for span in groups:
+            expect = table[span.node.source]
             if span.last < span.first:  # a save: the tensor as it is
                 if span.first == 0 and span.last == -1:
                     rows = []
@@ -91,7 +121,7 @@ def check_expectations(ctx: Any, stack: Any) -> Iterator:
                 yield from _check(ctx, expect, [], shape, "")
                 continue
             rows = list(report.layers[span.first:span.last + 1])
-            label = f"'{rows[-1].name}': " if rows else ""
+            label = _label(rows)
             yield from _check(ctx, expect, rows, rows[-1].output_shape, label)
     top = getattr(stack, "expect", None)
     if top is not None and report.error is None:

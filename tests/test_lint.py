@@ -249,3 +249,22 @@ def test_json_document_is_versioned():
                  "column": 5, "end_line": 4, "end_column": 32,
                  "layer": {"index": 0, "name": "0"}}
     assert entry["layers"][0]["receptive_field"]["size"] == [2, 2]
+
+
+def test_expect_on_repeated_items_is_the_whole_item():
+    text = (b"input: [1, 3, 32, 32]\nlayers:\n"
+            b"  - Conv2d: {out_channels: 8, kernel_size: 3, padding: 1}\n"
+            b"    repeat: 3\n    name: convs\n"
+            b"    expect: {output_shape: [1, 8, 32, 32], params: 1384}\n"
+            b"  - Conv2d: {out_channels: 8, kernel_size: 3, padding: 1}\n"
+            b"    repeat: 2\n    expect: {params: 1000, receptive_field: {size: 11}}\n"
+            b"expect: {output_shape: [1, 8, 32, 32], params: 2560, receptive_field: 11}\n")
+    assert [(f.line, f.code, f.message) for f in lint_bytes(text, "n.yaml").findings] == [
+        (6, "CC303", "'convs': 1,392 parameters, expected 1,384"),
+        (9, "CC303", "'1'..'2': 1,168 parameters, expected 1,000")]
+
+
+def test_expect_after_a_failure_is_not_checked():
+    text = (b"input: [1, 3, 8, 8]\nlayers:\n  - Conv2d: {in_channels: 4, out_channels: 8, "
+            b"kernel_size: 3}\n  - ReLU:\n    expect: {output_shape: [1]}\nexpect: {params: 1}\n")
+    assert [f.code for f in lint_bytes(text, "n.yaml").findings] == ["CC101"]
