@@ -66,9 +66,10 @@ reported. Directories are searched for *.yaml / *.yml stack files (or the
   conv-calc lint models/ --format sarif --output-file conv-calc.sarif
   conv-calc lint models/ --fail-on warning
 
+\b
 Suppress one finding with `# conv-calc: ignore[CC202]` on its line.
 Formats: full (default on a terminal), concise (default when piped),
-json, github (default when GITHUB_ACTIONS=true), sarif.
+json, github (default when GITHUB_ACTIONS=true), sarif. See docs/lint.md.
 Exit codes: 0 clean (warnings pass unless --fail-on warning), 1 findings,
 2 usage, config error or unreadable file, 130 interrupted.
 """
@@ -84,7 +85,7 @@ def register(app: typer.Typer, fail: Fail) -> None:
     @app.command(help=_LINT_HELP, no_args_is_help=True)
     def lint(
         paths: Annotated[list[str], typer.Argument(
-            metavar="FILE_OR_DIR...", help="Stack files or directories; '-' reads stdin.")],
+            metavar="FILE_OR_DIR", help="Stack files or directories; '-' reads stdin.")],
         fmt: Annotated[Optional[LintFormat], typer.Option(
             "--format", "--output-format", "-f",
             help="full, concise, json, github or sarif.", show_default=False)] = None,

@@ -28,8 +28,7 @@ __all__ = ["Finding", "FileResult", "Settings", "lint_bytes", "lint_path", "find
            "suppressions", "SEVERITY_RANK"]
 
 SEVERITY_RANK = {"warning": 1, "error": 2}
-_YAML_CODES = frozenset({"unreadable", "yaml-syntax", "yaml-feature", "duplicate-key", "too-deep",
-                         "too-large"})
+_YAML_CODES = frozenset({"unreadable", "yaml-syntax", "yaml-feature", "duplicate-key", "too-deep"})
 _SUPPRESS = re.compile(r"#\s*conv-calc:\s*(ignore(?:-file)?)\b(?:\[([^\]]*)\])?", re.IGNORECASE)
 
 

@@ -268,3 +268,21 @@ def test_expect_after_a_failure_is_not_checked():
     text = (b"input: [1, 3, 8, 8]\nlayers:\n  - Conv2d: {in_channels: 4, out_channels: 8, "
             b"kernel_size: 3}\n  - ReLU:\n    expect: {output_shape: [1]}\nexpect: {params: 1}\n")
     assert [f.code for f in lint_bytes(text, "n.yaml").findings] == ["CC101"]
+
+
+def test_walk_ties_nodes_to_rows():
+    from conv_calc import nn
+    from conv_calc.lint_walk import walk
+    from conv_calc.stack import Merge, Parallel, Save, Stack
+
+    nodes = [nn.Conv2d(3, 4, 3, padding=1), Save("a"),
+             Parallel(((nn.Conv2d(4, 4, 1),), ())), nn.MaxPool2d(2), Merge("a")]
+    report = Stack(nodes).analyze((1, 3, 8, 8))
+    spans, merges = walk(nodes, report)
+    assert [(type(s.node).__name__, s.first, s.last, s.failed) for s in spans] == [
+        ("Conv2d", 0, 0, False), ("Save", 1, 0, False), ("Conv2d", 1, 1, False),
+        ("Parallel", 1, 2, False), ("MaxPool2d", 3, 3, False), ("Merge", 4, 3, True)]
+    # the parallel merge (branch 1 is the identity: the conv's row 0), then the failing cat
+    assert [(m.operands, m.row, m.saved) for m in merges] == [
+        ((1, 0), 2, None), ((0, 3), None, "a")]
+    assert report.failed.type == "cat"

@@ -53,8 +53,7 @@ Fix: check the path and its permissions.
           "the file is not valid YAML, or uses a YAML feature conv-calc refuses",
           """
 Syntax errors, undecodable bytes, tags (`!!python/...`), anchors and aliases,
-merge keys, a key written twice in one mapping, nesting too deep or numbers too
-large. Each problem is reported at its line and column; the network is not
+merge keys, a key written twice in one mapping, nesting too deep. Each problem is reported at its line and column; the network is not
 analysed.
 
 Fix: as the hint says; docs/stack-format.md lists the YAML rules.
@@ -63,7 +62,8 @@ Fix: as the hint says; docs/stack-format.md lists the YAML rules.
           "the YAML is not a valid stack file",
           """
 Unknown layers or arguments, a value of the wrong type, a missing `input:` or
-`layers:`, an unknown key, a merge with a name never saved, ... Every problem of
+`layers:`, an unknown key, a merge with a name never saved, a number or a
+repeat beyond the supported size, ... Every problem of
 the file is reported, each at its line and column; the network is not analysed.
 
 Fix: as the hint says (it suggests the closest known name).
