@@ -57,7 +57,9 @@ def _problems(err: ValueError, file: str, fmt: str = "table") -> NoReturn:
                          "the network was not analysed\n")
     else:
         hint = getattr(err, "hint", "")
-        sys.stderr.write(f"{file}: {err}\n" + (f"  hint: {hint}\n" if hint else ""))
+        # Problems found after loading (no input shape anywhere) concern the whole
+        # document: located at its start, as every malformed input is.
+        sys.stderr.write(f"{file}:1:1: {err}\n" + (f"  hint: {hint}\n" if hint else ""))
     import typer
 
     raise typer.Exit(2)
