@@ -170,6 +170,11 @@ file prints every problem as file:line:col and exits 2.
 """
 
 
+class Framework(str, Enum):
+    torch = "torch"
+    keras = "keras"
+
+
 @app.command(help=_STACK_HELP, no_args_is_help=True)
 def stack(
     file: Annotated[str, typer.Argument(
@@ -181,10 +186,15 @@ def stack(
         "--format", "-f",
         help="table (people), json (programs, stdout), markdown (docs), csv (spreadsheets).")
     ] = Format.table,
+    framework: Annotated[Optional[Framework], typer.Option(
+        "--framework",
+        help="Read the file as torch (conv_calc.nn) or keras (Keras 3 layers, channels_last); "
+             "default: the file's `framework:` key, else torch.")] = None,
 ) -> None:
     from conv_calc import cli_stack
 
-    code = cli_stack.run(file, input, fmt.value, _fail)
+    code = cli_stack.run(file, input, fmt.value, _fail,
+                         framework=framework.value if framework else None)
     if code:
         raise typer.Exit(code)
 

@@ -20,14 +20,14 @@ STDIN = "-"
 STDIN_NAME = "<stdin>"
 
 
-def load(file: str, fail: Fail, fmt: str = "table") -> Any:
+def load(file: str, fail: Fail, fmt: str = "table", framework: str | None = None) -> Any:
     """The :class:`~conv_calc.stack.Stack` of ``file`` (``-`` = stdin); problems -> exit 2."""
     from conv_calc import spec
 
     try:
         if file == STDIN:
-            return spec.load_stack(_read_stdin(), filename=STDIN_NAME)
-        return spec.load_file(file)
+            return spec.load_stack(_read_stdin(), filename=STDIN_NAME, framework=framework)
+        return spec.load_file(file, framework=framework)
     except OSError as err:  # the loader reports unreadable files as problems; belt and braces
         fail(f"cannot read {file}: {err.strerror or err}", "check the path and its permissions.")
     except LayerError:
@@ -79,14 +79,27 @@ def _problems_json(err: ValueError, file: str) -> str:
                   "malformed": True, "problems": items})
 
 
-def run(file: str, input_text: str | None, fmt: str, fail: Fail) -> int:
+def run(file: str, input_text: str | None, fmt: str, fail: Fail,
+        framework: str | None = None) -> int:
     shape = None
+    keras_batch = False
     if input_text is not None:
+        text = input_text
+        # Keras: an unknown batch is written None (or ?): Nonex224x224x3
+        for unknown in ("None", "none", "null", "?"):
+            if text.startswith(unknown):
+                text, keras_batch = "1" + text[len(unknown):], True
+                break
         try:
-            shape = parse_shape(input_text)
+            shape = parse_shape(text)
         except ShapeError as err:
             fail(f"--input: {err}", err.hint)
-    network = load(file, fail, fmt)
+    network = load(file, fail, fmt) if framework is None else load(file, fail, fmt, framework)
+    if keras_batch:
+        if getattr(network, "framework", "torch") != "keras":
+            fail(f"--input: {input_text}: an unknown (None) batch is a Keras notion",
+                 "give the batch size, or read the file with --framework keras.")
+        shape = (None, *shape[1:])
     name = STDIN_NAME if file == STDIN else file
     try:
         report = network.analyze(input_shape=shape)

@@ -28,7 +28,7 @@ KEYWORDS = ("sequential", "residual", "parallel", "save", "cat", "add")
 COMMON = ("name", "repeat", "expect")
 OPTIONS = {"residual": ("shortcut",), "parallel": ("merge", "dim"),
            "cat": ("dim", "crop", "saved_first"), "add": ("crop", "saved_first")}
-TOP_KEYS = ("version", "name", "input", "layers", "blocks", "expect")
+TOP_KEYS = ("version", "name", "framework", "input", "layers", "blocks", "expect")
 FORMAT_VERSION = 1
 
 _EXPR = {"type": "string", "pattern": r"^\$",
@@ -170,8 +170,13 @@ def stack_schema(layers: dict[str, type] | None = None) -> dict[str, Any]:
         "properties": {
             "version": {"const": FORMAT_VERSION},
             "name": {"type": "string"},
-            "input": {"type": "array", "minItems": 1, "items": {"type": "integer", "minimum": 1},
-                      "description": "the input shape as PyTorch sees it, e.g. [1, 3, 224, 224]"},
+            "framework": {"enum": ["torch", "keras"],
+                          "description": "torch (default): torch.nn layers; keras: Keras 3 "
+                                         "layers, channels_last (docs/keras.md)"},
+            "input": {"type": "array", "minItems": 1,
+                      "items": {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "null"}]},
+                      "description": "the input shape as PyTorch sees it, e.g. [1, 3, 224, 224] "
+                                     "(Keras: [null, 224, 224, 3], the batch may be null)"},
             "layers": _ref("items_or_null"),
             "blocks": {"type": "object", "additionalProperties": _ref("block"),
                        "propertyNames": {"not": {"enum": reserved}}},

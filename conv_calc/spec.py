@@ -48,7 +48,12 @@ COMMON = ("name", "repeat", "expect")
 OPTIONS = {"residual": ("shortcut",), "parallel": ("merge", "dim"),
            "cat": ("dim", "crop", "saved_first"), "add": ("crop", "saved_first")}
 _ALL_OPTIONS = frozenset(COMMON).union(*OPTIONS.values())
-TOP_KEYS = ("version", "name", "input", "layers", "blocks", "expect")
+TOP_KEYS = ("version", "name", "framework", "input", "layers", "blocks", "expect")
+#: Values of the top-level `framework:` key (and of the CLI's --framework).
+FRAMEWORKS = ("torch", "keras")
+#: Keyword arguments every Keras layer takes (keras/src/layers/layer.py: Layer.__init__).
+KERAS_BASE_KWARGS = ("name", "dtype", "trainable", "autocast", "activity_regularizer",
+                     "input_shape", "input_dim")
 EXPECT_KEYS = ("output_shape", "params", "macs", "receptive_field")
 RF_KEYS = ("size", "size_min", "jump", "start", "effective_padding")
 #: Most nodes an expanded network may have (repeats multiply).
@@ -60,22 +65,25 @@ MAX_BYTES = 64 * 1024 * 1024
 
 
 def load_stack(path_or_text: str | bytes | os.PathLike[str], *, filename: str | None = None,
-               layers: dict[str, type] | None = None) -> Stack:
+               layers: dict[str, type] | None = None, framework: str | None = None) -> Stack:
     """A stack from a path, or from YAML text (a string with a newline, or bytes).
 
-    Raises :class:`StackFileError` (a ``ValueError``) listing every problem.
+    ``framework`` ("torch" or "keras") overrides the file's `framework:` key
+    (default torch). Raises :class:`StackFileError` (a ``ValueError``) listing
+    every problem.
     """
     if isinstance(path_or_text, os.PathLike):
-        return load_file(path_or_text, layers=layers)
+        return load_file(path_or_text, layers=layers, framework=framework)
     if isinstance(path_or_text, bytes):
-        return _load(path_or_text, filename or "<string>", layers)
+        return _load(path_or_text, filename or "<string>", layers, framework)
     text = str(path_or_text)
     if "\n" not in text and (os.path.exists(text) or text.endswith((".yaml", ".yml"))):
-        return load_file(text, layers=layers)
-    return load_text(text, filename or "<string>", layers=layers)
+        return load_file(text, layers=layers, framework=framework)
+    return load_text(text, filename or "<string>", layers=layers, framework=framework)
 
 
-def load_file(path: str | os.PathLike[str], *, layers: dict[str, type] | None = None) -> Stack:
+def load_file(path: str | os.PathLike[str], *, layers: dict[str, type] | None = None,
+              framework: str | None = None) -> Stack:
     """A stack from the file at ``path`` (``-`` is not special here; the CLI reads stdin)."""
     name = os.fspath(path)
     try:
@@ -90,18 +98,30 @@ def load_file(path: str | os.PathLike[str], *, layers: dict[str, type] | None = 
     if len(data) > MAX_BYTES:
         raise StackFileError([Problem(f"{name} is larger than {MAX_BYTES // 2**20} MiB", "",
                                       Source(name, 1, 1), "too-large")])
-    return _load(data, name, layers)
+    return _load(data, name, layers, framework)
 
 
 def load_text(text: str, filename: str = "<string>", *,
-              layers: dict[str, type] | None = None) -> Stack:
+              layers: dict[str, type] | None = None, framework: str | None = None) -> Stack:
     """A stack from YAML text; ``filename`` is used in every problem's location."""
-    return _load(text, filename, layers)
+    return _load(text, filename, layers, framework)
 
 
-def _load(data: str | bytes, filename: str, layers: dict[str, type] | None) -> Stack:
-    if layers is None:
-        from conv_calc.nn import LAYERS as layers  # noqa: N811 - the registry
+def _framework_of(tree: Any, framework: str | None) -> str:
+    """The --framework override, else the file's `framework:` (checked by the builder), else torch."""
+    if framework is not None:
+        return framework
+    if isinstance(tree, YMap):
+        found = tree.get("framework")
+        if found is not None and isinstance(found[1], YScalar) and found[1].value in FRAMEWORKS:
+            return found[1].value
+    return "torch"
+
+
+def _load(data: str | bytes, filename: str, layers: dict[str, type] | None,
+          framework: str | None = None) -> Stack:
+    if framework is not None and framework not in FRAMEWORKS:
+        raise ValueError(f"framework must be one of {', '.join(FRAMEWORKS)}, got {framework!r}")
     collector = Collector()
     text = read_text(data, filename, collector) if isinstance(data, bytes) else data
     tree = parse(text, filename, collector) if text is not None else None
@@ -111,8 +131,14 @@ def _load(data: str | bytes, filename: str, layers: dict[str, type] | None) -> S
         collector.add("the file is empty", Source(filename, 1, 1), code="missing-key",
                       hint="a stack file needs at least `input: [1, 3, 224, 224]` and `layers:`")
         collector.raise_if_any()
+    framework = _framework_of(tree, framework)
+    if layers is None:
+        if framework == "keras":
+            from conv_calc.keras import LAYERS as layers  # noqa: N811 - the registry
+        else:
+            from conv_calc.nn import LAYERS as layers  # noqa: N811 - the registry
     try:
-        stack = _Builder(filename, layers, collector).build(tree)
+        stack = _Builder(filename, layers, collector, framework).build(tree)
     except RecursionError:  # pragma: no cover - MAX_DEPTH and MAX_NEST keep the walk shallow
         collector.add("the network is nested too deeply", Source(filename, 1, 1),
                       hint="flatten the network", code="too-deep")
@@ -138,7 +164,10 @@ class _Scope:
 
 
 class _Builder:
-    def __init__(self, filename: str, layers: dict[str, type], collector: Collector) -> None:
+    def __init__(self, filename: str, layers: dict[str, type], collector: Collector,
+                 framework: str = "torch") -> None:
+        self.framework = framework
+        self.keras = framework == "keras"
         self.filename = filename
         self.layers = layers
         self.out = collector
@@ -181,6 +210,10 @@ class _Builder:
                 name = node.value
             else:
                 self.wrong_kind("name", node, "a string")
+        if "framework" in top:
+            node = top["framework"][1]
+            if not (isinstance(node, YScalar) and node.value in FRAMEWORKS):
+                self.wrong_kind("framework", node, "torch or keras")
         input_shape = self.input_shape(top["input"][1]) if "input" in top else None
         if "blocks" in top:
             self.define_blocks(top["blocks"][1])
@@ -197,7 +230,8 @@ class _Builder:
                 nodes = ()
             else:
                 self.wrong_kind("`layers`", layers_node, "a list of layers (one '- ' item each)")
-        stack = Stack(nodes, input_shape=input_shape, name=name, source=self.filename)
+        stack = Stack(nodes, input_shape=input_shape, name=name, source=self.filename,
+                      framework=self.framework)
         # Side tables until the node types carry these (see the report to the stack owner).
         stack.version = version  # type: ignore[attr-defined]
         stack.expect = (self.expect(top["expect"][0], top["expect"][1], _Scope())  # type: ignore[attr-defined]
@@ -233,9 +267,12 @@ class _Builder:
                          "write the input shape as PyTorch sees it, e.g. [1, 3, 224, 224]")
             return None
         dims: list[int] = []
-        for item in node.items:
+        for i, item in enumerate(node.items):
             value = item.value if isinstance(item, YScalar) else None
             if value is INVALID:
+                continue
+            if self.keras and i == 0 and value is None:  # Keras: the batch may be unknown
+                dims.append(None)  # type: ignore[arg-type]
                 continue
             if isinstance(value, bool) or not isinstance(value, int):
                 self.problem(f"input: got {_describe(item)} as a size", item.source,
@@ -555,7 +592,7 @@ class _Builder:
             for branch in value.items:
                 items = branch.items if isinstance(branch, YSeq) else [branch]
                 branches.append(self.build_list(items, inner))
-        merge, dim = "cat", 1
+        merge, dim = "cat", self.default_cat_dim()
         if "merge" in options:
             node = options["merge"][1]
             merge = self.scalar_value(node, scope)
@@ -565,7 +602,7 @@ class _Builder:
                              scope)
                 merge = "cat"
         if "dim" in options:
-            dim = self.int_option(options["dim"][1], "dim", scope, 1)
+            dim = self.int_option(options["dim"][1], "dim", scope, dim)
         return Parallel(tuple(branches), merge=merge, dim=dim, source=source)
 
     def build_merge(self, kind: str, key: YScalar, value: Any, options: dict, scope: _Scope,
@@ -578,9 +615,9 @@ class _Builder:
             self.problem(f"no tensor was saved as '{saved}' before this point", value.source,
                          hint or "add `- save: NAME` earlier in the network, where the tensor "
                          "to keep is", "undefined-name", scope)
-        dim, crop, saved_first = 1, None, True
+        dim, crop, saved_first = self.default_cat_dim(), None, True
         if "dim" in options:
-            dim = self.int_option(options["dim"][1], "dim", scope, 1)
+            dim = self.int_option(options["dim"][1], "dim", scope, dim)
         if "crop" in options:
             node = options["crop"][1]
             crop = self.scalar_value(node, scope)
@@ -614,12 +651,21 @@ class _Builder:
             return default
         return value
 
+    def default_cat_dim(self) -> int:
+        """torch.cat's channels (1); Keras's Concatenate default axis (-1)."""
+        return -1 if self.keras else 1
+
     # -- layers and values ------------------------------------------------------------
     def build_layer(self, key: YScalar, value: Any, scope: _Scope, source: Source) -> LayerNode:
         cls = self.layers[key.value]
         kwargs: dict[str, Any] = {}
         if isinstance(value, YMap):
             params, var_kw = signature_of(cls)
+            if self.keras:  # Keras layers take **kwargs, but only Layer's own keywords
+                params = {**params, **{k: None for k in KERAS_BASE_KWARGS}}
+                if key.value == "LeakyReLU":
+                    params["alpha"] = None
+                var_kw = False
             for k, v in value.pairs:
                 arg = k.value
                 if arg not in params and not var_kw:
@@ -631,7 +677,8 @@ class _Builder:
                                  hint or f"{key.value} takes: {', '.join(params)}",
                                  "unknown-argument", scope)
                     continue
-                kwargs[arg] = self.arg_value(v, arg, category(arg, params.get(arg)), scope)
+                cat = None if self.keras else category(arg, params.get(arg))
+                kwargs[arg] = self.arg_value(v, arg, cat, scope)
         elif value is not None and not (isinstance(value, YScalar) and value.value is None):
             example = ", ".join(f"{p}: ..." for p in list(signature_of(cls)[0])[:2])
             self.problem(f"{key.value}: the arguments must be a mapping, got {_describe(value)}",

@@ -173,8 +173,11 @@ class Stack:
     """A network: a list of nodes and an optional default input shape."""
 
     def __init__(self, layers: Sequence[Node], input_shape: Sequence[int] | None = None,
-                 name: str | None = None, source: str | None = None) -> None:
+                 name: str | None = None, source: str | None = None,
+                 framework: str = "torch") -> None:
         self.layers = tuple(layers)
+        #: "torch" (conv_calc.nn layers) or "keras" (conv_calc.keras layers, channels_last).
+        self.framework = framework
         self.input_shape = None if input_shape is None else tuple(input_shape)
         self.name = name
         self.source = source
@@ -204,7 +207,7 @@ class Stack:
         if shape is None:
             raise StackDefinitionError(
                 "no input shape: give one in the stack (input: [1, 3, 224, 224]) or to analyze()")
-        return analyze(self.layers, shape)
+        return analyze(self.layers, shape, self.framework)
 
 
 class StackDefinitionError(ValueError):

@@ -42,45 +42,60 @@ from conv_calc.stack import (
 __all__ = ["analyze"]
 
 _MODULE_NODES = (LayerNode, Sequential, Residual, Parallel, Layer)
+FRAMEWORKS = ("torch", "keras")
+
+
+def _registry(framework: str) -> dict[str, type]:
+    if framework == "keras":
+        from conv_calc.keras import LAYERS
+        return LAYERS
+    from conv_calc.nn import LAYERS
+    return LAYERS
+
+
+def _is_layer(node: Any) -> bool:
+    """A built layer of either framework (conv_calc.nn or conv_calc.keras)."""
+    if isinstance(node, Layer):
+        return True
+    from conv_calc.keras.base import KerasLayer
+    return isinstance(node, KerasLayer)
 
 
 class _Stop(Exception):
     """A layer failed: unwind to analyze()."""
 
 
-def _layer_class(node: Any) -> type | None:
-    if isinstance(node, Layer):
+def _layer_class(node: Any, framework: str = "torch") -> type | None:
+    if _is_layer(node):
         return type(node)
     if isinstance(node, LayerNode):
         if node.layer is not None:
             return type(node.layer)
-        from conv_calc.nn import LAYERS
-        return LAYERS.get(node.type)
+        return _registry(framework).get(node.type)
     return None
 
 
-def _validate(nodes: Sequence[Any], saved: set[str], where: str) -> None:
+def _validate(nodes: Sequence[Any], saved: set[str], where: str, framework: str = "torch") -> None:
     """Raise StackDefinitionError for anything that is not a well-formed node tree."""
     if isinstance(nodes, (str, bytes)) or not isinstance(nodes, (tuple, list)):
         raise StackDefinitionError(f"{where}: expected a list of nodes, got {nodes!r}")
     for i, node in enumerate(nodes):
         at = f"{where}[{i}]"
-        if isinstance(node, Layer):
+        if _is_layer(node):
             continue
         if isinstance(node, LayerNode):
             if node.layer is None:
-                from conv_calc.nn import LAYERS
-                if node.type not in LAYERS:
-                    raise StackDefinitionError(f"{at}: unknown layer type {node.type!r}")
+                if node.type not in _registry(framework):
+                    raise StackDefinitionError(f"{at}: unknown {framework} layer type {node.type!r}")
                 if not isinstance(node.args, (tuple, list)) or not isinstance(node.kwargs, Mapping):
                     raise StackDefinitionError(f"{at}: args must be a tuple and kwargs a mapping")
-            elif not isinstance(node.layer, Layer):
+            elif not _is_layer(node.layer):
                 raise StackDefinitionError(f"{at}: {node.layer!r} is not a conv_calc.nn layer")
         elif isinstance(node, Sequential):
-            _validate(node.nodes, saved, f"{at}.nodes")
+            _validate(node.nodes, saved, f"{at}.nodes", framework)
         elif isinstance(node, Residual):
-            _validate(node.body, saved, f"{at}.body")
-            _validate(node.shortcut, saved, f"{at}.shortcut")
+            _validate(node.body, saved, f"{at}.body", framework)
+            _validate(node.shortcut, saved, f"{at}.shortcut", framework)
         elif isinstance(node, Parallel):
             if node.merge not in ("cat", "add"):
                 raise StackDefinitionError(f"{at}: merge must be 'cat' or 'add', got {node.merge!r}")
@@ -89,7 +104,7 @@ def _validate(nodes: Sequence[Any], saved: set[str], where: str) -> None:
             if not node.branches:
                 raise StackDefinitionError(f"{at}: a parallel block needs at least one branch")
             for j, branch in enumerate(node.branches):
-                _validate(branch, saved, f"{at}.branches[{j}]")
+                _validate(branch, saved, f"{at}.branches[{j}]", framework)
         elif isinstance(node, Save):
             if not isinstance(node.name, str) or not node.name:
                 raise StackDefinitionError(f"{at}: save needs a name")
@@ -109,10 +124,18 @@ def _validate(nodes: Sequence[Any], saved: set[str], where: str) -> None:
             raise StackDefinitionError(f"{at}: {node!r} is not a stack node")
 
 
-def _first_dimensionality(nodes: Sequence[Any]) -> int | None:
+def _first_dimensionality(nodes: Sequence[Any], framework: str = "torch") -> Any:
+    """torch: the first layer's number of spatial dims; keras: its (rank, data_format kwargs)."""
     for node in nodes:
-        cls = _layer_class(node)
+        cls = _layer_class(node, framework)
         if cls is not None:
+            if framework == "keras":
+                from conv_calc.keras.stack_support import layer_rank
+                layer = node if _is_layer(node) else node.layer
+                kwargs = vars(layer) if layer is not None else dict(node.kwargs)
+                if layer_rank(cls):
+                    return layer_rank(cls), kwargs
+                continue
             nd = layer_dimensionality(cls)
             if nd:
                 return nd
@@ -125,7 +148,7 @@ def _first_dimensionality(nodes: Sequence[Any]) -> int | None:
         elif isinstance(node, Parallel):
             children = list(node.branches)
         for ch in children:
-            nd = _first_dimensionality(ch)
+            nd = _first_dimensionality(ch, framework)
             if nd:
                 return nd
     return None
@@ -148,7 +171,8 @@ class _Tensor:
 
 
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, framework: str = "torch") -> None:
+        self.keras = framework == "keras"
         self.rows: list[Row] = []
         self.names: set[str] = set()
         self.owners: dict[str, str] = {}  # a user-named row -> the block that named it
@@ -194,7 +218,7 @@ class _Walker:
                     local = node.op if k == 0 else f"{node.op}_{k}"
                 x = self.merge_saved(node, x, _join(prefix, local))
                 continue
-            user = getattr(node, "name", None) if not isinstance(node, Layer) else None
+            user = getattr(node, "name", None) if not _is_layer(node) else None
             if user:
                 name = unnamed = _join(prefix, user)
                 owner = self.owners.setdefault(name, unnamed_prefix)
@@ -213,7 +237,7 @@ class _Walker:
     def run_node(self, node: Any, x: _Tensor, name: str, unnamed: str | None = None) -> _Tensor:
         if unnamed is None:
             unnamed = name
-        if isinstance(node, (Layer, LayerNode)):
+        if isinstance(node, LayerNode) or _is_layer(node):
             return self.run_layer(node, x, name)
         if isinstance(node, Sequential):
             return self.run_list(node.nodes, x, name, unnamed)
@@ -233,8 +257,10 @@ class _Walker:
     def run_layer(self, node: Any, x: _Tensor, name: str) -> _Tensor:
         name = self.unique(name)
         source = getattr(node, "source", None)
-        layer = node if isinstance(node, Layer) else node.layer
+        layer = node if _is_layer(node) else node.layer
         type_ = type(layer).__name__ if layer is not None else node.type
+        if self.keras:
+            return self.run_keras_layer(node, layer, x, name, type_, source)
         if layer is None:
             from conv_calc.nn import LAYERS
             cls = LAYERS[node.type]
@@ -268,6 +294,31 @@ class _Walker:
             source=source, layer=layer))
         return y
 
+    def run_keras_layer(self, node: Any, layer: Any, x: _Tensor, name: str, type_: str,
+                        source: Any) -> _Tensor:
+        """A Keras layer as on a symbolic ``keras.Input``: no inferred arguments (Keras
+        reads the channels from the shape)."""
+        from conv_calc.keras import stack_support as ks
+
+        if layer is None:
+            try:
+                layer = ks.LAYERS[node.type](*node.args, **dict(node.kwargs))
+            except LayerError as err:
+                self.fail(err, name, type_, x, source)
+        try:
+            out = ks.symbolic_shape(layer, x.shape)
+        except LayerError as err:
+            self.fail(err, name, type_, x, source)
+        maps, dims = layer_axis_maps(layer, x.shape, out, x.dims)
+        states = tuple(s if m is None else s.then(m, None if d is None else x.shape[d])
+                       for s, m, d in zip(x.states, maps, x.dims))
+        y = _Tensor(out, states, dims)
+        self.rows.append(Row(
+            index=len(self.rows), name=name, type=type_, input_shape=x.shape, output_shape=out,
+            params=ks.params(layer, x.shape), macs=ks.macs(layer, x.shape),
+            receptive_field=y.rf(), source=source, layer=layer))
+        return y
+
     # ------------------------------------------------------------------ merges
 
     def merge_saved(self, node: Merge, x: _Tensor, name: str) -> _Tensor:
@@ -284,7 +335,10 @@ class _Walker:
     def combine(self, op: str, xs: list[_Tensor], dim: int, name: str, source: Any,
                 unique: bool = False) -> _Tensor:
         try:
-            if op == "add":
+            if self.keras:
+                from conv_calc.keras.stack_support import merge_shape
+                shape = merge_shape(op, [t.shape for t in xs], dim)
+            elif op == "add":
                 shape = xs[0].shape
                 for other in xs[1:]:
                     shape = add_shape(shape, other.shape)
@@ -374,22 +428,47 @@ def _cat_along(parts: list[AxisState], sizes: list[int]) -> AxisState:
     return AxisState((Component(n, shift, tuple(lo), tuple(hi)).reduced(),))
 
 
-def analyze(nodes: Sequence[Any], input_shape: Sequence[int]) -> Report:
+def analyze(nodes: Sequence[Any], input_shape: Sequence[int], framework: str = "torch") -> Report:
     """See :meth:`conv_calc.stack.Stack.analyze`."""
-    try:
-        shape = as_shape(input_shape)
-    except ValueError as err:
-        raise StackDefinitionError(str(err)) from None
-    _validate(tuple(nodes), set(), "layers")
-    nd = _first_dimensionality(nodes)
-    if nd is None:
-        nd = max(0, len(shape) - 2)
-    nd = min(nd, len(shape))
-    dims = tuple(range(-nd, 0))
+    if framework not in FRAMEWORKS:
+        raise StackDefinitionError(f"framework must be one of {', '.join(FRAMEWORKS)}, "
+                                   f"got {framework!r}")
+    if framework == "keras":
+        shape, dims = _keras_input(nodes, input_shape)
+    else:
+        try:
+            shape = as_shape(input_shape)
+        except ValueError as err:
+            raise StackDefinitionError(str(err)) from None
+        _validate(tuple(nodes), set(), "layers")
+        nd = _first_dimensionality(nodes)
+        if nd is None:
+            nd = max(0, len(shape) - 2)
+        nd = min(nd, len(shape))
+        dims = tuple(range(-nd, 0))
     x = _Tensor(shape, tuple(AxisState.identity() for _ in dims), dims)
-    walker = _Walker()
+    walker = _Walker(framework)
     try:
         walker.run_list(tuple(nodes), x, "")
     except _Stop:
         return Report(shape, tuple(walker.rows), walker.error, walker.failed)
     return Report(shape, tuple(walker.rows))
+
+
+def _keras_input(nodes: Sequence[Any], input_shape: Sequence[Any]) -> tuple[tuple, tuple]:
+    """A Keras input shape (the batch may be None) and its spatial dims: the dims between
+    the batch and the channels, or after the channels when the first spatial layer says
+    data_format='channels_first'."""
+    from conv_calc.keras.stack_support import spatial_dims
+
+    shape = tuple(input_shape)
+    if not shape or any(d is not None and (isinstance(d, bool) or not isinstance(d, int) or d < 0)
+                        for d in shape) or None in shape[1:]:
+        raise StackDefinitionError(
+            f"a Keras input shape is a list of sizes >= 0 where only the batch may be None, "
+            f"got {list(shape)}")
+    _validate(tuple(nodes), set(), "layers", "keras")
+    first = _first_dimensionality(nodes, "keras")
+    rank, kwargs = first if first else (max(0, len(shape) - 2), {})
+    rank = min(rank, max(0, len(shape) - 2))
+    return shape, spatial_dims(None, kwargs, rank)
