@@ -160,7 +160,8 @@ def same_asymmetric(ctx: Context) -> Iterator:
     """CC205: padding='same' with an even effective kernel."""
     for row in ctx.report.layers:
         layer = row.layer
-        if layer is None or getattr(layer, "padding", None) != "same" or not row.type.startswith("Conv"):
+        # torch's Conv*d only: Keras layers (Conv2D, ...) have other attribute names.
+        if layer is None or row.type not in WINDOW_LAYERS[:3] or getattr(layer, "padding", None) != "same":
             continue
         nd = spatial_dims(row)
         k, d = axes(layer.kernel_size, nd), axes(layer.dilation, nd)
@@ -183,7 +184,7 @@ def excess_padding(ctx: Context) -> Iterator:
     """CC206: a conv padding more than k_eff // 2."""
     for row in ctx.report.layers:
         w = window(row)
-        if w is None or not row.type.startswith("Conv"):
+        if w is None or row.type not in WINDOW_LAYERS[:3]:
             continue
         nd, k, s, p, d = w
         if p is None:

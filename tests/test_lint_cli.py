@@ -248,3 +248,12 @@ def test_docs_list_every_rule():
     text = (Path(__file__).parent.parent / "docs" / "lint.md").read_text()
     for rule in RULES.values():
         assert f"| {rule.code} | {rule.name} | {rule.severity} |" in text
+
+
+def test_keras_stack_files_lint_without_internal_errors(monkeypatch):
+    """Keras layers have other attribute names than torch's; the torch-only rules skip them."""
+    monkeypatch.chdir(Path(__file__).parent.parent)
+    r = run("lint", "examples/keras", "--format", "concise")
+    assert r.code == 1, r.stderr  # broken-cropping.yaml is broken on purpose
+    assert "internal error" not in r.stderr
+    assert r.stdout.startswith("examples/keras/broken-cropping.yaml:13:5: CC101 Values in `cropping`")
