@@ -23,6 +23,7 @@ from typing import Any
 
 from conv_calc.errors import LayerIndexError, LayerRuntimeError, LayerTypeError, LayerValueError
 from conv_calc.nn.base import Layer, as_shape, fmt_list
+from conv_calc.nn.pooling_forward import check_forward_kwargs
 
 __all__ = [
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d",
@@ -59,6 +60,11 @@ def _list_with_default(out_size: Any, shape: tuple[int, ...]) -> Any:
 def _parse_int_list(fn: str, value: Any, n: int) -> list[int]:
     """torch's Python argument parser for an ``int[n]`` argument named output_size."""
     if _is_int(value):
+        if not -_INT64_MAX - 1 <= value <= _INT64_MAX:
+            # torch/csrc/utils/python_numbers.h: THPUtils_unpackLong (a plain int beyond int64)
+            raise LayerValueError("Overflow when unpacking long long",
+                                  hint=f"output_size={value} does not fit in 64 bits: give a "
+                                       "sensible size.")
         return [value] * n
     if not isinstance(value, (list, tuple)):
         # torch/csrc/utils/python_arg_parser.cpp: FunctionParameter::check (INT_LIST)
@@ -82,20 +88,30 @@ def _parse_int_list(fn: str, value: Any, n: int) -> list[int]:
     return [int(v) for v in value]
 
 
+def _u64_product(sizes: list[int]) -> tuple[int, bool]:
+    """c10/util/safe_numerics.h: safe_multiplies_u64 -- the product modulo 2**64 and a
+    *sticky* overflow flag (a 0 after an overflow does not clear it)."""
+    prod, over = 1, False
+    for d in sizes:
+        prod *= d % 2**64
+        if prod >= 2**64:
+            over, prod = True, prod % 2**64
+    return prod, over
+
+
 def _check_strides(out: list[int], hint: str, resize: bool = False) -> None:
     """at::empty's size checks: float32 bytes, then contiguous strides, must fit in int64.
 
-    ``resize``: the output is resized in place (adaptive_avg_pool3d), which
-    first computes the element count with an overflow check.
+    ``resize``: the output is resized in place (adaptive_avg_pool2d/3d's CPU
+    templates call ``output.resize_``), which first computes the element count
+    with an overflow check.
     """
-    numel = 1
-    for d in out:
-        numel *= d
-    if resize and numel > _INT64_MAX:
+    numel, over = _u64_product(out)
+    if resize and (over or numel > _INT64_MAX):
         # c10/core/TensorImpl.h: safe_compute_numel
         raise LayerRuntimeError("numel: integer multiplication overflow", hint=hint)
-    if numel * 4 > _INT64_MAX:
-        # c10/core/StorageImpl / EmptyTensor.cpp: computeStorageNbytesContiguous
+    if over or numel * 4 > _INT64_MAX:
+        # c10/core/StorageUtils / EmptyTensor.cpp: computeStorageNbytesContiguous
         raise LayerRuntimeError(
             f"Storage size calculation overflowed with sizes={fmt_list(out)}", hint=hint)
     stride = 1
@@ -176,7 +192,7 @@ def _avg_nd(shape: tuple[int, ...], out_size: list[int], n: int) -> tuple[int, .
                      f"{fmt_list(shape)}.")
     out = list(shape[:ndim - n]) + list(out_size)
     _check_strides(out, hint=f"the output {fmt_list(out)} is too large to allocate: lower "
-                             "output_size.", resize=(n == 3))
+                             "output_size.", resize=True)
     return tuple(out)
 
 
@@ -236,6 +252,7 @@ class _AdaptiveAvgPoolNd(_AdaptiveBase):
 
     def output_shape(self, input_shape: Any, **forward_kwargs: Any) -> tuple[int, ...]:
         """The shape of ``forward(torch.zeros(input_shape))``; see the module docstring."""
+        check_forward_kwargs(type(self).__name__, forward_kwargs)
         shape = as_shape(input_shape)
         n = self._rank
         if n == 1:
@@ -261,6 +278,7 @@ class _AdaptiveMaxPoolNd(_AdaptiveBase):
     def output_shape(self, input_shape: Any, **forward_kwargs: Any) -> tuple[int, ...]:
         """The shape of ``forward(torch.zeros(input_shape))`` (of the values when
         ``return_indices``; the indices have the same shape)."""
+        check_forward_kwargs(type(self).__name__, forward_kwargs)
         shape = as_shape(input_shape)
         n = self._rank
         if n == 1:

@@ -24,6 +24,7 @@ from typing import Any
 from conv_calc.errors import LayerValueError
 from conv_calc.nn.base import Layer, as_shape, ntuple
 from conv_calc.nn.padding_checks import pad_shape
+from conv_calc.nn.pooling_forward import check_forward_kwargs
 
 __all__ = [
     "CircularPad1d", "CircularPad2d", "CircularPad3d",
@@ -45,6 +46,9 @@ class _PadNd(Layer):
 
     def output_shape(self, input_shape: Any, **forward_kwargs: Any) -> tuple[int, ...]:
         """The shape of ``forward(torch.zeros(input_shape))``; see the module docstring."""
+        # torch defines forward on the private bases: _ConstantPadNd.forward() for ZeroPad2d
+        owner = next(c.__name__ for c in type(self).__mro__ if c.__name__.endswith("PadNd"))
+        check_forward_kwargs(owner, forward_kwargs)
         shape = as_shape(input_shape)
         self._check_input_dim(shape)
         return pad_shape(shape, self.padding, self.mode, self._pad_value())

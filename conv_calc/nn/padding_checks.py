@@ -263,7 +263,21 @@ def _circular(shape: tuple[int, ...], pad: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _check_strides(out: list[int]) -> None:
-    """The output's contiguous strides must fit in int64, even with a zero batch."""
+    """The output's bytes, then its contiguous strides, must fit in int64 (the strides
+    even with a zero batch)."""
+    if all(d >= 0 for d in out):
+        # Negative sizes fail first in check_size_nonnegative (see the callers).
+        prod, over = 1, False
+        for d in out:  # c10/util/safe_numerics.h: safe_multiplies_u64, a sticky overflow flag
+            prod *= d
+            if prod >= 2**64:
+                over, prod = True, prod % 2**64
+        if over or prod * 4 > _INT64_MAX:
+            # aten/src/ATen/EmptyTensor.cpp: computeStorageNbytesContiguous (float32)
+            raise LayerRuntimeError(
+                f"Storage size calculation overflowed with sizes={fmt_list(out)}",
+                hint=f"the output {fmt_list(out)} has more bytes than an int64 can count: "
+                     "pad less or use a smaller input.")
     stride = 1
     for d in reversed(out[1:]):
         stride *= max(d, 1)

@@ -135,5 +135,9 @@ def parse_args(fn: str, specs: list[tuple[str, int, Any, str, int]]) -> list[Any
                                           hint=f"{name} has {v}, beyond a 64-bit integer.")
             out.append(ints)
         else:
+            if kind == "int?" and value is not None and abs(value) > INT64_MAX:
+                # torch/csrc/utils/python_numbers.h: THPUtils_unpackLong (divisor_override=2**63)
+                raise LayerValueError("Overflow when unpacking long long",
+                                      hint=f"{name} is {value}, beyond a 64-bit integer.")
             out.append(value)
     return out

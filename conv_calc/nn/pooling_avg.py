@@ -21,6 +21,7 @@ from typing import Any
 
 from conv_calc.nn.base import Layer, as_shape, ntuple
 from conv_calc.nn.pooling_args import parse_args
+from conv_calc.nn.pooling_forward import check_forward_kwargs
 from conv_calc.nn.pooling_checks import avg_pool2d, avg_pool3d
 from conv_calc.nn.pooling_checks1d import avg_pool1d
 
@@ -55,8 +56,9 @@ class _AvgPoolNd(Layer):
 
     _nd = 0
 
-    def output_shape(self, input_shape: Any) -> tuple[int, ...]:
+    def output_shape(self, input_shape: Any, **forward_kwargs: Any) -> tuple[int, ...]:
         """The shape of ``forward(torch.zeros(input_shape))``."""
+        check_forward_kwargs(type(self).__name__, forward_kwargs)
         return avg_pool(self._nd, as_shape(input_shape), self.kernel_size, self.stride,
                         self.padding, self.ceil_mode, self.count_include_pad,
                         getattr(self, "divisor_override", None))

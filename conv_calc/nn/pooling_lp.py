@@ -25,6 +25,7 @@ from typing import Any
 from conv_calc.errors import LayerTypeError, LayerValueError, LayerZeroDivisionError
 from conv_calc.nn.base import Layer, as_shape, ntuple
 from conv_calc.nn.pooling_avg import avg_pool
+from conv_calc.nn.pooling_forward import check_forward_kwargs
 from conv_calc.nn.pooling_max import max_pool
 
 __all__ = ["LPPool1d", "LPPool2d", "LPPool3d"]
@@ -54,8 +55,9 @@ class _LPPoolNd(Layer):
         self.stride = stride
         self.ceil_mode = ceil_mode
 
-    def output_shape(self, input_shape: Any) -> tuple[int, ...]:
+    def output_shape(self, input_shape: Any, **forward_kwargs: Any) -> tuple[int, ...]:
         """The shape of ``forward(torch.zeros(input_shape))`` (torch/nn/functional.py lp_pool*d)."""
+        check_forward_kwargs(type(self).__name__, forward_kwargs)
         shape = as_shape(input_shape)
         nd = self._nd
         norm = _float(self.norm_type)

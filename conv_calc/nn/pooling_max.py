@@ -19,6 +19,7 @@ from typing import Any
 
 from conv_calc.nn.base import Layer, as_shape
 from conv_calc.nn.pooling_args import parse_args
+from conv_calc.nn.pooling_forward import check_forward_kwargs
 from conv_calc.nn.pooling_checks import max_pool2d_with_indices, max_pool3d_with_indices
 from conv_calc.nn.pooling_checks1d import max_pool1d, max_pool1d_with_indices
 
@@ -60,8 +61,9 @@ class _MaxPoolNd(Layer):
         self.return_indices = return_indices
         self.ceil_mode = ceil_mode
 
-    def output_shape(self, input_shape: Any) -> tuple[int, ...]:
+    def output_shape(self, input_shape: Any, **forward_kwargs: Any) -> tuple[int, ...]:
         """The values' shape (the indices, with ``return_indices=True``, have the same)."""
+        check_forward_kwargs(type(self).__name__, forward_kwargs)
         return max_pool(self._nd, as_shape(input_shape), self.kernel_size, self.stride,
                         self.padding, self.dilation, self.ceil_mode, self.return_indices)
 

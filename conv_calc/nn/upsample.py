@@ -26,6 +26,7 @@ from conv_calc.errors import (LayerNotImplementedError, LayerOverflowError,
                               LayerRuntimeError, LayerTypeError, LayerValueError)
 from conv_calc.nn.adaptive import _avg_nd, _check_strides, _parse_int_list
 from conv_calc.nn.base import Layer, as_shape, fmt_list
+from conv_calc.nn.pooling_forward import check_forward_kwargs
 
 __all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
 
@@ -92,6 +93,8 @@ class Upsample(Layer):
 
     def output_shape(self, input_shape: Any, **forward_kwargs: Any) -> tuple[int, ...]:
         """The shape of ``forward(torch.zeros(input_shape))``: F.interpolate's checks in order."""
+        # UpsamplingNearest2d/Bilinear2d inherit torch's Upsample.forward
+        check_forward_kwargs("Upsample", forward_kwargs)
         shape = as_shape(input_shape)
         return interpolate_shape(shape, self.size, self.scale_factor, self.mode,
                                  self.align_corners, self.recompute_scale_factor)
@@ -176,7 +179,7 @@ def interpolate_shape(shape: tuple[int, ...], size: Any, scale_factor: Any, mode
                     "...,dK) format and scale_factor in (s1, s2, ...,sK) format.",
                     hint=f"scale_factor has {len(scale_factor)} entries but the input "
                          f"{fmt_list(shape)} has {max(dim, 0)} spatial dims.")
-            scale_factors = list(scale_factor)
+            scale_factors = scale_factor  # torch/nn/functional.py keeps a tuple a tuple
         else:
             scale_factors = [scale_factor for _ in range(dim)]
     else:
@@ -224,14 +227,15 @@ def interpolate_shape(shape: tuple[int, ...], size: Any, scale_factor: Any, mode
             f"modes: {_MODES_MSG} (got {mode})",
             hint=f"Upsample takes (N, C, L), (N, C, H, W) or (N, C, D, H, W) with a known mode; "
                  f"got a {ndim}D input and mode={mode!r}.")
-    return _upsample_kernel(kernel, shape, output_size, scale_factors)
+    return _upsample_kernel(kernel, shape, output_size, scale_factors, align_corners)
 
 
 def _upsample_kernel(kernel: str, shape: tuple[int, ...], output_size: Any,
-                     scale_factors: Any) -> tuple[int, ...]:
+                     scale_factors: Any, align_corners: Any = False) -> tuple[int, ...]:
     n = len(shape) - 2
+    _parse_kernel_args(kernel, output_size, align_corners, scale_factors, n)
     if output_size is not None:
-        out = _parse_output_size(kernel, output_size, n)
+        out = [int(v) for v in output_size]
     else:
         out = []
         for i in range(n):
@@ -273,28 +277,47 @@ def _scales_sig(n: int) -> str:
     return ", ".join(f"float {name} = None" for name in names)
 
 
-def _parse_output_size(kernel: str, output_size: list, n: int) -> list[int]:
-    """torch's argument parser for the kernel's ``output_size``: two overloads, so a first
-    element that is not an int (a bool included) reports both signatures."""
-    values = list(output_size)
-    if values and not (isinstance(values[0], int) and not isinstance(values[0], bool)):
-        linear = "linear" in kernel or "cubic" in kernel
-        kind = "tuple" if isinstance(output_size, tuple) else "list"
-        got = f"(Tensor, {kind}, bool, NoneType)" if linear else f"(Tensor, {kind}, NoneType)"
-        ac = "bool align_corners, " if linear else ""
-        types = ", ".join(type(v).__name__ for v in values)
-        if kind == "tuple":
-            types = f"({types},)" if len(values) == 1 else f"({types})"
-        else:
-            types = f"[{types}]"
-        bad = f"(Tensor, !{kind} of {types}!, {'bool, ' if linear else ''}!NoneType!)"
-        # torch/csrc/utils/python_arg_parser.cpp: PythonArgParser::raw_parse (no overload matched)
-        raise LayerTypeError(
-            f"{kernel}() received an invalid combination of arguments - got {got}, but expected "
-            "one of:\n"
-            f" * (Tensor input, tuple of ints output_size, {ac}tuple of floats scale_factors)\n"
-            f"      didn't match because some of the arguments have invalid types: {bad}\n"
-            f" * (Tensor input, tuple of ints output_size, {ac}{_scales_sig(n)}, *, Tensor out = "
-            "None)\n",
-            hint=f"size={values[0]!r} is not an int: give an int or a tuple of ints.")
-    return [int(v) for v in values]
+def _type_desc(value: Any) -> str:
+    """How torch's argument parser names a value's type: ``list of [int, int]``,
+    ``tuple of (float,)``, ``NoneType``."""
+    if isinstance(value, (list, tuple)):
+        types = ", ".join(type(v).__name__ for v in value)
+        if isinstance(value, list):
+            return f"list of [{types}]"
+        return f"tuple of ({types},)" if len(value) == 1 else f"tuple of ({types})"
+    return type(value).__name__
+
+
+def _parse_kernel_args(kernel: str, output_size: Any, align_corners: Any, scale_factors: Any,
+                       n: int) -> None:
+    """torch's argument parser for ``kernel(input, output_size, [align_corners,]
+    scale_factors)``: a first ``output_size`` element that is not an int (a bool included)
+    or an ``align_corners`` that is not a bool (``1``, ``'a'``) matches neither overload."""
+    linear = "linear" in kernel or "cubic" in kernel
+    values = list(output_size) if output_size is not None else []
+    bad_size = bool(values) and not (isinstance(values[0], int)
+                                     and not isinstance(values[0], bool))
+    bad_ac = linear and not isinstance(align_corners, bool)
+    if not (bad_size or bad_ac):
+        return
+    args = [output_size] + ([align_corners] if linear else []) + [scale_factors]
+    got = ", ".join(type(a).__name__ for a in args)
+    # the parser marks every argument but the tensor and a well-typed bool
+    marked = ", ".join(_type_desc(a) if isinstance(a, bool) else f"!{_type_desc(a)}!"
+                       for a in args)
+    ac = "bool align_corners, " if linear else ""
+    if bad_size:
+        hint = f"size={values[0]!r} is not an int: give an int or a tuple of ints."
+    else:
+        hint = (f"align_corners={align_corners!r} is not a bool: torch accepts only True, "
+                "False or None.")
+    # torch/csrc/utils/python_arg_parser.cpp: PythonArgParser::raw_parse (no overload matched)
+    raise LayerTypeError(
+        f"{kernel}() received an invalid combination of arguments - got (Tensor, {got}), but "
+        "expected one of:\n"
+        f" * (Tensor input, tuple of ints output_size, {ac}tuple of floats scale_factors)\n"
+        f"      didn't match because some of the arguments have invalid types: (Tensor, "
+        f"{marked})\n"
+        f" * (Tensor input, tuple of ints output_size, {ac}{_scales_sig(n)}, *, Tensor out = "
+        "None)\n",
+        hint=hint)
