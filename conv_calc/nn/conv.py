@@ -47,8 +47,24 @@ def _reverse_repeat_tuple(t: Iterable[Any], n: int) -> tuple:
     return tuple(x for x in reversed(tuple(t)) for _ in range(n))
 
 
-def _torch_empty(size: tuple, what: str) -> None:
-    """The argument parsing and size check of ``torch.empty(size)``."""
+_INT64_MAX = 2**63 - 1
+
+#: Linux refuses (overcommit heuristic) one allocation larger than RAM + swap; this is the
+#: 24 GiB machine torch 2.13 was observed on (MemTotal 24684084 kB, no swap). A weight
+#: below it is allocated and initialised by torch; one above it fails at construction.
+ALLOC_LIMIT_BYTES = 24684084 * 1024
+
+
+def _overflow_note(what: str, size: tuple) -> str:
+    return (f"the {what} would have shape {fmt_list(size)}: that is more than torch can "
+            "allocate; use smaller channel counts and kernel sizes.")
+
+
+def torch_empty(size: tuple, what: str) -> None:
+    """The argument parsing, size checks and allocation of ``torch.empty(size)`` (float32).
+
+    Shared by Conv and ConvTranspose (the weight, then the bias as ``(out_channels,)``).
+    """
     for pos, value in enumerate(size):
         # The check rejects a bool first element; unpacking accepts bools as ints.
         if not isinstance(value, int) or (pos == 0 and isinstance(value, bool)):
@@ -63,6 +79,13 @@ def _torch_empty(size: tuple, what: str) -> None:
             raise LayerTypeError(
                 msg, hint=f"the {what} would have size {size!r}: channels and kernel sizes must "
                           f"be ints, and {value!r} is a {type(value).__name__}.")
+        if not -2**63 <= value <= _INT64_MAX:
+            # torch/csrc/utils/python_numbers.h: THPUtils_unpackLong. torch's message goes on
+            # with a C++ stack trace (addresses vary per run) before the closing quote.
+            raise LayerTypeError(
+                f"empty(): argument 'size' failed to unpack the object at pos {pos + 1} with "
+                "error \"Overflow when unpacking long long\"",
+                hint=f"{value} does not fit in a 64-bit integer: use a smaller size.")
     size = tuple(int(d) for d in size)  # torch reads True as 1
     if any(d < 0 for d in size):
         bad = next(d for d in size if d < 0)
@@ -71,6 +94,41 @@ def _torch_empty(size: tuple, what: str) -> None:
             f"Trying to create tensor with negative dimension {bad}: {fmt_list(size)}",
             hint=f"the {what} would have shape {fmt_list(size)}: channels and kernel sizes "
                  "must be >= 0.")
+    # aten/src/ATen/EmptyTensor.cpp: computeStorageNbytesContiguous (c10::safe_multiplies_u64
+    # keeps its overflow flag even when a later size is 0), times 4 bytes, at most int64 max.
+    prod, overflowed = 1, False
+    for d in size:
+        prod *= d
+        if prod >= 2**64:
+            overflowed, prod = True, prod % 2**64
+    nbytes = prod * 4
+    if overflowed or nbytes > _INT64_MAX:
+        raise LayerRuntimeError(f"Storage size calculation overflowed with sizes={fmt_list(size)}",
+                                hint=_overflow_note(what, size))
+    if nbytes > ALLOC_LIMIT_BYTES:
+        # c10/core/impl/alloc_cpu.cpp: alloc_cpu (posix_memalign fails with ENOMEM)
+        raise LayerRuntimeError(
+            "[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't allocate "
+            f"memory: you tried to allocate {nbytes} bytes. Error code 12 (Cannot allocate memory)",
+            hint=_overflow_note(what, size) + " (The limit is the machine's memory: torch on a "
+                 "larger machine would allocate it.)")
+    # c10/core/TensorImpl.h: empty_tensor_restride, contiguous strides with checked multiplies
+    stride = 1
+    for d in reversed(size[1:]):
+        stride *= max(d, 1)
+        if stride > _INT64_MAX:
+            raise LayerRuntimeError("Stride calculation overflowed",
+                                    hint=_overflow_note(what, size))
+
+
+def torch_empty_bias(out_channels: Any) -> None:
+    """``torch.empty(out_channels)`` for the bias: a scalar size, so a bool is rejected whole."""
+    if isinstance(out_channels, bool):
+        # torch/csrc/utils/python_arg_parser.cpp: FunctionParameter::check (int list from a scalar)
+        raise LayerTypeError(
+            "empty(): argument 'size' (position 1) must be tuple of ints, not bool",
+            hint=f"out_channels={out_channels!r} is a bool: give the number of channels as an int.")
+    torch_empty((out_channels,), "bias")
 
 
 class _ConvNd(Layer):
@@ -140,8 +198,10 @@ class _ConvNd(Layer):
         else:
             self._reversed_padding_repeated_twice = list(_reverse_repeat_tuple(self.padding, 2))
         self._weight_shape = (out_channels, in_channels // groups, *kernel_size)
-        _torch_empty(self._weight_shape, "weight")
+        torch_empty(self._weight_shape, "weight")
         self._weight_shape = tuple(int(d) for d in self._weight_shape)  # True -> 1, as torch
+        if bias:  # torch/nn/modules/conv.py: _ConvNd.__init__ makes the bias after the weight
+            torch_empty_bias(out_channels)
         self.bias = bool(bias)
 
     @classmethod

@@ -26,9 +26,10 @@ from conv_calc.errors import BACKEND_NOTE, LayerIndexError, LayerRuntimeError, L
 from conv_calc.nn.base import fmt_list
 from conv_calc.nn.conv_pad import check_strides
 
-__all__ = ["conv_forward_shape", "check_arg_types", "out_size"]
+__all__ = ["conv_forward_shape", "check_arg_types", "out_size", "check_padding_limit"]
 
 _AXES = {1: "L", 2: "H, W", 3: "D, H, W"}
+_INT64_MAX = 2**63 - 1
 
 _SIGNATURES = (
     " * (Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, "
@@ -79,6 +80,13 @@ def check_arg_types(op: str, bias: bool, stride: Any, padding: Any, dilation: An
                         f"{op}(): argument '{name}' failed to unpack the object at pos {pos + 1} "
                         f"with error \"type must be tuple of ints,but got {type(v).__name__}\"",
                         hint=f"{name}={value!r}: every {name} value must be an int.")
+                if not -2**63 <= v <= _INT64_MAX:
+                    # torch/csrc/utils/python_numbers.h: THPUtils_unpackLong (torch appends a
+                    # C++ stack trace, which varies per run, before the closing quote)
+                    raise LayerTypeError(
+                        f"{op}(): argument '{name}' failed to unpack the object at pos {pos + 1} "
+                        "with error \"Overflow when unpacking long long\"",
+                        hint=f"{name}={value!r}: {v} does not fit in a 64-bit integer.")
         return
     bias_t = "Parameter" if bias else "NoneType"
     got = ", ".join(["Tensor", "Parameter", bias_t, type(stride).__name__,
@@ -109,6 +117,23 @@ def _expand(values: Sequence[int], name: str, dim: int) -> list[int]:
             hint=f"the weight has {dim} spatial dimension(s) (from len(kernel_size)), but "
                  f"{name} has {len(values)} values: give one value or {dim}.")
     return list(values)
+
+
+def _wrap64(v: int) -> int:
+    """``v`` as a C++ int64 computation leaves it (two's complement wrap-around)."""
+    return (v + 2**63) % 2**64 - 2**63
+
+
+def check_padding_limit(padding: Sequence[int]) -> None:
+    """check_shape_forward's bound on each padding: ``2 * padding`` must fit an int64."""
+    for i, p in enumerate(padding):
+        if p > _INT64_MAX - p:
+            # aten/src/ATen/native/Convolution.cpp: check_shape_forward
+            raise LayerRuntimeError(
+                f"Given padding={p} at dimension {i} , expected padding to be at most "
+                f"{_INT64_MAX // 2}",
+                hint=f"padding={p} is so large that twice it overflows a 64-bit integer: use a "
+                     "realistic padding.")
 
 
 def _check_shape_forward(x: tuple[int, ...], w: tuple[int, ...], stride: list[int],
@@ -147,8 +172,10 @@ def _check_shape_forward(x: tuple[int, ...], w: tuple[int, ...], stride: list[in
             f"have {w[1] * groups} channels, but got {x[1]} channels instead",
             hint=f"the layer expects {w[1] * groups} input channels (in_channels) but the input "
                  f"has {x[1]}: set in_channels={x[1]} or fix the previous layer.")
-    padded = [x[i + 2] + 2 * padding[i] for i in range(len(x) - 2)]
-    spans = [dilation[i] * (w[i + 2] - 1) + 1 for i in range(len(x) - 2)]
+    check_padding_limit(padding[:len(x) - 2])
+    # check_shape_forward computes in int64, so huge sizes wrap around as in torch.
+    padded = [_wrap64(x[i + 2] + 2 * padding[i]) for i in range(len(x) - 2)]
+    spans = [_wrap64(dilation[i] * (w[i + 2] - 1) + 1) for i in range(len(x) - 2)]
     if any(p < s for p, s in zip(padded, spans)):
         i = next(i for i, (p, s) in enumerate(zip(padded, spans)) if p < s)
         raise LayerRuntimeError(

@@ -143,15 +143,21 @@ def _allocate(out: tuple[int, ...], mode: str, n: int) -> None:
         return
     if mode == "reflect" and n == 2:
         # reflection_pad2d sizes its output through numel(), an unsigned product.
-        prod = 1
+        # c10/core/TensorImpl.h: safe_compute_numel multiplies the sizes as uint64 (sticky
+        # overflow flag) and also rejects a product above int64 max, as -3 % 2**64 is.
+        prod, overflowed = 1, False
         for d in out:
-            prod = (prod * (d % 2**64))
+            prod *= d % 2**64
             if prod >= 2**64:
-                # c10/core/TensorImpl.h: safe_compute_numel
-                raise LayerRuntimeError(
-                    "numel: integer multiplication overflow",
-                    hint=f"the negative padding crops a dimension below zero ({fmt_list(out)}): "
-                         "make the padding less negative.")
+                overflowed, prod = True, prod % 2**64
+        if overflowed or prod > _INT64_MAX:
+            raise LayerRuntimeError(
+                "numel: integer multiplication overflow",
+                hint=f"the negative padding crops a dimension below zero ({fmt_list(out)}): "
+                     "make the padding less negative.")
+        # With a zero batch the product is 0: torch makes the tensor, negative size and all,
+        # and the conv checks that follow see it.
+        return
     raise negative_dim_error(out, "the padded input")
 
 

@@ -31,31 +31,9 @@ from typing import Any, ClassVar
 from conv_calc.errors import LayerRuntimeError, LayerTypeError, LayerValueError
 from conv_calc.nn import transposed_checks as checks
 from conv_calc.nn.base import Layer, as_shape, fmt_list, ntuple
+from conv_calc.nn.conv import torch_empty, torch_empty_bias
 
 __all__ = ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
-
-
-def _empty(size: tuple) -> None:
-    """``torch.empty(size)``'s argument checks (the weight is made at construction)."""
-    for i, v in enumerate(size):
-        if i == 0 and not (isinstance(v, int) and not isinstance(v, bool)):
-            continue  # only ints reach here in practice; torch's own parse error is not mimicked
-        if not isinstance(v, int):
-            # torch/csrc/utils/python_arg_parser.cpp: PythonArgs::intlist
-            raise LayerTypeError(
-                f"empty(): argument 'size' failed to unpack the object at pos {i + 1} with error "
-                f"\"type must be tuple of ints,but got {type(v).__name__}\"",
-                hint=f"the weight shape {size!r} holds {v!r}: kernel_size and channel counts "
-                     f"must be integers.")
-    for v in size:
-        if v < 0:
-            # c10/core/TensorImpl / aten/src/ATen/EmptyTensor.cpp: check_size_nonnegative
-            raise LayerRuntimeError(
-                f"Trying to create tensor with negative dimension {int(v)}: "
-                f"{fmt_list(int(x) for x in size)}",
-                hint=f"the weight would have shape {fmt_list(int(x) for x in size)} "
-                     f"(in_channels, out_channels/groups, *kernel_size): "
-                     f"channel counts and kernel sizes must be >= 0.")
 
 
 class _ConvTransposeNd(Layer):
@@ -93,7 +71,10 @@ class _ConvTransposeNd(Layer):
         self.dilation, self.output_padding = dilation, output_padding
         self.transposed = True
         self.groups, self.padding_mode = groups, padding_mode
-        _empty((in_channels, out_channels // groups, *kernel_size))
+        # torch/nn/modules/conv.py: _ConvNd.__init__, weight then bias (torch.empty each)
+        torch_empty((in_channels, out_channels // groups, *kernel_size), "weight")
+        if bias:
+            torch_empty_bias(out_channels)
         self.bias = bool(bias)
 
     @property
@@ -106,8 +87,16 @@ class _ConvTransposeNd(Layer):
         shape = tuple(input_shape)
         return {"in_channels": shape[1] if len(shape) == cls._nd + 2 else shape[0]}
 
-    def output_shape(self, input_shape: Any, output_size: Any = None) -> tuple[int, ...]:
+    def output_shape(self, input_shape: Any, **forward_kwargs: Any) -> tuple[int, ...]:
         """The shape of ``forward(torch.zeros(input_shape), output_size)``, or torch's error."""
+        unknown = [k for k in forward_kwargs if k != "output_size"]
+        if unknown:
+            # Python's own binding error for torch/nn/modules/conv.py: ConvTranspose{N}d.forward
+            raise LayerTypeError(
+                f"{type(self).__name__}.forward() got an unexpected keyword argument "
+                f"'{unknown[0]}'",
+                hint=f"{type(self).__name__}.forward takes the input and output_size only.")
+        output_size = forward_kwargs.get("output_size")
         shape = as_shape(input_shape)
         n = self._nd
         fn = f"conv_transpose{n}d"

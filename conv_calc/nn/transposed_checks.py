@@ -26,6 +26,7 @@ from conv_calc.errors import (
     LayerValueError,
 )
 from conv_calc.nn.base import fmt_list, fmt_size
+from conv_calc.nn.conv_checks import check_padding_limit
 
 __all__ = [
     "out_sizes",
@@ -156,6 +157,13 @@ def parse_conv_args(fn: str, stride: Any, padding: Any, output_padding: Any, gro
                     f"{fn}(): argument '{name}' failed to unpack the object at pos {i + 1} "
                     f"with error \"type must be tuple of ints,but got {type(v).__name__}\"",
                     hint=f"{name} element {i} is {v!r}: every {name} value must be an integer.")
+            if not -2**63 <= v <= 2**63 - 1:
+                # torch/csrc/utils/python_numbers.h: THPUtils_unpackLong (torch appends a C++
+                # stack trace, which varies per run, before the closing quote)
+                raise LayerTypeError(
+                    f"{fn}(): argument '{name}' failed to unpack the object at pos {i + 1} "
+                    "with error \"Overflow when unpacking long long\"",
+                    hint=f"{name} element {i} is {v}, which does not fit in a 64-bit integer.")
 
 
 def _match(fn: str, name: str, pos: int, value: Any) -> None:
@@ -243,6 +251,7 @@ def check_params(weight: tuple[int, ...], shape4: tuple[int, ...], stride: Any, 
             f"but got weight of size {fmt_list(weight)} instead",
             hint=f"in_channels={weight[0]} is fewer than groups={groups}: "
                  f"a transposed conv needs at least one input channel per group.")
+    check_padding_limit(p)  # Convolution.cpp: check_shape_forward, transposed branch
     if shape4[1] != weight[0]:
         raise LayerRuntimeError(
             f"Given transposed=1, weight of size {fmt_list(weight)}, expected input"
