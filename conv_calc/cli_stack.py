@@ -6,6 +6,7 @@ or malformed file or a bad ``--input``.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
@@ -114,6 +115,16 @@ def run(file: str, input_text: str | None, fmt: str, fail: Fail,
     return 0 if report.error is None else 1
 
 
+def _terminal(stream: Any) -> bool:
+    """A real terminal, or colour forced the way rich reads the environment."""
+    if os.environ.get("FORCE_COLOR") is not None or os.environ.get("TTY_COMPATIBLE") == "1":
+        return True
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 def _write(report: Any, name: str, fmt: str) -> None:
     from conv_calc import render
 
@@ -128,9 +139,13 @@ def _write(report: Any, name: str, fmt: str) -> None:
         if report.error is not None:
             sys.stderr.write(render.format_layer_error(report.error, report.failed) + "\n")
         return
-    from conv_calc.render_table import print_report_table
+    text = None if _terminal(sys.stdout) else render.plain_table(report, name)
+    if text is not None:
+        sys.stdout.write(text)  # piped: the same bytes rich would print, without importing it
+    else:
+        from conv_calc.render_table import print_report_table
 
-    print_report_table(report, sys.stdout, title=name)
+        print_report_table(report, sys.stdout, title=name)
     sys.stdout.flush()
     if report.error is not None:
         sys.stderr.write("\n" + render.format_layer_error(report.error, report.failed) + "\n")

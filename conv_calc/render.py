@@ -24,7 +24,7 @@ __all__ = [
     "SCHEMA_VERSION", "jsonable", "fmt_axes", "fmt_shape", "fmt_int",
     "rf_dict", "source_dict", "error_dict", "report_dict", "report_json", "dumps",
     "report_markdown", "report_csv", "row_cells", "COLUMNS",
-    "format_layer_error", "format_problems",
+    "format_layer_error", "format_problems", "plain_table",
 ]
 
 #: Version of the JSON documents; fields are only ever added.
@@ -220,6 +220,43 @@ def failed_cells(report: Any) -> list[str] | None:
 def total_cells(report: Any) -> list[str]:
     return ["", "total", "", fmt_shape(report.output_shape) if report.ok else "-",
             "", "", "", fmt_int(report.total_params), fmt_int(report.total_macs)]
+
+
+def plain_table(report: Any, title: str | None = None) -> str | None:
+    """The piped (non-terminal) table of ``conv-calc stack`` without importing rich.
+
+    Byte for byte what :mod:`conv_calc.render_table` prints through rich for
+    piped output (rich's SIMPLE_HEAD box, cells padded by one space, no outer
+    padding, trailing spaces stripped): importing and running rich costs more
+    than the whole analysis of ResNet-50. Returns None for cells whose display
+    width is not simply their length (wide or combining characters, line
+    breaks); the caller then lets rich lay the table out.
+    """
+    rows = [row_cells(row) for row in report.layers]
+    fail = failed_cells(report)
+    total = total_cells(report)
+    body = rows + ([fail] if fail is not None else [])
+    header = [name for name, _ in COLUMNS]
+    every = [header, *body, total, [title or ""]]
+    if any(not _plain(cell) for cells in every for cell in cells):
+        return None
+    widths = [max(len(cells[i]) for cells in [header, *body, total]) for i in range(len(COLUMNS))]
+
+    def line(cells: list[str]) -> str:
+        parts = [cell.rjust(w) if right else cell.ljust(w)
+                 for cell, w, (_, right) in zip(cells, widths, COLUMNS)]
+        return "   ".join(parts).rstrip()
+
+    out = [title] if title else []
+    out += [line(header), "─" * (sum(widths) + 3 * (len(widths) - 1))]
+    out += [line(cells) for cells in body]
+    out += ["", line(total)]
+    return "\n".join(out) + "\n"
+
+
+def _plain(cell: str) -> bool:
+    """Printable ASCII, or the failure mark: cells whose width is their length."""
+    return all(" " <= ch <= "~" or ch == FAIL_MARK for ch in cell)
 
 
 def _md_escape(text: str) -> str:
