@@ -55,6 +55,11 @@ class LayerFormat(str, Enum):
     json = "json"
 
 
+class Framework(str, Enum):
+    torch = "torch"
+    keras = "keras"
+
+
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"conv-calc {__version__}\n")
@@ -93,10 +98,16 @@ Examples:
   conv-calc layer maxpool2d --input 112 -k 3 -s 2 -p 1 --ceil-mode
   conv-calc layer convtranspose2d -i 1x64x56x56 --in 64 --out 3 -k 4 -s 2 -p 1 --output-size 112
   conv-calc layer conv1d --input 1x16x1000 --out 32 -k 3 -d 4 --format json
+  conv-calc layer "Conv2D(64, 3, strides=2, padding='same')" --input None,224,224,3
+  conv-calc layer conv2d --framework keras -i Nonex224x224x3 --out 64 -k 3 -s 2 -p same
 
 --input is the full shape (1x3x224x224 or 1,3,224,224) or only the spatial sizes
 (224 or 224x224: batch 1, and the layer's in_channels or 3 channels). An invalid
 layer prints PyTorch's exact message and a hint, and exits 1.
+
+Keras 3 layers (Conv2D, keras.layers.MaxPooling2D, ...: detected from the name,
+or --framework keras) take channels_last shapes, the batch may be None
+(None,224,224,3), and report Keras's messages.
 """
 
 
@@ -139,6 +150,11 @@ def layer(
              "the output_size argument.")] = None,
     fmt: Annotated[LayerFormat, typer.Option(
         "--format", "-f", help="text for people, json for programs.")] = LayerFormat.text,
+    framework: Annotated[Optional[Framework], typer.Option(
+        "--framework",
+        help="torch (conv_calc.nn) or keras (Keras 3 layers, channels_last); default: keras "
+             "for a Keras-only class name (Conv2D) or prefix (keras.layers.), else torch.")
+    ] = None,
 ) -> None:
     from conv_calc import cli_layer
 
@@ -148,7 +164,8 @@ def layer(
         "out_channels": out_channels, "ceil_mode": True if ceil_mode else None, "bias": bias,
     }
     code = cli_layer.run(spec, input, {k: v for k, v in options.items() if v is not None},
-                         output_size, fmt.value, _fail)
+                         output_size, fmt.value, _fail,
+                         framework=framework.value if framework else None)
     if code:
         raise typer.Exit(code)
 
@@ -168,11 +185,6 @@ file prints every problem as file:line:col and exits 2.
   conv-calc stack net.yaml --input 1x3x320x320 --format markdown
   cat net.yaml | conv-calc stack - --format json
 """
-
-
-class Framework(str, Enum):
-    torch = "torch"
-    keras = "keras"
 
 
 @app.command(help=_STACK_HELP, no_args_is_help=True)
@@ -235,35 +247,7 @@ app.add_typer(solve_app, name="solve")
 # ---------------------------------------------------------------- entry point
 
 def main(argv: list[str] | None = None) -> int:
-    """The console-script entry: run the app, map every outcome to an exit code."""
-    try:
-        app(args=argv, prog_name="conv-calc", standalone_mode=True)
-    except SystemExit as exc:
-        code = exc.code
-        if code is None:
-            return EXIT_OK
-        return code if isinstance(code, int) else EXIT_USAGE
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        return EXIT_INTERRUPTED
-    except RecursionError:
-        return _internal_error("the input is nested too deeply")
-    except MemoryError:
-        return _internal_error("out of memory")
-    except Exception:  # noqa: BLE001 - the last line of defence: no traceback for users
-        return _internal_error()
-    return EXIT_OK
+    """Run the Typer app and map every outcome to an exit code (conv_calc.entry.guarded)."""
+    from conv_calc.entry import guarded
 
-
-def _internal_error(what: str | None = None) -> int:
-    exc = sys.exc_info()[1]
-    if os.environ.get("CONV_CALC_DEBUG"):
-        import traceback
-
-        traceback.print_exc()
-    detail = what or f"{type(exc).__name__}: {exc}"
-    sys.stderr.write(
-        f"conv-calc: internal error ({detail})\n"
-        "This is a bug in conv-calc, not in your input; please report it. "
-        "Set CONV_CALC_DEBUG=1 to see the traceback.\n")
-    return EXIT_USAGE
+    return guarded(lambda: app(args=argv, prog_name="conv-calc", standalone_mode=True))

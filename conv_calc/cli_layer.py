@@ -157,9 +157,30 @@ def receptive_field(layer: Any, shape: tuple[int, ...]) -> Any:
     return report.layers[0].receptive_field
 
 
+def _keras_ctor(spec: str) -> bool:
+    """A constructor written with a Keras prefix or a Keras-only class name (Conv2D)."""
+    if "(" not in spec and ")" not in spec:
+        return False
+    try:
+        ctor = parse_ctor(spec)
+    except CtorError:
+        return False
+    from conv_calc.cli_layer_keras import is_keras_ctor
+
+    return is_keras_ctor(ctor)
+
+
 def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_text: str | None,
-        fmt: str, fail: Fail) -> int:
-    """The whole command; returns the exit code (usage errors go through ``fail``)."""
+        fmt: str, fail: Fail, framework: str | None = None) -> int:
+    """The whole command; returns the exit code (usage errors go through ``fail``).
+
+    Keras layers (``framework="keras"``, or a constructor :func:`_keras_ctor` recognises)
+    go to :mod:`conv_calc.cli_layer_keras`.
+    """
+    if framework == "keras" or (framework is None and _keras_ctor(spec)):
+        from conv_calc import cli_layer_keras
+
+        return cli_layer_keras.run(spec, input_text, options, output_size_text, fmt, fail)
     if input_text is None:
         fail("--input is required: the output shape depends on it",
              "give the full shape (--input 1x3x224x224) or only the spatial size (--input 224).")

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Ctor", "CtorError", "ShapeError", "parse_ctor", "parse_shape", "parse_option_value",
+__all__ = ["Ctor", "CtorError", "KERAS_PREFIXES", "ShapeError", "parse_ctor", "parse_shape", "parse_option_value",
            "format_ctor"]
 
 #: Longest input accepted; a layer constructor is never this long.
@@ -44,6 +44,8 @@ BARE_STRINGS = frozenset({
 # "(conv1): Conv2d(...)" as print(model) shows a child module.
 _CHILD_PREFIX = re.compile(r"^\s*\([^()]*\):\s*")
 _PREFIXES = ("nn", "torch.nn")
+# Keras code writes keras.layers.Conv2D(...), layers.Conv2D(...) or tf.keras.layers.Conv2D(...).
+KERAS_PREFIXES = ("keras.layers", "layers", "tf.keras.layers", "tensorflow.keras.layers")
 
 
 class CtorError(ValueError):
@@ -77,15 +79,22 @@ class ShapeError(ValueError):
 
 @dataclass(frozen=True)
 class Ctor:
-    """A parsed constructor call: the torch class name, positional and keyword arguments."""
+    """A parsed constructor call: the class name, positional and keyword arguments.
+
+    ``module`` is the dotted prefix as written (``"nn"``, ``"keras.layers"``, ``""``).
+    """
 
     type: str
     args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = field(default_factory=dict)
+    module: str = field(default="", repr=False, compare=False)
 
 
 def parse_ctor(text: str) -> Ctor:
     """Parse ``Conv2d(3, 64, kernel_size=7)`` (optionally ``nn.`` / ``torch.nn.``) safely.
+
+    Keras's prefixes (``keras.layers.``, ``layers.``, ``tf.keras.layers.``) are
+    accepted too and kept in ``Ctor.module``.
 
     Values may be ints, floats, strings, ``True``/``False``/``None``, negative
     numbers, tuples and lists of those; a bare ``same``/``valid``/``zeros``...
@@ -130,7 +139,7 @@ def parse_ctor(text: str) -> Ctor:
     if name is None:
         raise fail("the called name must be a layer class, e.g. 'Conv2d' or 'nn.Conv2d'", call.func)
     prefix, _, type_name = name.rpartition(".")
-    if prefix and prefix not in _PREFIXES:
+    if prefix and prefix not in _PREFIXES and prefix not in KERAS_PREFIXES:
         raise fail(f"unknown module prefix '{prefix}.': use 'nn.{type_name}', "
                    f"'torch.nn.{type_name}' or '{type_name}'", call.func)
     args = []
@@ -144,7 +153,7 @@ def parse_ctor(text: str) -> Ctor:
             raise fail("'**' arguments are not supported: write the keywords out", kw.value,
                        col=kw.value.col_offset - 1)
         kwargs[kw.arg] = _literal(kw.value, fail)
-    return Ctor(type_name, tuple(args), kwargs)
+    return Ctor(type_name, tuple(args), kwargs, module=prefix)
 
 
 def _dotted(node: ast.AST) -> str | None:
