@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from typer.testing import CliRunner
 
-from conv_calc.cli import main
+from conv_calc.entry import main
 
 PINNED_ENV = {
     "COLUMNS": "80",
