@@ -10,7 +10,6 @@ that use them, never at module level.
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import Enum
 from typing import Annotated, NoReturn, Optional

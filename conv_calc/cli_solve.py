@@ -151,7 +151,7 @@ def padding(
     if ans.padding is not None:
         lines.append(f"answer: padding={_tup(ans.padding)}  ->  {ans.layer_with_padding!r}")
     elif ans.pad is not None:
-        lines.append(f"answer: no symmetric padding works; pad asymmetrically:")
+        lines.append("answer: no symmetric padding works; pad asymmetrically:")
         lines.append(f"  {ans.pad_layers[0]!r}, then {ans.pad_layers[1]!r}")
     else:
         lines.append("answer: no padding gives this output size")
@@ -300,7 +300,7 @@ def input_sizes(
       conv-calc solve input-sizes net.yaml --range 100..200 --list --format json
     """
     from conv_calc.cli_stack import load
-    from conv_calc.solve_stack import AXIS_NAMES, solve_input_sizes
+    from conv_calc.solve_stack import solve_input_sizes
 
     lo, hi = _range(range_)
     shape = None

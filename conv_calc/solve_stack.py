@@ -32,7 +32,7 @@ from conv_calc.formulas import effective_kernel_size, pool_output_size
 from conv_calc.merge import add_shape, cat_shape
 from conv_calc.solve_layer import SolveError, layer_kind, _per_axis
 from conv_calc.solve_sets import (
-    Cls, ClosedForm, apply, closed_form, count_in, equal, first_member, refine, split, sub,
+    Cls, ClosedForm, apply, closed_form, count_in, equal, first_member, refine, split,
 )
 from conv_calc.stack import LayerNode, Merge, Parallel, Residual, Save, Sequential, Stack
 
