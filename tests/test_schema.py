@@ -100,3 +100,101 @@ def test_broken_documents_are_invalid(validator, doc):
 ])
 def test_good_documents_are_valid(validator, doc):
     assert [e.message for e in validator.iter_errors(doc)] == []
+
+
+# ---------------------------------------------------------------- the real registries, Keras too
+
+KERAS_EXAMPLES = sorted((ROOT / "examples" / "keras").glob("*.yaml"))
+
+
+def test_committed_schema_file_is_current():
+    """docs/stack.schema.json is `conv-calc schema` output: regenerate it when layers change.
+
+        conv-calc schema > docs/stack.schema.json
+    """
+    expected = json.dumps(stack_schema(), indent=2, ensure_ascii=False) + "\n"
+    assert (ROOT / "docs" / "stack.schema.json").read_text(encoding="utf-8") == expected, \
+        "docs/stack.schema.json is stale: run `conv-calc schema > docs/stack.schema.json`"
+
+
+def test_schema_does_not_depend_on_the_hash_seed():
+    import subprocess
+    import sys
+
+    outputs = {subprocess.run([sys.executable, "-m", "conv_calc.schema"], capture_output=True,
+                              text=True, check=True, cwd=ROOT,
+                              env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"}).stdout
+               for seed in ("1", "2")}
+    assert len(outputs) == 1
+
+
+def test_keras_constants_agree_with_the_loader():
+    assert schema.FRAMEWORKS == spec.FRAMEWORKS
+    assert schema.KERAS_BASE_KWARGS == spec.KERAS_BASE_KWARGS
+
+
+def test_keras_layers_and_arguments_come_from_the_registry():
+    from conv_calc.keras import LAYERS as KERAS
+    from conv_calc.spec_args import signature_of
+
+    s = stack_schema()
+    names = {k.split(":", 1)[1] for k in s["definitions"] if k.startswith("keras:")}
+    assert names == set(KERAS)
+    conv = s["definitions"]["keras:Conv2D"]["properties"]["Conv2D"]["anyOf"][1]
+    assert set(conv["properties"]) == set(signature_of(KERAS["Conv2D"])[0]) | set(
+        spec.KERAS_BASE_KWARGS)
+    assert {"filters", "kernel_size", "strides", "padding", "dilation_rate",
+            "data_format"} <= set(conv["properties"])
+    assert conv["additionalProperties"] is False
+    assert s["if"] == {"properties": {"framework": {"const": "keras"}}, "required": ["framework"]}
+
+
+@pytest.fixture(scope="module")
+def real_validator():
+    jsonschema = pytest.importorskip("jsonschema")
+    s = stack_schema()
+    jsonschema.Draft7Validator.check_schema(s)
+    return jsonschema.Draft7Validator(s)
+
+
+@pytest.mark.parametrize("path", EXAMPLES + KERAS_EXAMPLES,
+                         ids=lambda p: str(p.relative_to(ROOT / "examples")))
+def test_every_example_is_valid_against_the_real_schema(real_validator, path):
+    assert [e.message for e in real_validator.iter_errors(plain(path))] == []
+
+
+@pytest.mark.parametrize("doc", [
+    {"framework": "keras", "input": [None, 32, 32, 3],
+     "layers": [{"Conv2D": {"filters": 8, "kernel_size": 3, "strides": 2, "padding": "same"}},
+                "BatchNormalization", {"ReLU": {"max_value": 6}},
+                {"MaxPooling2D": {"pool_size": [2, 2]}}, {"LeakyReLU": {"alpha": 0.1}},
+                {"Conv2D": {"filters": 8, "kernel_size": 1, "name": "proj", "dtype": "float32"}},
+                {"residual": [{"Conv2D": {"filters": 8, "kernel_size": 3, "padding": "same"}}]},
+                {"parallel": [[{"Conv2D": {"filters": 4, "kernel_size": 1}}], "ReLU"]},
+                "GlobalAveragePooling2D", {"Dense": {"units": 10}}]},
+    {"framework": "keras",
+     "blocks": {"B": {"params": {"f": None}, "sequential": [{"Conv2D": {"filters": "$f",
+                                                                       "kernel_size": 3}}]},
+                "L": [{"DepthwiseConv2D": {"kernel_size": 3}}]},
+     "layers": [{"B": {"f": 8}}, "L"]},
+])
+def test_good_keras_documents_are_valid(real_validator, doc):
+    assert [e.message for e in real_validator.iter_errors(doc)] == []
+
+
+# A name that is no layer of the file's framework reads as a block use (blocks are named
+# freely), so the schema catches the other framework's vocabulary through the arguments of
+# names both share (ReLU) or of the file's own layers; the loader reports unknown names.
+@pytest.mark.parametrize("doc", [
+    {"framework": "keras", "layers": [{"ReLU": {"inplace": True}}]},                # torch's arg
+    {"framework": "keras", "layers": [{"Conv2D": {"filters": 8, "kernel": 3}}]},   # unknown arg
+    {"framework": "keras", "layers": [{"Conv2D": {"filters": 8, "stride": 2}}]},   # torch's name
+    {"framework": "keras", "layers": [{"residual": [{"Conv2D": {"out_channels": 8}}]}]},
+    {"framework": "keras", "layers": [], "blocks": {"B": [{"Dense": {"out_features": 8}}]}},
+    {"framework": "keras", "layers": [], "blocks": {"Conv2D": ["ReLU"]}},          # reserved
+    {"framework": "keras", "layers": [{"Conv2D": {"filters": {"a": 1}}}]},         # a mapping
+    {"layers": [{"ReLU": {"max_value": 6}}]},                                      # torch file
+    {"framework": "jax", "layers": []},
+])
+def test_broken_keras_documents_are_invalid(real_validator, doc):
+    assert list(real_validator.iter_errors(doc))
