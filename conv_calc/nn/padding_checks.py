@@ -85,8 +85,11 @@ def pad_shape(shape: Sequence[int], pad: Any, mode: str = "constant",
     (2, 8)
     """
     shape = tuple(shape)
-    pad = check_pad_arg(pad)
+    # python_arg_parser.cpp: the first pass type-checks pad's first element and then
+    # 'value'; pad's later elements are unpacked only afterwards (PythonArgs::intlist).
+    check_pad_arg(pad[:1] if isinstance(pad, (list, tuple)) else pad)
     _check_value(value)
+    pad = check_pad_arg(pad)
     ndim = len(shape)
     if len(pad) % 2:
         # aten/src/ATen/native/PadNd.cpp: _pad_enum

@@ -480,9 +480,68 @@ def found_cases():
                                         ((2**31, 0) * n, [2, 1] + [10] * n),
                                         (2**32, [2, 1] + [3] * n)]):
             yield _case(f"found/{layer}/huge-pad-{j}", layer, {}, inp, [pad] + extra)
+        if layer.startswith("Constant"):
+            # pad's later elements are unpacked after 'value' is type-checked
+            for j, (pad, value) in enumerate([((0, "x") + (0,) * (2 * n - 2), "x"),
+                                              ((0, 1.5) + (0,) * (2 * n - 2), None),
+                                              ((0, None) + (0,) * (2 * n - 2), [1]),
+                                              (("x",) + (0,) * (2 * n - 1), "x"),
+                                              ((0, True) + (0,) * (2 * n - 2), "v")]):
+                yield _case(f"found/{layer}/pad-vs-value-{j}", layer, {"padding": pad,
+                                                                        "value": value},
+                            [1, 2] + [4] * n)
+
+
+#: One fault each; fault_cases() combines two and three of them (which does torch report?).
+FAULTS = {
+    "k0": {"kernel_size": 0}, "kneg": {"kernel_size": -2}, "kfloat": {"kernel_size": 2.0},
+    "s0": {"stride": 0}, "sneg": {"stride": -1}, "sfloat": {"stride": 2.5},
+    "pneg": {"padding": -1}, "pbig": {"padding": 3}, "d0": {"dilation": 0},
+    "dneg": {"dilation": -2}, "ceil1": {"ceil_mode": 1}, "klong": {"kernel_size": [2, 2, 2, 2]},
+    "div0": {"divisor_override": 0}, "norm0": {"norm_type": 0}, "cip1": {"count_include_pad": 1},
+    "rank": "rank", "zeroC": "zeroC", "tiny": "tiny",
+}
+
+
+def fault_cases(seed: int = 4242):
+    import itertools
+    rng = random.Random(seed)
+    for layer in MAX + AVG + LP:
+        n = _nd(layer)
+        allowed = set(SIG[layer]) | {"rank", "zeroC", "tiny"}
+        names = [f for f, v in FAULTS.items()
+                 if v in ("rank", "zeroC", "tiny") or set(v) <= allowed]
+        combos = [c for c in itertools.combinations(names, 2)
+                  if not (FAULTS[c[0]] != c[0] and FAULTS[c[1]] != c[1]
+                          and set(FAULTS[c[0]]) & set(FAULTS[c[1]]))]
+        triples = list(itertools.combinations(names, 3))
+        combos += rng.sample(triples, min(25, len(triples)))
+        for combo in combos:
+            kw = {"kernel_size": 3}
+            if layer in LP:
+                kw = {"norm_type": 2, "kernel_size": 3}
+            shape = [2, 3] + [9] * n
+            clash = False
+            for f in combo:
+                v = FAULTS[f]
+                if v == "rank":
+                    shape = shape[1:] if rng.random() < 0.5 else [4] * (n + 3)
+                elif v == "zeroC":
+                    shape = [2, 0] + [9] * n
+                elif v == "tiny":
+                    shape = [2, 3] + [1] * n
+                else:
+                    if set(v) & set(kw) - {"kernel_size", "norm_type"}:
+                        clash = True
+                    kw.update(v)
+            if clash:
+                continue
+            args, kw = _pass(rng, layer, kw)
+            yield _case(f"faults/{layer}/{'+'.join(combo)}", layer, kw, shape, args)
 
 
 def cases():
     yield from catalogue_cases()
     yield from found_cases()
+    yield from fault_cases()
     yield from random_cases(1500, 20240613, "xcheck")
