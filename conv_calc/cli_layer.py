@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
@@ -161,12 +162,15 @@ def _keras_ctor(spec: str) -> bool:
     """A constructor written with a Keras prefix or a Keras-only class name (Conv2D)."""
     if "(" not in spec and ")" not in spec:
         return False
-    try:
-        ctor = parse_ctor(spec)
-    except CtorError:
-        return False
     from conv_calc.cli_layer_keras import is_keras_ctor
 
+    try:
+        ctor = parse_ctor(spec)
+    except CtorError:  # unreadable arguments: judge by the name, so Keras's hint is given
+        head = re.match(r"\s*((?:\w+\.)*)(\w+)\s*\(", spec)
+        if head is None:
+            return False
+        ctor = Ctor(head.group(2), module=head.group(1).rstrip("."))
     return is_keras_ctor(ctor)
 
 

@@ -253,6 +253,13 @@ def test_detection(spec, first_line):
      "error: cannot read the layer: 'k' is not a literal value (column 23)\n"
      "  Conv2D(64, 3, padding=k)\n"
      "                        ^\n"),
+    # unreadable arguments: the Keras name still decides, so the shape is read as Keras's
+    (("layer", "Conv2D(4, 3, strides=2**70)", "-i", "None,4,4,4"),
+     "error: cannot read the layer: arguments must be numbers, strings, True/False/None, tuples "
+     "or lists (nothing is evaluated) (column 22)\n"
+     "  Conv2D(4, 3, strides=2**70)\n"
+     "                       ^\n"
+     "hint: write it as in Keras code, e.g. 'Conv2D(64, 3, strides=2)'.\n"),
     # an unknown batch is Keras's notion: a torch layer's --input is unchanged
     (("layer", "Conv2d(3, 64, 3)", "-i", "None,3,8,8"),
      "error: --input: the shape 'None,3,8,8' has 'None' where a whole number should be\n"),
