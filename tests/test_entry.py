@@ -1,4 +1,4 @@
-"""The console script's Typer-free fast path for ``stack`` behaves exactly like the Typer app."""
+"""The console script's Typer-free fast path (``stack``, ``layer``) behaves exactly like the Typer app."""
 
 from __future__ import annotations
 
@@ -35,10 +35,20 @@ def _run(main, args, stdin=None):
     ["stack", "examples/tiny.yaml", "--input", "1x3xfoo"],
     ["stack", "missing.yaml", "--format", "json"],
     ["stack", "-"],
+    ["layer", "Conv2d(3, 64, kernel_size=7, stride=2, padding=3)", "--input", "1x3x224x224"],
+    ["layer", "Conv2d(3, 64, 7)", "-i", "5", "--format", "json"],
+    ["layer", "conv2d", "--input", "224", "-k", "7", "-s", "2", "-p", "3", "--no-bias"],
+    ["layer", "maxpool2d", "-i", "112", "-k", "3", "-s", "2", "-p", "1", "--ceil-mode"],
+    ["layer", "convtranspose2d", "-i", "1x64x56x56", "--in", "64", "--out", "3", "-k", "4", "-s", "2",
+     "-p", "1", "--output-size", "112"],
+    ["layer", "Conv2D(64, 3, strides=2, padding='same')", "--input", "None,224,224,3"],
+    ["layer", "conv2d", "--framework", "keras", "-i", "Nonex224x224x3", "--out", "64", "-k", "3"],
+    ["layer", "Conv9d(1, 2, 3)", "-i", "8"],
+    ["layer", "Conv2d(3, 8, 3, groups=2)", "-i", "1x3x8x8"],
 ])
 def test_fast_path_matches_typer(args, monkeypatch):
     monkeypatch.chdir(ROOT)
-    assert entry._stack_call(args) is not None  # these take the fast path
+    assert entry._fast_call(args) is not None  # these take the fast path
     stdin = BROKEN if args[-1] == "-" else None
     assert _run(entry.main, args, stdin) == _run(cli.main, args, stdin)
 
@@ -46,16 +56,23 @@ def test_fast_path_matches_typer(args, monkeypatch):
 @pytest.mark.parametrize("args", [
     ["stack", "--help"], ["stack"], ["stack", "a.yaml", "b.yaml"], ["stack", "a.yaml", "--format", "xml"],
     ["stack", "a.yaml", "--verbose"], ["stack", "a.yaml", "-i"], ["stack", "a.yaml", "-f", "json", "-f", "csv"],
-    ["layer", "conv2d", "--input", "8"], ["--version"], [],
+    ["layer", "conv2d", "--help"], ["layer", "conv2d", "-f", "table"], ["layer", "conv2d", "--bias=1"],
+    ["layer", "conv2d", "--bias", "--no-bias"], ["layer", "a", "b"], ["lint", "x.yaml"], ["--version"], [],
 ])
 def test_everything_else_goes_to_typer(args):
-    assert entry._stack_call(args) is None
+    assert entry._fast_call(args) is None
 
 
-def test_fast_path_does_not_import_typer_or_rich():
+@pytest.mark.parametrize("args", [
+    ["stack", "examples/tiny.yaml", "--format", "json"],
+    ["layer", "Conv2d(3, 64, 7, 2, 3)", "--input", "1x3x224x224"],
+])
+def test_fast_path_does_not_import_typer_or_rich(args):
     code = ("import sys; from conv_calc.entry import main; "
-            "rc = main(['stack', 'examples/tiny.yaml', '--format', 'json']); "
-            "print(rc, sorted(m for m in ('typer', 'rich', 'pydantic') if m in sys.modules), file=sys.stderr)")
+            f"rc = main({args!r}); "
+            "print(rc, sorted(m for m in ('typer', 'rich', 'pydantic', 'yaml') if m in sys.modules),"
+            " file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           timeout=60)
-    assert done.stderr.strip().splitlines()[-1] == "0 []"
+    loaded = done.stderr.strip().splitlines()[-1]
+    assert loaded in ("0 []", "0 ['yaml']") and ("yaml" not in loaded or args[0] == "stack")
