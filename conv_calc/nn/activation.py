@@ -18,7 +18,7 @@ from typing import Any
 from conv_calc.errors import (LayerAssertionError, LayerRuntimeError, LayerTypeError,
                               LayerValueError)
 from conv_calc.nn.base import Layer, as_shape
-from conv_calc.nn.reshape import check_int_arg, wrap_dim
+from conv_calc.nn.reshape import check_forward_kwargs, check_int_arg, wrap_dim
 
 __all__ = [
     "ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish",
@@ -71,6 +71,7 @@ class _Elementwise(Layer):
 
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)
+        check_forward_kwargs(self, forward_kwargs)
         self._check()
         return shape
 
@@ -217,6 +218,8 @@ class Hardtanh(_Elementwise):
     Raises AssertionError at construction unless max_val > min_val.
     """
 
+    _forward_owner = "Hardtanh"  # ReLU6 inherits torch's Hardtanh.forward
+
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False,
                  min_value: float | None = None, max_value: float | None = None) -> None:
         if min_value is not None:
@@ -308,6 +311,7 @@ class PReLU(Layer):
 
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)
+        check_forward_kwargs(self, forward_kwargs)
         n = self.param_count()
         if n != 1:
             if not shape:
@@ -367,6 +371,7 @@ class Softmax(Layer):
 
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)
+        check_forward_kwargs(self, forward_kwargs)
         dim = self.dim
         if dim is None:
             # torch/nn/functional.py: _get_softmax_dim
@@ -409,6 +414,7 @@ class _DropoutNd(Layer):
 
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)
+        check_forward_kwargs(self, forward_kwargs)
         self._check_p()
         return shape
 
@@ -439,6 +445,7 @@ class Dropout1d(_DropoutNd):
 
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)
+        check_forward_kwargs(self, forward_kwargs)
         if len(shape) not in (2, 3):
             # torch/nn/functional.py: dropout1d
             raise LayerRuntimeError(
@@ -462,6 +469,7 @@ class Dropout2d(_DropoutNd):
 
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)
+        check_forward_kwargs(self, forward_kwargs)
         # torch/nn/functional.py: dropout3d views an unbatched input as a batch of one;
         # dropout2d does not.
         rank = len(shape) + (1 if self._unsqueeze and len(shape) != self._batched_rank else 0)

@@ -20,6 +20,7 @@ from typing import Any
 from conv_calc.errors import (LayerIndexError, LayerRuntimeError, LayerTypeError,
                               LayerValueError, LayerZeroDivisionError)
 from conv_calc.nn.base import Layer, as_shape, fmt_list, fmt_size
+from conv_calc.nn.reshape import check_forward_kwargs
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d",
            "InstanceNorm3d", "GroupNorm", "LayerNorm"]
@@ -107,6 +108,28 @@ def _batch_norm_kernel(shape, n_channels_param: Any, has_stats: bool, has_weight
         _check_stat_size("bias", c, nf, what)
 
 
+def _instance_stats_writeback(n: int, c: int, nf: int) -> None:
+    """instance_norm's copy of the per-sample running stats back into the module's buffers.
+
+    aten/src/ATen/native/Normalization.cpp: instance_norm ends with
+    ``running_mean.copy_(running_mean_.view({b, c}).mean(0))``. For a non-empty input
+    batch norm has already checked ``nf == c``; an empty input skips that check, so the
+    view (``nf * b`` elements as ``[b, c]``) or the copy (``[c]`` into ``[nf]``) fails.
+    """
+    if n * nf != n * c:
+        # aten/src/ATen/InferSize.h: infer_size_impl (Tensor.view)
+        raise LayerRuntimeError(
+            f"shape '[{n}, {c}]' is invalid for input of size {n * nf}",
+            hint=f"the input has {c} channel(s) but num_features={nf}: the running stats cannot be "
+                 f"updated; set num_features={c}.")
+    if c not in (nf, 1):
+        # aten/src/ATen/ExpandUtils.cpp: infer_size_impl (copy_ broadcasts [c] to [nf])
+        raise LayerRuntimeError(
+            f"The size of tensor a ({nf}) must match the size of tensor b ({c}) at non-singleton dimension 0",
+            hint=f"the input has {c} channel(s) but num_features={nf}: the running stats cannot be "
+                 f"updated; set num_features={c}.")
+
+
 class _NormBase(Layer):
     """Shared constructor of batch and instance norm (torch.nn.modules.batchnorm._NormBase)."""
 
@@ -150,6 +173,7 @@ class _NormBase(Layer):
 class _BatchNorm(_NormBase):
     """Batch norm in training mode (the mode torch builds modules in)."""
 
+    _forward_owner = "_BatchNorm"  # torch/nn/modules/batchnorm.py defines forward there
     _ranks: tuple[int, ...] = ()
     _rank_text = ""
 
@@ -160,6 +184,7 @@ class _BatchNorm(_NormBase):
 
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)
+        check_forward_kwargs(self, forward_kwargs)
         if len(shape) not in self._ranks:
             # torch/nn/modules/batchnorm.py: BatchNorm{1,2,3}d._check_input_dim
             raise LayerValueError(
@@ -233,6 +258,7 @@ class _InstanceNorm(_NormBase):
     """Instance norm: statistics per sample and channel (torch.nn.modules.instancenorm)."""
 
     _no_batch_dim = 2
+    _forward_owner = "_InstanceNorm"  # torch/nn/modules/instancenorm.py defines forward there
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,
                  affine: bool = False, track_running_stats: bool = False, device=None, dtype=None,
@@ -245,6 +271,7 @@ class _InstanceNorm(_NormBase):
 
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)
+        check_forward_kwargs(self, forward_kwargs)
         nb = self._no_batch_dim
         if len(shape) not in (nb, nb + 1):
             # torch/nn/modules/instancenorm.py: InstanceNorm{1,2,3}d._check_input_dim
@@ -276,6 +303,8 @@ class _InstanceNorm(_NormBase):
         n = batched[0]
         _batch_norm_kernel((1, n * c, *batched[2:]), self.num_features, bool(self.track_running_stats),
                            bool(self.affine), self.has_bias, groups=n)
+        if self.track_running_stats and _prod(batched) == 0:
+            _instance_stats_writeback(n, c, _numel(self.num_features))
         return shape
 
 
@@ -352,6 +381,7 @@ class GroupNorm(Layer):
 
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)
+        check_forward_kwargs(self, forward_kwargs)
         if len(shape) < 2:
             # torch/nn/functional.py: group_norm
             raise LayerRuntimeError(
@@ -437,6 +467,7 @@ class LayerNorm(Layer):
 
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)
+        check_forward_kwargs(self, forward_kwargs)
         for i, v in enumerate(self.normalized_shape):
             if not isinstance(v, int) or (i == 0 and isinstance(v, bool)):
                 # torch/csrc/utils/python_arg_parser.cpp: F.layer_norm's int list

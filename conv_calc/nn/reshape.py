@@ -44,6 +44,26 @@ def check_int_arg(func: str, name: str, pos: int, value: Any) -> None:
             hint=f"{name} must be a plain integer, got {value!r}.")
 
 
+def check_forward_kwargs(layer: Any, forward_kwargs: dict[str, Any]) -> None:
+    """Python's binding error for keywords given to ``forward(self, input)``.
+
+    torch/nn/modules/module.py: Module._call_impl calls ``forward_call(*args, **kwargs)``,
+    so a stray keyword fails with Python's message naming the class that *defines*
+    forward in torch (``_forward_owner``, e.g. ``_BatchNorm`` for BatchNorm2d).
+    """
+    owner = getattr(layer, "_forward_owner", None) or type(layer).__name__
+    for name in forward_kwargs:
+        if name == "self":
+            # torch/nn/modules/module.py: Module._wrapped_call_impl(self, *args, **kwargs)
+            raise LayerTypeError("Module._wrapped_call_impl() got multiple values for argument 'self'",
+                                 hint="'self' cannot be passed as a keyword to a module call; drop it.")
+        if name == "input":
+            raise LayerTypeError(f"{owner}.forward() got multiple values for argument 'input'",
+                                 hint="the input is already given positionally; do not pass input= as well.")
+        raise LayerTypeError(f"{owner}.forward() got an unexpected keyword argument '{name}'",
+                             hint=f"{owner}.forward takes only the input tensor; drop {name}=.")
+
+
 class Flatten(Layer):
     """Flatten dims ``start_dim`` to ``end_dim`` into one (torch.nn.Flatten).
 
@@ -65,6 +85,7 @@ class Flatten(Layer):
 
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)
+        check_forward_kwargs(self, forward_kwargs)
         check_int_arg("flatten", "start_dim", 1, self.start_dim)
         check_int_arg("flatten", "end_dim", 2, self.end_dim)
         start = wrap_dim(self.start_dim, len(shape), "start_dim")
@@ -121,6 +142,7 @@ class Unflatten(Layer):
 
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)
+        check_forward_kwargs(self, forward_kwargs)
         if not self.unflattened_size:
             # torch/_tensor.py: Tensor.unflatten, before any argument is parsed
             raise LayerRuntimeError("unflatten: sizes must be non-empty",
@@ -199,7 +221,9 @@ class Identity(Layer):
         return "Identity()"
 
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
-        return as_shape(input_shape)
+        shape = as_shape(input_shape)
+        check_forward_kwargs(self, forward_kwargs)
+        return shape
 
 
 class Linear(Layer):
@@ -256,6 +280,7 @@ class Linear(Layer):
 
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)
+        check_forward_kwargs(self, forward_kwargs)
         k = int(self.in_features)
         if not shape:
             # aten/src/ATen/native/Linear.cpp: linear
