@@ -50,8 +50,9 @@ Conventions
 - When ``D(0)`` is empty (a transposed conv whose kernel is smaller than its
   stride), ``start`` and ``effective_padding`` are extrapolated from the first
   output ``u > 0`` that sees something: ``start = centre(D(u)) - u * jump`` and
-  ``effective_padding = u * jump - min D(u)``. When no output sees anything at
-  all, ``size = size_min = 0`` and ``start = effective_padding = None``.
+  ``effective_padding = u * jump - min D(u)`` (with misaligned components, only
+  among the real outputs, the domain of their sizes). When no output sees
+  anything at all, ``size = size_min = 0`` and ``start = effective_padding = None``.
 - Layers that mix a whole axis (``Linear`` on it, ``Flatten`` over it,
   ``Softmax`` along it) take the hull of everything the current tensor's axis
   covers, and the axis then has ``jump = 0``: every output sees the same
@@ -430,7 +431,14 @@ class AxisState:
             pad = -h0[0]
         else:
             start = pad = None
-            for u in range(1, self.period):
+            # Misaligned components: the sizes are taken over the real outputs, so
+            # the extrapolation is too (else size 0 came with a start seen only by
+            # a virtual output u >= n). The emptiness pattern repeats with the
+            # period, so one period (or the real outputs) is enough.
+            limit = self.period
+            if len(self.live) > 1 and n and n > 0:
+                limit = min(limit, n)
+            for u in range(1, limit):
                 h = self.hull(u)
                 if h is not None:
                     start = _num(Fraction(h[0] + h[1], 2) - u * Fraction(jump))
