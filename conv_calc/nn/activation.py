@@ -15,9 +15,10 @@ from __future__ import annotations
 from numbers import Number
 from typing import Any
 
-from conv_calc.errors import (LayerAssertionError, LayerRuntimeError, LayerTypeError,
-                              LayerValueError)
+from conv_calc.errors import (LayerAssertionError, LayerOverflowError, LayerRuntimeError,
+                              LayerTypeError, LayerValueError)
 from conv_calc.nn.base import Layer, as_shape
+from conv_calc.nn.factory import check_int64, parse_size
 from conv_calc.nn.reshape import check_forward_kwargs, check_int_arg, wrap_dim
 
 __all__ = [
@@ -55,6 +56,32 @@ def _check_float32(value: Any, name: str) -> None:
         # c10/util/TypeCast.h: checked_convert
         raise LayerRuntimeError("value cannot be converted to type float without overflow",
                                 hint=f"{name} is {value!r}, beyond float32's range (about 3.4e38).")
+
+
+def _check_scalar_int(value: Any, name: str) -> None:
+    """A Python int given as a Scalar must fit in int64, or in uint64 when positive.
+
+    torch/csrc/utils/python_arg_parser.cpp: PythonArgs::scalar_slow unpacks an int with
+    THPUtils_unpackLong and, on overflow, as an unsigned 64-bit value (Python's own errors).
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < -2**63:
+            raise LayerOverflowError("can't convert negative int to unsigned",
+                                     hint=f"{name}={value} is below -2**63, out of torch's integer range.")
+        if value >= 2**64:
+            raise LayerOverflowError("int too big to convert",
+                                     hint=f"{name}={value} is 2**64 or more, out of torch's integer range.")
+
+
+def _check_scalars(func: str, named: tuple[tuple[str, int, Any], ...]) -> None:
+    """The argument parser's checks of Scalar arguments, then the float32 kernel's: every
+    type first, then every integer range, then (in the kernel) every float32 range."""
+    for name, pos, value in named:
+        _check_number(func, name, pos, value)
+    for name, _, value in named:
+        _check_scalar_int(value, name)
+    for name, _, value in named:
+        _check_float32(value, name)
 
 
 class _Elementwise(Layer):
@@ -150,8 +177,7 @@ class LeakyReLU(_Elementwise):
         self.inplace = inplace
 
     def _check(self) -> None:
-        _check_number("leaky_relu", "negative_slope", 2, self.negative_slope)
-        _check_float32(self.negative_slope, "negative_slope")
+        _check_scalars("leaky_relu", (("negative_slope", 2, self.negative_slope),))
 
 
 class ELU(_Elementwise):
@@ -162,8 +188,7 @@ class ELU(_Elementwise):
         self.inplace = inplace
 
     def _check(self) -> None:
-        _check_number("elu", "alpha", 2, self.alpha)
-        _check_float32(self.alpha, "alpha")
+        _check_scalars("elu", (("alpha", 2, self.alpha),))
 
 
 class CELU(_Elementwise):
@@ -178,6 +203,7 @@ class CELU(_Elementwise):
 
     def _check(self) -> None:
         _check_number("celu", "alpha", 2, self.alpha)
+        _check_scalar_int(self.alpha, "alpha")
         if self.alpha != 0:
             # aten/src/ATen/native/Activation.cpp: celu passes 1 / alpha as a Scalar too
             _check_float32(self.alpha, "alpha")
@@ -243,8 +269,7 @@ class Hardtanh(_Elementwise):
         return f"{type(self).__name__}(min_val={self.min_val}, max_val={self.max_val})"
 
     def _check(self) -> None:
-        _check_number("hardtanh", "min_val", 2, self.min_val)
-        _check_number("hardtanh", "max_val", 3, self.max_val)
+        _check_scalars("hardtanh", (("min_val", 2, self.min_val), ("max_val", 3, self.max_val)))
 
 
 class ReLU6(Hardtanh):
@@ -266,8 +291,7 @@ class Softplus(_Elementwise):
         self.inplace = False
 
     def _check(self) -> None:
-        _check_number("softplus", "beta", 2, self.beta)
-        _check_number("softplus", "threshold", 3, self.threshold)
+        _check_scalars("softplus", (("beta", 2, self.beta), ("threshold", 3, self.threshold)))
 
 
 class PReLU(Layer):
@@ -286,13 +310,8 @@ class PReLU(Layer):
     def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None, dtype=None) -> None:
         self.num_parameters = num_parameters
         self.init = init
-        if isinstance(num_parameters, (list, tuple)) and all(
-                isinstance(v, int) and not isinstance(v, bool) for v in num_parameters):
-            # torch.empty accepts a size list: the weight then has their product of elements
-            for v in num_parameters:
-                _check_size_arg("empty", v, "num_parameters")
-        else:
-            _check_size_arg("empty", num_parameters, "num_parameters")
+        # torch/nn/modules/activation.py: PReLU.__init__ -> torch.empty(num_parameters)
+        parse_size("empty", num_parameters, "num_parameters")
         if not isinstance(init, Number) or isinstance(init, complex):
             # torch/csrc/utils/python_arg_parser.cpp: no overload of Tensor.fill_ matched
             t = _tname(init)
@@ -301,6 +320,9 @@ class PReLU(Layer):
                 f" * (Tensor value)\n      didn't match because some of the arguments have invalid types: (!{t}!)\n"
                 f" * (Number value)\n      didn't match because some of the arguments have invalid types: (!{t}!)\n",
                 hint=f"init={init!r}: it must be a number such as 0.25.")
+        # PReLU.reset_parameters -> weight.fill_(init): the Scalar's range, then float32's
+        _check_scalar_int(init, "init")
+        _check_float32(init, "init")
 
     @classmethod
     def infer_kwargs(cls, input_shape) -> dict[str, int]:
@@ -337,18 +359,6 @@ class PReLU(Layer):
         return self.num_parameters
 
 
-def _check_size_arg(func: str, value: Any, name: str) -> None:
-    """``torch.empty(value)`` for a single size (the parser's one-int form)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        # torch/csrc/utils/python_arg_parser.cpp: FunctionSignature::parse
-        raise LayerTypeError(f"{func}(): argument 'size' (position 1) must be tuple of ints, not {_tname(value)}",
-                             hint=f"{name}={value!r}: it must be an integer >= 0.")
-    if value < 0:
-        # c10/core/TensorImpl / aten empty: check_size_nonnegative
-        raise LayerRuntimeError(f"Trying to create tensor with negative dimension {value}: [{value}]",
-                                hint=f"{name}={value} is negative: use a count >= 0.")
-
-
 class Softmax(Layer):
     """exp(x) / sum(exp(x)) along ``dim`` (torch.nn.Softmax).
 
@@ -377,6 +387,7 @@ class Softmax(Layer):
             # torch/nn/functional.py: _get_softmax_dim
             dim = 0 if len(shape) in (0, 1, 3) else 1
         check_int_arg(self._func, "dim", 1, dim)
+        check_int64(dim, "dim")
         wrap_dim(dim, len(shape))
         return shape
 

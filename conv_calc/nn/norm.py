@@ -20,6 +20,7 @@ from typing import Any
 from conv_calc.errors import (LayerIndexError, LayerRuntimeError, LayerTypeError,
                               LayerValueError, LayerZeroDivisionError)
 from conv_calc.nn.base import Layer, as_shape, fmt_list, fmt_size
+from conv_calc.nn.factory import check_int64, parse_int_list, parse_size
 from conv_calc.nn.reshape import check_forward_kwargs
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d",
@@ -47,23 +48,8 @@ def _is_int(value: Any) -> bool:
 
 
 def _factory_1d(func: str, n: Any, name: str) -> None:
-    """``torch.empty(n)`` / ``torch.zeros(n)`` with one size: type, then sign."""
-    if isinstance(n, (list, tuple)) and all(_is_int(v) for v in n):
-        for v in n:  # a size list is accepted as well
-            _factory_1d(func, v, name)
-        return
-    if not _is_int(n):
-        # torch/csrc/utils/python_arg_parser.cpp: FunctionSignature::parse
-        raise LayerTypeError(f"{func}(): argument 'size' (position 1) must be tuple of ints, not {_tname(n)}",
-                             hint=f"{name}={n!r}: it must be an integer >= 0.")
-    if n < 0:
-        if func == "zeros":
-            # aten/src/ATen/native/TensorFactories.cpp: zeros (symint path)
-            raise LayerRuntimeError("zeros: Dimension size must be non-negative.",
-                                    hint=f"{name}={n} is negative: use a count >= 0.")
-        # aten/src/ATen/EmptyTensor.cpp: check_size_nonnegative
-        raise LayerRuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]",
-                                hint=f"{name}={n} is negative: use a count >= 0.")
+    """``torch.empty(n)`` / ``torch.zeros(n)``: an int or a size list (conv_calc.nn.factory)."""
+    parse_size(func, n, name, negative=func)
 
 
 def _check_float_arg(func: str, name: str, pos: int, value: Any) -> None:
@@ -82,13 +68,17 @@ def _check_stat_size(name: str, expected: int, actual: int, what: str) -> None:
 
 
 def _batch_norm_kernel(shape, n_channels_param: Any, has_stats: bool, has_weight: bool, has_bias: bool,
-                       groups: int = 1) -> None:
+                       groups: int = 1, repeated: bool = False) -> None:
     """aten/src/ATen/native/Normalization.cpp: _batch_norm_impl_index's size checks.
 
     ``groups`` is the batch size when instance norm repeats its buffers per sample.
     """
     c = shape[1]
     if _prod(shape) == 0:
+        if has_weight and groups == 1 and not repeated and _is_0d(n_channels_param):
+            # aten/src/ATen/native/Normalization.cpp: the empty-input path indexes weight[0]
+            raise LayerIndexError("select() cannot be applied to a 0-dim tensor.",
+                                  hint="num_features=() makes a 0-d weight: give num_features as one integer.")
         if has_weight and _numel(n_channels_param) * groups == 0:
             # aten/src/ATen/native/Normalization.cpp: the empty-input path indexes the weight
             raise LayerIndexError("select(): index 0 out of range for tensor of size [0] at dimension 0",
@@ -108,7 +98,12 @@ def _batch_norm_kernel(shape, n_channels_param: Any, has_stats: bool, has_weight
         _check_stat_size("bias", c, nf, what)
 
 
-def _instance_stats_writeback(n: int, c: int, nf: int) -> None:
+def _is_0d(n: Any) -> bool:
+    """``torch.empty(())`` is a 0-d tensor holding one element."""
+    return isinstance(n, (list, tuple)) and len(n) == 0
+
+
+def _instance_stats_writeback(n: int, c: int, nf: int, zero_dim: bool = False) -> None:
     """instance_norm's copy of the per-sample running stats back into the module's buffers.
 
     aten/src/ATen/native/Normalization.cpp: instance_norm ends with
@@ -121,6 +116,18 @@ def _instance_stats_writeback(n: int, c: int, nf: int) -> None:
         raise LayerRuntimeError(
             f"shape '[{n}, {c}]' is invalid for input of size {n * nf}",
             hint=f"the input has {c} channel(s) but num_features={nf}: the running stats cannot be "
+                 f"updated; set num_features={c}.")
+    if zero_dim:
+        # aten/src/ATen/TensorIterator.cpp: an in-place copy_ into a 0-d buffer cannot broadcast
+        raise LayerRuntimeError(
+            f"output with shape [] doesn't match the broadcast shape [{c}]",
+            hint="num_features=() makes 0-d running statistics, which cannot be updated: "
+                 "give num_features as one integer.")
+    if c not in (nf, 1) and nf == 1:
+        # aten/src/ATen/TensorIterator.cpp: [c] and [1] broadcast to [c], too big for the buffer
+        raise LayerRuntimeError(
+            f"output with shape [1] doesn't match the broadcast shape [{c}]",
+            hint=f"the input has {c} channel(s) but num_features=1: the running stats cannot be "
                  f"updated; set num_features={c}.")
     if c not in (nf, 1):
         # aten/src/ATen/ExpandUtils.cpp: infer_size_impl (copy_ broadcasts [c] to [nf])
@@ -301,10 +308,19 @@ class _InstanceNorm(_NormBase):
         # aten/src/ATen/native/Normalization.cpp: instance_norm repeats weights and running
         # stats once per sample and runs batch norm on a (1, N*C, ...) view.
         n = batched[0]
+        nf_param = self.num_features
+        if ((self.affine or self.track_running_stats) and isinstance(nf_param, (list, tuple))
+                and len(nf_param) > 1):
+            # aten/src/ATen/native/Normalization.cpp: instance_norm -> repeat_if_defined(t, b)
+            # (aten/src/ATen/native/TensorShape.cpp: repeat) on a buffer of more than one dim
+            raise LayerRuntimeError(
+                "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor",
+                hint=f"num_features={nf_param!r} makes {len(nf_param)}-d weights or statistics: "
+                     "give num_features as one integer.")
         _batch_norm_kernel((1, n * c, *batched[2:]), self.num_features, bool(self.track_running_stats),
-                           bool(self.affine), self.has_bias, groups=n)
-        if self.track_running_stats and _prod(batched) == 0:
-            _instance_stats_writeback(n, c, _numel(self.num_features))
+                           bool(self.affine), self.has_bias, groups=n, repeated=True)
+        if self.track_running_stats:
+            _instance_stats_writeback(n, c, _numel(self.num_features), _is_0d(self.num_features))
         return shape
 
 
@@ -398,6 +414,7 @@ class GroupNorm(Layer):
             raise LayerTypeError(
                 f"group_norm(): argument 'num_groups' (position 2) must be int, not {_tname(g)}",
                 hint=f"num_groups={g!r}: it must be an integer.")
+        check_int64(g, "num_groups")
         if g <= 0:
             # aten/src/ATen/native/group_norm.cpp: check_group_norm_inputs
             raise LayerRuntimeError(f"Expected num groups to be greater than 0, got {g}",
@@ -446,20 +463,8 @@ class LayerNorm(Layer):
         self.elementwise_affine = elementwise_affine
         self.has_bias = bool(elementwise_affine) and bool(bias)
         if self.elementwise_affine:
-            ns = self.normalized_shape
-            for i, v in enumerate(ns):
-                if not isinstance(v, int) or (i == 0 and isinstance(v, bool)):
-                    # torch/csrc/utils/python_arg_parser.cpp: torch.empty(normalized_shape)
-                    raise LayerTypeError(
-                        "empty(): argument 'size' (position 1) must be tuple of ints, but found element of "
-                        f"type {_tname(v)} at pos {i}",
-                        hint=f"normalized_shape={fmt_list(ns)}: every size must be an integer.")
-            for v in ns:
-                if v < 0:
-                    # aten/src/ATen/EmptyTensor.cpp: check_size_nonnegative
-                    raise LayerRuntimeError(
-                        f"Trying to create tensor with negative dimension {v}: {fmt_list(int(x) for x in ns)}",
-                        hint=f"normalized_shape has a negative size {v}: sizes must be >= 0.")
+            # torch/nn/modules/normalization.py: LayerNorm.__init__ -> torch.empty(normalized_shape)
+            parse_size("empty", self.normalized_shape, "normalized_shape")
 
     def __repr__(self) -> str:
         return (f"LayerNorm({self.normalized_shape}, eps={self.eps}, "
@@ -468,13 +473,8 @@ class LayerNorm(Layer):
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)
         check_forward_kwargs(self, forward_kwargs)
-        for i, v in enumerate(self.normalized_shape):
-            if not isinstance(v, int) or (i == 0 and isinstance(v, bool)):
-                # torch/csrc/utils/python_arg_parser.cpp: F.layer_norm's int list
-                raise LayerTypeError(
-                    "layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, but found "
-                    f"element of type {_tname(v)} at pos {i}",
-                    hint=f"normalized_shape={self.normalized_shape!r}: every size must be an integer.")
+        # torch/csrc/utils/python_arg_parser.cpp: F.layer_norm's int list
+        parse_int_list("layer_norm", "normalized_shape", self.normalized_shape, "normalized_shape")
         _check_float_arg("layer_norm", "eps", 5, self.eps)
         ns = [int(v) for v in self.normalized_shape]
         if not ns:

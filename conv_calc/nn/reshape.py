@@ -12,6 +12,7 @@ from typing import Any
 
 from conv_calc.errors import LayerIndexError, LayerRuntimeError, LayerTypeError
 from conv_calc.nn.base import Layer, as_shape, fmt_list
+from conv_calc.nn.factory import check_int64, parse_size
 
 __all__ = ["Flatten", "Unflatten", "Identity", "Linear"]
 
@@ -88,6 +89,8 @@ class Flatten(Layer):
         check_forward_kwargs(self, forward_kwargs)
         check_int_arg("flatten", "start_dim", 1, self.start_dim)
         check_int_arg("flatten", "end_dim", 2, self.end_dim)
+        check_int64(self.start_dim, "start_dim")
+        check_int64(self.end_dim, "end_dim")
         start = wrap_dim(self.start_dim, len(shape), "start_dim")
         end = wrap_dim(self.end_dim, len(shape), "end_dim")
         if start > end:
@@ -154,6 +157,7 @@ class Unflatten(Layer):
                 "unflatten(): argument 'sizes' (position 2) must be tuple of ints, "
                 "but found element of type bool at pos 0",
                 hint=f"unflattened_size starts with {self.unflattened_size[0]!r}: write sizes as integers.")
+        check_int64(self.dim, "dim")
         sizes = [int(s) for s in self.unflattened_size]
         if not shape and self.dim in (0, -1):
             # aten/src/ATen/native/TensorShape.cpp: unflatten -> handle_unflatten_exception;
@@ -246,26 +250,8 @@ class Linear(Layer):
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
                  device=None, dtype=None) -> None:
-        # torch.empty((out_features, in_features)): torch/csrc/utils/python_arg_parser.cpp
-        # reads the first element as the int list's start, then unpacks the rest.
-        if isinstance(out_features, bool) or not isinstance(out_features, int):
-            raise LayerTypeError(
-                "empty(): argument 'size' (position 1) must be tuple of ints, "
-                f"but found element of type {_tname(out_features)} at pos 0",
-                hint=f"out_features={out_features!r}: it must be an integer >= 0.")
-        if not isinstance(in_features, int):
-            raise LayerTypeError(
-                "empty(): argument 'size' failed to unpack the object at pos 2 with error "
-                f"\"type must be tuple of ints,but got {_tname(in_features)}\"",
-                hint=f"in_features={in_features!r}: it must be an integer >= 0.")
-        for value, name in ((out_features, "out_features"), (in_features, "in_features")):
-            if value < 0:
-                # c10/core/TensorImpl.h / aten empty: check_size_nonnegative
-                raise LayerRuntimeError(
-                    f"Trying to create tensor with negative dimension {value}: "
-                    f"[{out_features}, {int(in_features)}]",
-                    hint=f"{name}={value} is negative: the weight would have shape "
-                         f"({out_features}, {in_features}); use a size >= 0.")
+        # torch/nn/modules/linear.py: Linear.__init__ -> torch.empty((out_features, in_features))
+        parse_size("empty", (out_features, in_features), "(out_features, in_features)")
         self.in_features = in_features
         self.out_features = out_features
         self.bias = bool(bias)

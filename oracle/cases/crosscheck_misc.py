@@ -62,6 +62,10 @@ def edge_cases():
     # found by a live hypothesis run: instance norm with running stats on an empty batch
     yield _case(f"{E}/InstanceNorm1d/stats-empty-batch", "InstanceNorm1d",
                 {"num_features": 1, "track_running_stats": True, "eps": 0, "momentum": None}, [0, 0])
+    for shp in ([0, 0, 0], [0, 0, 4], [2, 0, 4], [0, 2, 4], [0, 0]):  # found by test_live_norm
+        for nf in (1, 3):
+            yield _case(f"{E}/InstanceNorm1d/stats-nf{nf}-{'x'.join(map(str, shp))}", "InstanceNorm1d",
+                        {"num_features": nf, "track_running_stats": True}, shp)
     for layer, shp in (("InstanceNorm1d", [0, 3, 5]), ("InstanceNorm2d", [0, 3, 4, 4]),
                        ("InstanceNorm3d", [0, 3, 2, 2, 2]), ("InstanceNorm1d", [0, 5]),
                        ("InstanceNorm1d", [2, 0, 5]), ("InstanceNorm1d", [0, 0, 5]),
@@ -70,6 +74,56 @@ def edge_cases():
             for aff in (True, False):
                 yield _case(f"{E}/{layer}/empty-{'x'.join(map(str, shp))}-t{int(tr)}a{int(aff)}", layer,
                             {"num_features": 3, "track_running_stats": tr, "affine": aff}, shp)
+
+
+def fixed_cases():
+    """One literal case per mismatch class the cross-check found and fixed."""
+    F = "edge/fixed"
+    x2 = [2, 3]
+    # forward keyword arguments: Python's message names the class defining forward in torch
+    for layer, kw in (("ReLU6", {}), ("BatchNorm2d", {"num_features": 3}), ("InstanceNorm1d", {"num_features": 3}),
+                      ("Sigmoid", {}), ("Linear", {"in_features": 3, "out_features": 2}), ("Identity", {}),
+                      ("LogSoftmax", {"dim": 1}), ("Dropout3d", {}), ("GroupNorm", {"num_groups": 1, "num_channels": 3}),
+                      ("LayerNorm", {"normalized_shape": 3}), ("Flatten", {}), ("PReLU", {})):
+        shp = [2, 3, 4, 4] if layer == "BatchNorm2d" else [2, 3, 4] if "Norm" in layer else x2
+        for fk in ({"x": 1}, {"input": 1}, {"dim": 1, "x": 2}):
+            yield _case(f"{F}/{layer}/fkw-{'-'.join(fk)}", layer, kw, shp, fkw=fk)
+    # Scalar arguments: int beyond int64/uint64, then float32 range, in argument order
+    for layer, name in (("LeakyReLU", "negative_slope"), ("ELU", "alpha"), ("CELU", "alpha"), ("Softplus", "beta"),
+                        ("Softplus", "threshold"), ("Hardtanh", "max_val"), ("PReLU", "init")):
+        for v in (2**63 - 1, 2**63, 2**64 - 1, 2**64, -2**63, -2**63 - 1, 10**20, 1e39, -1e39, 3.5e38):
+            kw = {name: v}
+            if layer == "Hardtanh":
+                kw["min_val"] = -INF
+            yield _case(f"{F}/{layer}/{name}-{v!r}", layer, kw, x2)
+    yield _case(f"{F}/Softplus/both-bad", "Softplus", {"beta": 1e39, "threshold": 10**20}, x2)
+    yield _case(f"{F}/Hardtanh/both-bad", "Hardtanh", {"min_val": -1e39, "max_val": 2**64}, x2)
+    # int arguments beyond int64: the parser's ValueError
+    for v in (2**63, -2**63 - 1, 10**20):
+        yield _case(f"{F}/Softmax/dim-{v}", "Softmax", {"dim": v}, x2)
+        yield _case(f"{F}/Flatten/start-{v}", "Flatten", {"start_dim": v}, x2)
+        yield _case(f"{F}/Flatten/end-{v}-type", "Flatten", {"start_dim": v, "end_dim": "x"}, x2)
+        yield _case(f"{F}/Unflatten/dim-{v}", "Unflatten", {"dim": v, "unflattened_size": [3]}, x2)
+        yield _case(f"{F}/GroupNorm/groups-{v}", "GroupNorm", {"num_groups": v, "num_channels": 0, "affine": False}, x2)
+    # size lists: only element 0's type is checked up front, the others when unpacked
+    for sz in ([1, 2.0], [True], [2, True], [1.0], [2, None], [2, "a"], [], [True, 2], (2.0,), (2, 2.0),
+               [2, -1], [-1, 2], [2**62, 4], [2**63 - 1], [3, 2**62, 0]):
+        yield _case(f"{F}/PReLU/size-{sz!r}", "PReLU", {"num_parameters": sz}, [2, 3, 4])
+        yield _case(f"{F}/BatchNorm1d/size-{sz!r}", "BatchNorm1d", {"num_features": sz}, [2, 3, 4])
+        yield _case(f"{F}/LayerNorm/size-{sz!r}", "LayerNorm", {"normalized_shape": sz}, [2, 3, 4])
+        yield _case(f"{F}/LayerNorm/noaff-{sz!r}", "LayerNorm", {"normalized_shape": sz,
+                                                                "elementwise_affine": False}, [2, 3, 4])
+    for v in (2**63 - 1, 2**62):  # (-2**63 is a symbolic int to torch: not modelled)
+        yield _case(f"{F}/Linear/out-{v}", "Linear", {"in_features": 3, "out_features": v}, [0, 3])
+        yield _case(f"{F}/Linear/in-{v}", "Linear", {"in_features": v, "out_features": 0}, [0, 3])
+        yield _case(f"{F}/BatchNorm1d/nf-{v}", "BatchNorm1d", {"num_features": v, "affine": False}, [0, 3])
+    # 0-d and multi-dim statistics (num_features given as a size list)
+    for layer, shp in (("InstanceNorm1d", [0, 0, 4]), ("InstanceNorm1d", [0, 1, 4]), ("InstanceNorm1d", [2, 1, 4]),
+                       ("InstanceNorm1d", [1, 0, 4]), ("BatchNorm1d", [0, 1, 4]), ("BatchNorm2d", [1, 1, 1, 0])):
+        for nf in ((), [1, 3], [3]) if layer.startswith("Instance") else ((), [3]):
+            for tr, aff in ((True, False), (False, True), (True, True)):
+                yield _case(f"{F}/{layer}/nf{nf!r}-{'x'.join(map(str, shp))}-t{int(tr)}a{int(aff)}", layer,
+                            {"num_features": nf, "track_running_stats": tr, "affine": aff}, shp)
 
 
 # --------------------------------------------------------------------------- values
@@ -206,9 +260,11 @@ def _rand(rng, layer):
         else:
             norm = ns
         kw["normalized_shape"] = norm
+        if any(isinstance(v, int) and v > 100_000 for v in (ns if isinstance(ns, list) else [])):
+            kw["elementwise_affine"] = False  # torch would really allocate a huge weight
         if rng.random() < 0.3:
             kw["eps"] = _float_arg(rng, 1e-5, odd)
-        if rng.random() < 0.4:
+        if rng.random() < 0.4 and "elementwise_affine" not in kw:
             kw["elementwise_affine"] = _bool_arg(rng, odd)
         if rng.random() < 0.3:
             kw["bias"] = _bool_arg(rng, odd)
@@ -351,4 +407,5 @@ def random_cases(count: int, seed: int, layers=None):
 
 def cases():
     yield from edge_cases()
+    yield from (c for c in fixed_cases() if not _unreproducible(c))
     yield from random_cases(1500, 20240614)
