@@ -93,6 +93,11 @@ class _Elementwise(Layer):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({'inplace=True' if self.inplace else ''})"
 
+    def _fn(self, name: str) -> str:
+        """The torch function forward calls: the in-place variant (``elu_``) when inplace is truthy
+        (torch/nn/functional.py: ``if inplace: torch._C._nn.elu_(...)``)."""
+        return name + "_" if self.inplace else name
+
     def _check(self) -> None:
         """The forward argument checks of this activation (none by default)."""
 
@@ -177,7 +182,7 @@ class LeakyReLU(_Elementwise):
         self.inplace = inplace
 
     def _check(self) -> None:
-        _check_scalars("leaky_relu", (("negative_slope", 2, self.negative_slope),))
+        _check_scalars(self._fn("leaky_relu"), (("negative_slope", 2, self.negative_slope),))
 
 
 class ELU(_Elementwise):
@@ -188,7 +193,7 @@ class ELU(_Elementwise):
         self.inplace = inplace
 
     def _check(self) -> None:
-        _check_scalars("elu", (("alpha", 2, self.alpha),))
+        _check_scalars(self._fn("elu"), (("alpha", 2, self.alpha),))
 
 
 class CELU(_Elementwise):
@@ -202,7 +207,7 @@ class CELU(_Elementwise):
         self.inplace = inplace
 
     def _check(self) -> None:
-        _check_number("celu", "alpha", 2, self.alpha)
+        _check_number(self._fn("celu"), "alpha", 2, self.alpha)
         _check_scalar_int(self.alpha, "alpha")
         if self.alpha != 0:
             # aten/src/ATen/native/Activation.cpp: celu passes 1 / alpha as a Scalar too
@@ -269,7 +274,7 @@ class Hardtanh(_Elementwise):
         return f"{type(self).__name__}(min_val={self.min_val}, max_val={self.max_val})"
 
     def _check(self) -> None:
-        _check_scalars("hardtanh", (("min_val", 2, self.min_val), ("max_val", 3, self.max_val)))
+        _check_scalars(self._fn("hardtanh"), (("min_val", 2, self.min_val), ("max_val", 3, self.max_val)))
 
 
 class ReLU6(Hardtanh):
@@ -315,10 +320,17 @@ class PReLU(Layer):
         if not isinstance(init, Number) or isinstance(init, complex):
             # torch/csrc/utils/python_arg_parser.cpp: no overload of Tensor.fill_ matched
             t = _tname(init)
+            # torch/csrc/utils/python_arg_parser.cpp: a sequence is described with its element types
+            if isinstance(init, list):
+                desc = f"list of [{', '.join(_tname(v) for v in init)}]"
+            elif isinstance(init, tuple):
+                desc = f"tuple of ({', '.join(_tname(v) for v in init)}{',' if len(init) == 1 else ''})"
+            else:
+                desc = t
             raise LayerTypeError(
                 f"fill_() received an invalid combination of arguments - got ({t}), but expected one of:\n"
-                f" * (Tensor value)\n      didn't match because some of the arguments have invalid types: (!{t}!)\n"
-                f" * (Number value)\n      didn't match because some of the arguments have invalid types: (!{t}!)\n",
+                f" * (Tensor value)\n      didn't match because some of the arguments have invalid types: (!{desc}!)\n"
+                f" * (Number value)\n      didn't match because some of the arguments have invalid types: (!{desc}!)\n",
                 hint=f"init={init!r}: it must be a number such as 0.25.")
         # PReLU.reset_parameters -> weight.fill_(init): the Scalar's range, then float32's
         _check_scalar_int(init, "init")

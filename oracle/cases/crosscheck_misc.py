@@ -98,6 +98,15 @@ def fixed_cases():
             yield _case(f"{F}/{layer}/{name}-{v!r}", layer, kw, x2)
     yield _case(f"{F}/Softplus/both-bad", "Softplus", {"beta": 1e39, "threshold": 10**20}, x2)
     yield _case(f"{F}/Hardtanh/both-bad", "Hardtanh", {"min_val": -1e39, "max_val": 2**64}, x2)
+    # inplace=True calls the underscore variant, whose name the parser's messages carry
+    for layer, name in (("LeakyReLU", "negative_slope"), ("ELU", "alpha"), ("CELU", "alpha")):
+        for inplace in (True, 1, 0):
+            for v in ("0.1", 1e39, 10**20):
+                yield _case(f"{F}/{layer}/inplace{inplace!r}-{v!r}", layer, {name: v, "inplace": inplace}, x2)
+    yield _case(f"{F}/Hardtanh/inplace-overflow", "Hardtanh", {"min_val": -1e39, "inplace": True}, x2)
+    # PReLU's init as a sequence: the parser describes the element types
+    for v in ([0.1], (0.1, 2), [], (), [1, "a"], [[1]], ((1,),), None, "x"):
+        yield _case(f"{F}/PReLU/init-{v!r}", "PReLU", {"init": v}, x2)
     # int arguments beyond int64: the parser's ValueError
     for v in (2**63, -2**63 - 1, 10**20):
         yield _case(f"{F}/Softmax/dim-{v}", "Softmax", {"dim": v}, x2)
