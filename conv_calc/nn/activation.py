@@ -19,7 +19,8 @@ from conv_calc.errors import (LayerAssertionError, LayerOverflowError, LayerRunt
                               LayerTypeError, LayerValueError)
 from conv_calc.nn.base import Layer, as_shape
 from conv_calc.nn.factory import check_int64, parse_size
-from conv_calc.nn.reshape import check_forward_kwargs, check_int_arg, wrap_dim
+from conv_calc.nn.forward_kwargs import check_forward_kwargs
+from conv_calc.nn.reshape import check_int_arg, wrap_dim
 
 __all__ = [
     "ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish",

@@ -23,7 +23,7 @@ from typing import Any
 
 from conv_calc.errors import LayerIndexError, LayerRuntimeError, LayerTypeError, LayerValueError
 from conv_calc.nn.base import Layer, as_shape, fmt_list
-from conv_calc.nn.pooling_forward import check_forward_kwargs
+from conv_calc.nn.forward_kwargs import check_forward_kwargs
 
 __all__ = [
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d",

@@ -35,6 +35,7 @@ from conv_calc.errors import LayerRuntimeError, LayerTypeError, LayerValueError
 from conv_calc.nn.base import Layer, as_shape, fmt_list, ntuple
 from conv_calc.nn.conv_checks import conv_forward_shape
 from conv_calc.nn.conv_pad import pad_shape
+from conv_calc.nn.forward_kwargs import check_forward_kwargs
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d"]
 
@@ -216,11 +217,7 @@ class _ConvNd(Layer):
 
     def output_shape(self, input_shape: Iterable[int], **forward_kwargs: Any) -> tuple[int, ...]:
         """The shape of ``forward(zeros(input_shape))``; raises what torch raises."""
-        if forward_kwargs:
-            name = next(iter(forward_kwargs))
-            raise LayerTypeError(
-                f"{type(self).__name__}.forward() got an unexpected keyword argument '{name}'",
-                hint=f"{type(self).__name__}.forward takes only the input.")
+        check_forward_kwargs(self, forward_kwargs)
         shape = as_shape(input_shape)
         padding = self.padding
         if self.padding_mode != "zeros":

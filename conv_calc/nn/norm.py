@@ -21,7 +21,7 @@ from conv_calc.errors import (LayerIndexError, LayerRuntimeError, LayerTypeError
                               LayerValueError, LayerZeroDivisionError)
 from conv_calc.nn.base import Layer, as_shape, fmt_list, fmt_size
 from conv_calc.nn.factory import check_int64, parse_int_list, parse_size
-from conv_calc.nn.reshape import check_forward_kwargs
+from conv_calc.nn.forward_kwargs import check_forward_kwargs
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d",
            "InstanceNorm3d", "GroupNorm", "LayerNorm"]

@@ -24,7 +24,7 @@ from typing import Any
 from conv_calc.errors import LayerValueError
 from conv_calc.nn.base import Layer, as_shape, ntuple
 from conv_calc.nn.padding_checks import pad_shape
-from conv_calc.nn.pooling_forward import check_forward_kwargs
+from conv_calc.nn.forward_kwargs import check_forward_kwargs
 
 __all__ = [
     "CircularPad1d", "CircularPad2d", "CircularPad3d",

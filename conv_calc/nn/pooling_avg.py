@@ -21,7 +21,7 @@ from typing import Any
 
 from conv_calc.nn.base import Layer, as_shape, ntuple
 from conv_calc.nn.pooling_args import parse_args
-from conv_calc.nn.pooling_forward import check_forward_kwargs
+from conv_calc.nn.forward_kwargs import check_forward_kwargs
 from conv_calc.nn.pooling_checks import avg_pool2d, avg_pool3d
 from conv_calc.nn.pooling_checks1d import avg_pool1d
 

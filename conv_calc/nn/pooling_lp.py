@@ -25,7 +25,7 @@ from typing import Any
 from conv_calc.errors import LayerTypeError, LayerValueError, LayerZeroDivisionError
 from conv_calc.nn.base import Layer, as_shape, ntuple
 from conv_calc.nn.pooling_avg import avg_pool
-from conv_calc.nn.pooling_forward import check_forward_kwargs
+from conv_calc.nn.forward_kwargs import check_forward_kwargs
 from conv_calc.nn.pooling_max import max_pool
 
 __all__ = ["LPPool1d", "LPPool2d", "LPPool3d"]

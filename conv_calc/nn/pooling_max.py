@@ -19,7 +19,7 @@ from typing import Any
 
 from conv_calc.nn.base import Layer, as_shape
 from conv_calc.nn.pooling_args import parse_args
-from conv_calc.nn.pooling_forward import check_forward_kwargs
+from conv_calc.nn.forward_kwargs import check_forward_kwargs
 from conv_calc.nn.pooling_checks import max_pool2d_with_indices, max_pool3d_with_indices
 from conv_calc.nn.pooling_checks1d import max_pool1d, max_pool1d_with_indices
 

@@ -13,6 +13,7 @@ from typing import Any
 from conv_calc.errors import LayerIndexError, LayerRuntimeError, LayerTypeError
 from conv_calc.nn.base import Layer, as_shape, fmt_list
 from conv_calc.nn.factory import check_int64, parse_size
+from conv_calc.nn.forward_kwargs import check_forward_kwargs
 
 __all__ = ["Flatten", "Unflatten", "Identity", "Linear"]
 
@@ -43,26 +44,6 @@ def check_int_arg(func: str, name: str, pos: int, value: Any) -> None:
         raise LayerTypeError(
             f"{func}(): argument '{name}' (position {pos}) must be int, not {_tname(value)}",
             hint=f"{name} must be a plain integer, got {value!r}.")
-
-
-def check_forward_kwargs(layer: Any, forward_kwargs: dict[str, Any]) -> None:
-    """Python's binding error for keywords given to ``forward(self, input)``.
-
-    torch/nn/modules/module.py: Module._call_impl calls ``forward_call(*args, **kwargs)``,
-    so a stray keyword fails with Python's message naming the class that *defines*
-    forward in torch (``_forward_owner``, e.g. ``_BatchNorm`` for BatchNorm2d).
-    """
-    owner = getattr(layer, "_forward_owner", None) or type(layer).__name__
-    for name in forward_kwargs:
-        if name == "self":
-            # torch/nn/modules/module.py: Module._wrapped_call_impl(self, *args, **kwargs)
-            raise LayerTypeError("Module._wrapped_call_impl() got multiple values for argument 'self'",
-                                 hint="'self' cannot be passed as a keyword to a module call; drop it.")
-        if name == "input":
-            raise LayerTypeError(f"{owner}.forward() got multiple values for argument 'input'",
-                                 hint="the input is already given positionally; do not pass input= as well.")
-        raise LayerTypeError(f"{owner}.forward() got an unexpected keyword argument '{name}'",
-                             hint=f"{owner}.forward takes only the input tensor; drop {name}=.")
 
 
 class Flatten(Layer):

@@ -28,10 +28,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from conv_calc.errors import LayerRuntimeError, LayerTypeError, LayerValueError
+from conv_calc.errors import LayerRuntimeError, LayerValueError
 from conv_calc.nn import transposed_checks as checks
 from conv_calc.nn.base import Layer, as_shape, fmt_list, ntuple
 from conv_calc.nn.conv import torch_empty, torch_empty_bias
+from conv_calc.nn.forward_kwargs import check_forward_kwargs
 
 __all__ = ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
@@ -89,13 +90,8 @@ class _ConvTransposeNd(Layer):
 
     def output_shape(self, input_shape: Any, **forward_kwargs: Any) -> tuple[int, ...]:
         """The shape of ``forward(torch.zeros(input_shape), output_size)``, or torch's error."""
-        unknown = [k for k in forward_kwargs if k != "output_size"]
-        if unknown:
-            # Python's own binding error for torch/nn/modules/conv.py: ConvTranspose{N}d.forward
-            raise LayerTypeError(
-                f"{type(self).__name__}.forward() got an unexpected keyword argument "
-                f"'{unknown[0]}'",
-                hint=f"{type(self).__name__}.forward takes the input and output_size only.")
+        # torch/nn/modules/conv.py: ConvTranspose{N}d.forward(self, input, output_size=None)
+        check_forward_kwargs(self, forward_kwargs, ("output_size",))
         output_size = forward_kwargs.get("output_size")
         shape = as_shape(input_shape)
         n = self._nd

@@ -26,7 +26,7 @@ from conv_calc.errors import (LayerNotImplementedError, LayerOverflowError,
                               LayerRuntimeError, LayerTypeError, LayerValueError)
 from conv_calc.nn.adaptive import _avg_nd, _check_strides, _parse_int_list
 from conv_calc.nn.base import Layer, as_shape, fmt_list
-from conv_calc.nn.pooling_forward import check_forward_kwargs
+from conv_calc.nn.forward_kwargs import check_forward_kwargs
 
 __all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
 
