@@ -18,9 +18,10 @@ from typing import Any
 from conv_calc.errors import (LayerAssertionError, LayerOverflowError, LayerRuntimeError,
                               LayerTypeError, LayerValueError)
 from conv_calc.nn.base import Layer, as_shape
-from conv_calc.nn.factory import check_int64, parse_size
+from conv_calc.nn.factory import parse_size
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
-from conv_calc.nn.reshape import check_int_arg, wrap_dim
+from conv_calc.nn.reshape import wrap_dim
+from conv_calc.nn.torch_args import check_int64, check_int_arg
 
 __all__ = [
     "ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish",

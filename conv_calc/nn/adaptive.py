@@ -24,6 +24,7 @@ from typing import Any
 from conv_calc.errors import LayerIndexError, LayerRuntimeError, LayerTypeError, LayerValueError
 from conv_calc.nn.base import Layer, as_shape, fmt_list
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
+from conv_calc.nn.torch_args import parse_int_array
 
 __all__ = [
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d",
@@ -31,10 +32,6 @@ __all__ = [
 ]
 
 _INT64_MAX = 2**63 - 1
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _list_with_default(out_size: Any, shape: tuple[int, ...]) -> Any:
@@ -58,34 +55,10 @@ def _list_with_default(out_size: Any, shape: tuple[int, ...]) -> Any:
 
 
 def _parse_int_list(fn: str, value: Any, n: int) -> list[int]:
-    """torch's Python argument parser for an ``int[n]`` argument named output_size."""
-    if _is_int(value):
-        if not -_INT64_MAX - 1 <= value <= _INT64_MAX:
-            # torch/csrc/utils/python_numbers.h: THPUtils_unpackLong (a plain int beyond int64)
-            raise LayerValueError("Overflow when unpacking long long",
-                                  hint=f"output_size={value} does not fit in 64 bits: give a "
-                                       "sensible size.")
-        return [value] * n
-    if not isinstance(value, (list, tuple)):
-        # torch/csrc/utils/python_arg_parser.cpp: FunctionParameter::check (INT_LIST)
-        raise LayerTypeError(
-            f"{fn}(): argument 'output_size' (position 2) must be tuple of ints, not "
-            f"{type(value).__name__}",
-            hint=f"output_size={value!r} is not an int or a tuple of ints.")
-    if value and not _is_int(value[0]):
-        # torch/csrc/utils/python_arg_parser.cpp: FunctionParameter::check (INT_LIST)
-        raise LayerTypeError(
-            f"{fn}(): argument 'output_size' (position 2) must be tuple of ints, but found "
-            f"element of type {type(value[0]).__name__} at pos 0",
-            hint=f"output_size entry {value[0]!r} is not an int: give whole sizes.")
-    for pos, item in enumerate(value[1:], start=2):
-        if not isinstance(item, int):
-            # torch/csrc/utils/python_arg_parser.cpp: PythonArgs::intlist (pos is 1-based)
-            raise LayerTypeError(
-                f"{fn}(): argument 'output_size' failed to unpack the object at pos {pos} with "
-                f"error \"type must be tuple of ints,but got {type(item).__name__}\"",
-                hint=f"output_size entry {item!r} is not an int: give whole sizes.")
-    return [int(v) for v in value]
+    """torch's Python argument parser for the ``int[n]`` argument output_size."""
+    return parse_int_array(fn, "output_size", 2, value, n,
+                           hint=f"output_size={value!r}: give an int or a tuple of whole sizes "
+                                "within 64 bits.")
 
 
 def _u64_product(sizes: list[int]) -> tuple[int, bool]:

@@ -36,6 +36,7 @@ from conv_calc.nn.base import Layer, as_shape, fmt_list, ntuple
 from conv_calc.nn.conv_checks import conv_forward_shape
 from conv_calc.nn.conv_pad import pad_shape
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
+from conv_calc.nn.torch_args import check_list_head, unpack_list
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d"]
 
@@ -66,27 +67,12 @@ def torch_empty(size: tuple, what: str) -> None:
 
     Shared by Conv and ConvTranspose (the weight, then the bias as ``(out_channels,)``).
     """
-    for pos, value in enumerate(size):
-        # The check rejects a bool first element; unpacking accepts bools as ints.
-        if not isinstance(value, int) or (pos == 0 and isinstance(value, bool)):
-            if pos == 0:
-                # torch/csrc/utils/python_arg_parser.cpp: FunctionParameter::check
-                msg = ("empty(): argument 'size' (position 1) must be tuple of ints, but found "
-                       f"element of type {type(value).__name__} at pos 0")
-            else:
-                # torch/csrc/utils/python_arg_parser.cpp: PythonArgs::intlist
-                msg = (f"empty(): argument 'size' failed to unpack the object at pos {pos + 1} with "
-                       f"error \"type must be tuple of ints,but got {type(value).__name__}\"")
-            raise LayerTypeError(
-                msg, hint=f"the {what} would have size {size!r}: channels and kernel sizes must "
-                          f"be ints, and {value!r} is a {type(value).__name__}.")
-        if not -2**63 <= value <= _INT64_MAX:
-            # torch/csrc/utils/python_numbers.h: THPUtils_unpackLong. torch's message goes on
-            # with a C++ stack trace (addresses vary per run) before the closing quote.
-            raise LayerTypeError(
-                f"empty(): argument 'size' failed to unpack the object at pos {pos + 1} with "
-                "error \"Overflow when unpacking long long\"",
-                hint=f"{value} does not fit in a 64-bit integer: use a smaller size.")
+    def hint(_pos: int, value: Any) -> str:
+        return (f"the {what} would have size {size!r}: channels and kernel sizes must be ints "
+                f"within 64 bits, and {value!r} is not.")
+
+    check_list_head("empty", "size", 1, size, hint=hint(0, size[0]) if size else "")
+    unpack_list("empty", "size", size, hint=hint)
     size = tuple(int(d) for d in size)  # torch reads True as 1
     if any(d < 0 for d in size):
         bad = next(d for d in size if d < 0)

@@ -25,11 +25,11 @@ from typing import Any
 from conv_calc.errors import BACKEND_NOTE, LayerIndexError, LayerRuntimeError, LayerTypeError
 from conv_calc.nn.base import fmt_list
 from conv_calc.nn.conv_pad import check_strides
+from conv_calc.nn.torch_args import INT64_MAX as _INT64_MAX, is_int, unpack_list
 
 __all__ = ["conv_forward_shape", "check_arg_types", "out_size", "check_padding_limit"]
 
 _AXES = {1: "L", 2: "H, W", 3: "D, H, W"}
-_INT64_MAX = 2**63 - 1
 
 _SIGNATURES = (
     " * (Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, "
@@ -48,13 +48,9 @@ def out_size(size: int, kernel: int, stride: int, padding: int, dilation: int) -
     return (size + 2 * padding - (dilation * (kernel - 1) + 1)) // stride + 1
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _int_tuple_ok(value: Any) -> bool:
     """The parser's type check of an int list: it looks at the first element only."""
-    return isinstance(value, tuple) and (len(value) == 0 or _is_int(value[0]))
+    return isinstance(value, tuple) and (len(value) == 0 or is_int(value[0]))
 
 
 def _describe(value: Any) -> str:
@@ -68,25 +64,14 @@ def check_arg_types(op: str, bias: bool, stride: Any, padding: Any, dilation: An
                     groups: Any) -> None:
     """torch's argument parser for ``F.conv{N}d``: int tuples, a str padding, an int groups."""
     pad_ok = isinstance(padding, str) or _int_tuple_ok(padding)
-    groups_ok = isinstance(groups, int) and not isinstance(groups, bool)
+    groups_ok = is_int(groups)
     if _int_tuple_ok(stride) and pad_ok and _int_tuple_ok(dilation) and groups_ok:
         for name, value in (("stride", stride), ("padding", padding), ("dilation", dilation)):
             if isinstance(value, str):
                 continue
-            for pos, v in enumerate(value):
-                if not isinstance(v, int):  # unpacking accepts bools as ints
-                    # torch/csrc/utils/python_arg_parser.h: PythonArgs::intlist (unpacking)
-                    raise LayerTypeError(
-                        f"{op}(): argument '{name}' failed to unpack the object at pos {pos + 1} "
-                        f"with error \"type must be tuple of ints,but got {type(v).__name__}\"",
-                        hint=f"{name}={value!r}: every {name} value must be an int.")
-                if not -2**63 <= v <= _INT64_MAX:
-                    # torch/csrc/utils/python_numbers.h: THPUtils_unpackLong (torch appends a
-                    # C++ stack trace, which varies per run, before the closing quote)
-                    raise LayerTypeError(
-                        f"{op}(): argument '{name}' failed to unpack the object at pos {pos + 1} "
-                        "with error \"Overflow when unpacking long long\"",
-                        hint=f"{name}={value!r}: {v} does not fit in a 64-bit integer.")
+            # torch/csrc/utils/python_arg_parser.h: PythonArgs::intlist (unpacking)
+            unpack_list(op, name, value, hint=lambda i, v, name=name, value=value:
+                        f"{name}={value!r}: every {name} value must be an int within 64 bits.")
         return
     bias_t = "Parameter" if bias else "NoneType"
     got = ", ".join(["Tensor", "Parameter", bias_t, type(stride).__name__,

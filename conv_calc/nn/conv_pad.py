@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from conv_calc.errors import LayerNotImplementedError, LayerRuntimeError, LayerTypeError
+from conv_calc.errors import LayerNotImplementedError, LayerRuntimeError
 from conv_calc.nn.base import fmt_list
+from conv_calc.nn.torch_args import parse_int_list
 
 __all__ = ["pad_shape", "check_pad_arg", "negative_dim_error", "check_strides"]
 
@@ -37,31 +38,15 @@ _NOT_SUPPORTED = (
 )
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def check_pad_arg(pad: Sequence[object]) -> None:
     """The argument parser of ``torch._C._nn.pad``: every entry must be an int.
 
     The parser's type check looks at the first element only; the others fail
     later, when the list is unpacked, with another message.
     """
-    for pos, value in enumerate(pad):
-        # The check rejects a bool first element; unpacking accepts bools as ints.
-        if _is_int(value) or (pos > 0 and isinstance(value, int)):
-            continue
-        hint = (f"padding must be whole numbers when padding_mode is not 'zeros'; got "
-                f"{value!r}: use an int.")
-        if pos == 0:
-            # torch/csrc/utils/python_arg_parser.cpp: FunctionParameter::check (IntArrayRef)
-            raise LayerTypeError(
-                f"pad(): argument 'pad' (position 2) must be tuple of ints, but found element "
-                f"of type {type(value).__name__} at pos 0", hint=hint)
-        # torch/csrc/utils/python_arg_parser.h: PythonArgs::intlist (unpacking)
-        raise LayerTypeError(
-            f"pad(): argument 'pad' failed to unpack the object at pos {pos + 1} with error "
-            f"\"type must be tuple of ints,but got {type(value).__name__}\"", hint=hint)
+    parse_int_list("pad", "pad", 2, pad,
+                   hint=f"padding must be whole numbers when padding_mode is not 'zeros'; got "
+                        f"{pad!r}: use ints.")
 
 
 def negative_dim_error(shape: Sequence[int], what: str) -> LayerRuntimeError:

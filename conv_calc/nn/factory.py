@@ -12,62 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from conv_calc.errors import LayerRuntimeError, LayerTypeError, LayerValueError
+from conv_calc.errors import LayerRuntimeError
+from conv_calc.nn.torch_args import INT64_MAX, is_int, parse_int_list, type_error, unpack_list
 
 __all__: list[str] = []
-
-INT64_MIN, INT64_MAX = -2**63, 2**63 - 1
-
-
-def _tname(value: Any) -> str:
-    return type(value).__name__
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def overflow_error(func: str, pos: int, name: str, value: Any, arg: str = "size") -> LayerTypeError:
-    """torch/csrc/utils/python_arg_parser.cpp: an int-list element beyond int64.
-
-    torch appends a C++ backtrace ("Exception raised from THPUtils_unpackLong at ...") and a
-    closing quote to this message; the backtrace holds memory addresses, so we leave it out.
-    """
-    return LayerTypeError(
-        f"{func}(): argument '{arg}' failed to unpack the object at pos {pos} with error "
-        "\"Overflow when unpacking long long",
-        hint=f"{name}={value} is outside torch's 64-bit integer range: use a realistic size.")
-
-
-def check_int64(value: int, name: str) -> None:
-    """An ``int`` argument beyond int64 (torch/csrc/utils/python_numbers.h: THPUtils_unpackLong)."""
-    if not INT64_MIN <= value <= INT64_MAX:
-        raise LayerValueError("Overflow when unpacking long long",
-                              hint=f"{name}={value} is outside torch's 64-bit integer range.")
-
-
-def parse_int_list(func: str, arg: str, size: list | tuple, name: str) -> list[int]:
-    """torch's Python argument parser for an int list argument (position 1 or 2 is named
-    by the caller's message; only the first element's type is checked up front)."""
-    pos_text = "(position 1)" if arg == "size" else "(position 2)"
-    if size and not _is_int(size[0]):
-        # torch/csrc/utils/python_arg_parser.cpp: is_int_or_symint_list checks item 0
-        raise LayerTypeError(
-            f"{func}(): argument '{arg}' {pos_text} must be tuple of ints, but found element of "
-            f"type {_tname(size[0])} at pos 0",
-            hint=f"{name}={size!r}: every size must be an integer.")
-    sizes = []
-    for i, v in enumerate(size):
-        if not isinstance(v, int):
-            # torch/csrc/utils/python_arg_parser.cpp: PythonArgs::intlist unpacks each element
-            raise LayerTypeError(
-                f"{func}(): argument '{arg}' failed to unpack the object at pos {i + 1} with error "
-                f"\"type must be tuple of ints,but got {_tname(v)}\"",
-                hint=f"{name}={size!r}: every size must be an integer.")
-        if not INT64_MIN <= v <= INT64_MAX:
-            raise overflow_error(func, i + 1, name, v, arg)
-        sizes.append(int(v))
-    return sizes
 
 
 def parse_size(func: str, size: Any, name: str, *, negative: str = "empty") -> list[int]:
@@ -78,15 +26,15 @@ def parse_size(func: str, size: Any, name: str, *, negative: str = "empty") -> l
     message: ``empty`` names the sizes, ``zeros`` (one int) has its own wording.
     """
     if isinstance(size, (list, tuple)):
-        sizes = parse_int_list(func, "size", size, name)
+        sizes = parse_int_list(func, "size", 1, size, hint=f"{name}={size!r}: every size must be an integer.")
     else:
-        if not _is_int(size):
+        if not is_int(size):
             # torch/csrc/utils/python_arg_parser.cpp: FunctionSignature::parse
-            raise LayerTypeError(f"{func}(): argument 'size' (position 1) must be tuple of ints, not {_tname(size)}",
-                                 hint=f"{name}={size!r}: it must be an integer >= 0.")
-        if not INT64_MIN <= size <= INT64_MAX:
-            raise overflow_error(func, 1, name, size)
-        sizes = [size]
+            raise type_error(func, "size", 1, size, "tuple of ints",
+                             hint=f"{name}={size!r}: it must be an integer >= 0.")
+        # A single int is read as a one-element list, so it is unpacked as element 1.
+        sizes = unpack_list(func, "size", [size], hint=f"{name}={size} is outside torch's 64-bit "
+                            "integer range: use a realistic size.")
     for v in sizes:
         if v < 0:
             if negative == "zeros":

@@ -20,7 +20,8 @@ from typing import Any
 from conv_calc.errors import (LayerIndexError, LayerRuntimeError, LayerTypeError,
                               LayerValueError, LayerZeroDivisionError)
 from conv_calc.nn.base import Layer, as_shape, fmt_list, fmt_size
-from conv_calc.nn.factory import check_int64, parse_int_list, parse_size
+from conv_calc.nn.factory import parse_size
+from conv_calc.nn.torch_args import check_int64, parse_int_list
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d",
@@ -474,7 +475,8 @@ class LayerNorm(Layer):
         shape = as_shape(input_shape)
         check_forward_kwargs(self, forward_kwargs)
         # torch/csrc/utils/python_arg_parser.cpp: F.layer_norm's int list
-        parse_int_list("layer_norm", "normalized_shape", self.normalized_shape, "normalized_shape")
+        parse_int_list("layer_norm", "normalized_shape", 2, self.normalized_shape,
+                       hint=f"normalized_shape={self.normalized_shape!r}: every size must be an integer.")
         _check_float_arg("layer_norm", "eps", 5, self.eps)
         ns = [int(v) for v in self.normalized_shape]
         if not ns:

@@ -30,6 +30,7 @@ from typing import Any
 
 from conv_calc.errors import LayerNotImplementedError, LayerRuntimeError, LayerTypeError
 from conv_calc.nn.base import fmt_list
+from conv_calc.nn.torch_args import parse_int_list
 
 __all__ = ["pad_shape", "check_pad_arg", "PAD_MODES"]
 
@@ -41,10 +42,6 @@ _FLOAT32_MAX = 3.4028234663852886e38
 _AXIS_NAMES = {1: ("W",), 2: ("H", "W"), 3: ("D", "H", "W")}
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def check_pad_arg(pad: Any) -> tuple[int, ...]:
     """torch's Python argument parser on ``pad``: a sequence of ints.
 
@@ -52,20 +49,9 @@ def check_pad_arg(pad: Any) -> tuple[int, ...]:
     only unpacked, where a bool passes as 0 or 1.
     """
     items = tuple(pad) if isinstance(pad, (list, tuple)) else (pad,)
-    if items and not _is_int(items[0]):
-        # torch/csrc/utils/python_arg_parser.cpp: FunctionParameter::check (INT_LIST)
-        raise LayerTypeError(
-            "pad(): argument 'pad' (position 2) must be tuple of ints, but found element of "
-            f"type {type(items[0]).__name__} at pos 0",
-            hint=f"padding {items[0]!r} is not an int: give whole numbers of pixels, e.g. 1 or (1, 2).")
-    for pos, item in enumerate(items[1:], start=2):
-        if not isinstance(item, int):
-            # torch/csrc/utils/python_arg_parser.cpp: PythonArgs::intlist (pos is 1-based)
-            raise LayerTypeError(
-                f"pad(): argument 'pad' failed to unpack the object at pos {pos} with error "
-                f"\"type must be tuple of ints,but got {type(item).__name__}\"",
-                hint=f"padding entry {item!r} is not an int: give whole numbers of pixels.")
-    return tuple(int(v) for v in items)
+    return tuple(parse_int_list("pad", "pad", 2, items,
+                                hint=f"padding {pad!r}: give whole numbers of pixels within 64 "
+                                     "bits, e.g. 1 or (1, 2)."))
 
 
 def _check_value(value: Any) -> None:

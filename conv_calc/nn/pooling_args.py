@@ -25,20 +25,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from conv_calc.errors import LayerRuntimeError, LayerTypeError, LayerValueError
+from conv_calc.errors import LayerRuntimeError
+from conv_calc.nn.torch_args import (
+    check_list_head, is_int, tname, type_error, unpack_list, unpack_long)
 
 __all__ = ["parse_args", "cdiv", "downcast_int", "wrap_int32", "INT32_MAX"]
 
 INT32_MAX = 2**31 - 1
-INT64_MAX = 2**63 - 1
-
-
-def _tname(value: Any) -> str:
-    return type(value).__name__
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def cdiv(a: int, b: int) -> int:
@@ -88,56 +81,38 @@ def parse_args(fn: str, specs: list[tuple[str, int, Any, str, int]]) -> list[Any
     """
     # torch/csrc/utils/python_arg_parser.cpp: FunctionParameter::check, first pass
     for name, pos, value, kind, _size in specs:
-        # An argument passed by keyword is named without its position.
-        where = f"{fn}(): argument '{name}'" + (f" (position {pos})" if pos else "")
         if kind == "ints":
             if isinstance(value, (list, tuple)):
-                if value and not _is_int(value[0]):
-                    raise LayerTypeError(
-                        f"{where} must be tuple of ints, but found element of type "
-                        f"{_tname(value[0])} at pos 0",
-                        hint=f"{name}={value!r}: torch accepts only whole numbers here; "
-                             f"write {name} as ints.")
-            elif not _is_int(value):
-                raise LayerTypeError(
-                    f"{where} must be tuple of ints, not {_tname(value)}",
-                    hint=f"{name}={value!r} is a {_tname(value)}: torch wants an int or a "
-                         f"tuple of ints here.")
+                check_list_head(fn, name, pos, value,
+                                hint=f"{name}={value!r}: torch accepts only whole numbers here; "
+                                     f"write {name} as ints.")
+            elif not is_int(value):
+                raise type_error(fn, name, pos, value, "tuple of ints",
+                                 hint=f"{name}={value!r} is a {tname(value)}: torch wants an int "
+                                      f"or a tuple of ints here.")
         elif kind == "bool":
             if not isinstance(value, bool):
-                raise LayerTypeError(
-                    f"{where} must be bool, not {_tname(value)}",
-                    hint=f"{name}={value!r}: torch accepts only True or False here.")
+                raise type_error(fn, name, pos, value, "bool",
+                                 hint=f"{name}={value!r}: torch accepts only True or False here.")
         elif kind == "int?":
-            if value is not None and not _is_int(value):
-                raise LayerTypeError(
-                    f"{where} must be int, not {_tname(value)}",
-                    hint=f"{name}={value!r}: use a whole number or None.")
-    # The generated binding reads its arguments right to left (C++ argument evaluation).
-    for name, _pos, value, kind, _size in reversed(specs):
-        if kind == "ints" and isinstance(value, (list, tuple)):
-            for i, item in enumerate(value[1:], start=1):
-                if not isinstance(item, int):
-                    # python_arg_parser.cpp: PythonArgs::intlist (unpack of element i)
-                    raise LayerTypeError(
-                        f"{fn}(): argument '{name}' failed to unpack the object at pos {i + 1} "
-                        f"with error \"type must be tuple of ints,but got {_tname(item)}\"",
-                        hint=f"{name}={value!r}: element {i} is a {_tname(item)}; torch "
-                             f"accepts only ints here.")
+            if value is not None and not is_int(value):
+                raise type_error(fn, name, pos, value, "int",
+                                 hint=f"{name}={value!r}: use a whole number or None.")
+    # The generated binding reads its arguments right to left (C++ argument evaluation):
+    # a list element fails with the parser's TypeError, a plain int beyond int64 with
+    # THPUtils_unpackLong's ValueError (divisor_override=2**63, kernel_size=2**64).
     out: list[Any] = []
-    for name, _pos, value, kind, size in specs:
-        if kind == "ints":
-            items = tuple(value) if isinstance(value, (list, tuple)) else (value,) * size
-            ints = tuple(int(v) for v in items)
-            for v in ints:
-                if abs(v) > INT64_MAX:
-                    raise LayerValueError("Overflow when unpacking long long",
-                                          hint=f"{name} has {v}, beyond a 64-bit integer.")
-            out.append(ints)
+    for name, _pos, value, kind, size in reversed(specs):
+        if kind == "ints" and isinstance(value, (list, tuple)):
+            out.append(tuple(unpack_list(
+                fn, name, value, hint=lambda i, item, name=name, value=value:
+                f"{name}={value!r}: element {i} is {item!r}; torch accepts only ints within "
+                "64 bits here.")))
+        elif kind == "ints":
+            out.append((unpack_long(value, hint=f"{name} is {value}, beyond a 64-bit integer."),)
+                       * size)
+        elif kind == "int?" and value is not None:
+            out.append(unpack_long(value, hint=f"{name} is {value}, beyond a 64-bit integer."))
         else:
-            if kind == "int?" and value is not None and abs(value) > INT64_MAX:
-                # torch/csrc/utils/python_numbers.h: THPUtils_unpackLong (divisor_override=2**63)
-                raise LayerValueError("Overflow when unpacking long long",
-                                      hint=f"{name} is {value}, beyond a 64-bit integer.")
             out.append(value)
-    return out
+    return out[::-1]

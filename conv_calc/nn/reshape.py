@@ -12,8 +12,9 @@ from typing import Any
 
 from conv_calc.errors import LayerIndexError, LayerRuntimeError, LayerTypeError
 from conv_calc.nn.base import Layer, as_shape, fmt_list
-from conv_calc.nn.factory import check_int64, parse_size
+from conv_calc.nn.factory import parse_size
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
+from conv_calc.nn.torch_args import check_int64, check_int_arg, check_list_head
 
 __all__ = ["Flatten", "Unflatten", "Identity", "Linear"]
 
@@ -35,15 +36,6 @@ def wrap_dim(dim: int, ndim: int, what: str = "dim") -> int:
             f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got {dim})",
             hint=f"{what}={dim} does not exist in a {ndim}-d input: use a value from {-rank} to {rank - 1}.")
     return dim + rank if dim < 0 else dim
-
-
-def check_int_arg(func: str, name: str, pos: int, value: Any) -> None:
-    """torch's Python argument parser for an ``int`` argument (bools are refused)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        # torch/csrc/utils/python_arg_parser.cpp: FunctionSignature::parse
-        raise LayerTypeError(
-            f"{func}(): argument '{name}' (position {pos}) must be int, not {_tname(value)}",
-            hint=f"{name} must be a plain integer, got {value!r}.")
 
 
 class Flatten(Layer):
@@ -132,12 +124,9 @@ class Unflatten(Layer):
             raise LayerRuntimeError("unflatten: sizes must be non-empty",
                                     hint="unflattened_size is empty: give at least one size.")
         check_int_arg("unflatten", "dim", 1, self.dim)
-        if self.unflattened_size and isinstance(self.unflattened_size[0], bool):
-            # torch/csrc/utils/python_arg_parser.cpp: an int list may not start with a bool
-            raise LayerTypeError(
-                "unflatten(): argument 'sizes' (position 2) must be tuple of ints, "
-                "but found element of type bool at pos 0",
-                hint=f"unflattened_size starts with {self.unflattened_size[0]!r}: write sizes as integers.")
+        # The elements are ints (checked at construction); the parser refuses a leading bool.
+        check_list_head("unflatten", "sizes", 2, self.unflattened_size,
+                        hint=f"unflattened_size starts with {self.unflattened_size[0]!r}: write sizes as integers.")
         check_int64(self.dim, "dim")
         sizes = [int(s) for s in self.unflattened_size]
         if not shape and self.dim in (0, -1):

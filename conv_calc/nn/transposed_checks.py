@@ -27,6 +27,7 @@ from conv_calc.errors import (
 )
 from conv_calc.nn.base import fmt_list, fmt_size
 from conv_calc.nn.conv_checks import check_padding_limit
+from conv_calc.nn.torch_args import check_list_head, is_index, unpack_list
 
 __all__ = [
     "out_sizes",
@@ -125,11 +126,6 @@ def _ranges(lo: list, hi: list) -> str:
     return ", ".join(f"{a}..{b}" if a != b else f"{a}" for a, b in zip(lo, hi))
 
 
-def _is_index(v: Any) -> bool:
-    """python_arg_parser.cpp is_int_or_symint: an int (not bool) or anything with __index__."""
-    return not isinstance(v, bool) and hasattr(type(v), "__index__")
-
-
 def parse_conv_args(fn: str, stride: Any, padding: Any, output_padding: Any, groups: Any,
                     dilation: Any) -> None:
     """The Python argument parser of ``conv_transpose{N}d`` (one signature).
@@ -142,7 +138,7 @@ def parse_conv_args(fn: str, stride: Any, padding: Any, output_padding: Any, gro
              ("output_padding", 6, output_padding))
     for name, pos, value in lists:
         _match(fn, name, pos, value)
-    if isinstance(groups, bool) or not _is_index(groups):
+    if isinstance(groups, bool) or not is_index(groups):
         # torch/csrc/utils/python_arg_parser.cpp: FunctionSignature::parse
         raise LayerTypeError(
             f"{fn}(): argument 'groups' (position 7) must be int, not {type(groups).__name__}",
@@ -150,29 +146,14 @@ def parse_conv_args(fn: str, stride: Any, padding: Any, output_padding: Any, gro
     _match(fn, "dilation", 8, dilation)
     for name, value in (("dilation", dilation), ("output_padding", output_padding),
                         ("padding", padding), ("stride", stride)):
-        for i, v in enumerate(value):
-            if not (isinstance(v, bool) or _is_index(v)):
-                # torch/csrc/utils/python_arg_parser.cpp: PythonArgs::symintlist
-                raise LayerTypeError(
-                    f"{fn}(): argument '{name}' failed to unpack the object at pos {i + 1} "
-                    f"with error \"type must be tuple of ints,but got {type(v).__name__}\"",
-                    hint=f"{name} element {i} is {v!r}: every {name} value must be an integer.")
-            if not -2**63 <= v <= 2**63 - 1:
-                # torch/csrc/utils/python_numbers.h: THPUtils_unpackLong (torch appends a C++
-                # stack trace, which varies per run, before the closing quote)
-                raise LayerTypeError(
-                    f"{fn}(): argument '{name}' failed to unpack the object at pos {i + 1} "
-                    "with error \"Overflow when unpacking long long\"",
-                    hint=f"{name} element {i} is {v}, which does not fit in a 64-bit integer.")
+        # torch/csrc/utils/python_arg_parser.cpp: PythonArgs::symintlist
+        unpack_list(fn, name, value, accept=lambda v: isinstance(v, bool) or is_index(v),
+                    hint=lambda i, v, name=name: f"{name} element {i} is {v!r}: every {name} "
+                                                 "value must be an integer within 64 bits.")
 
 
 def _match(fn: str, name: str, pos: int, value: Any) -> None:
-    if len(value) and not _is_index(value[0]):
-        # torch/csrc/utils/python_arg_parser.cpp: FunctionSignature::parse
-        raise LayerTypeError(
-            f"{fn}(): argument '{name}' (position {pos}) must be tuple of ints, but found "
-            f"element of type {type(value[0]).__name__} at pos 0",
-            hint=_type_hint(name, value))
+    check_list_head(fn, name, pos, value, hint=_type_hint(name, value), accept=is_index)
 
 
 def _type_hint(name: str, value: Any) -> str:
