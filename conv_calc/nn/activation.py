@@ -20,7 +20,7 @@ from conv_calc.errors import (LayerAssertionError, LayerOverflowError, LayerRunt
 from conv_calc.nn.base import Layer, as_shape
 from conv_calc.nn.factory import parse_size
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
-from conv_calc.nn.reshape import wrap_dim
+from conv_calc.nn.tensor_checks import wrap_dim
 from conv_calc.nn.torch_args import check_int64, check_int_arg
 
 __all__ = [

@@ -24,15 +24,13 @@ from typing import Any
 from conv_calc.errors import LayerIndexError, LayerRuntimeError, LayerTypeError, LayerValueError
 from conv_calc.nn.base import Layer, as_shape, fmt_list
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
+from conv_calc.nn.tensor_checks import check_empty
 from conv_calc.nn.torch_args import parse_int_array
 
 __all__ = [
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d",
     "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
 ]
-
-_INT64_MAX = 2**63 - 1
-
 
 def _list_with_default(out_size: Any, shape: tuple[int, ...]) -> Any:
     """torch.nn.modules.utils._list_with_default: ``None`` entries take the input size."""
@@ -59,49 +57,6 @@ def _parse_int_list(fn: str, value: Any, n: int) -> list[int]:
     return parse_int_array(fn, "output_size", 2, value, n,
                            hint=f"output_size={value!r}: give an int or a tuple of whole sizes "
                                 "within 64 bits.")
-
-
-def _u64_product(sizes: list[int]) -> tuple[int, bool]:
-    """c10/util/safe_numerics.h: safe_multiplies_u64 -- the product modulo 2**64 and a
-    *sticky* overflow flag (a 0 after an overflow does not clear it)."""
-    prod, over = 1, False
-    for d in sizes:
-        prod *= d % 2**64
-        if prod >= 2**64:
-            over, prod = True, prod % 2**64
-    return prod, over
-
-
-def _check_strides(out: list[int], hint: str, resize: bool = False) -> None:
-    """at::empty's size checks: float32 bytes, then contiguous strides, must fit in int64.
-
-    ``resize``: the output is resized in place (adaptive_avg_pool2d/3d's CPU
-    templates call ``output.resize_``), which first computes the element count
-    with an overflow check.
-    """
-    numel, over = _u64_product(out)
-    if resize and (over or numel > _INT64_MAX):
-        # c10/core/TensorImpl.h: safe_compute_numel
-        raise LayerRuntimeError("numel: integer multiplication overflow", hint=hint)
-    if over or numel * 4 > _INT64_MAX:
-        # c10/core/StorageUtils / EmptyTensor.cpp: computeStorageNbytesContiguous
-        raise LayerRuntimeError(
-            f"Storage size calculation overflowed with sizes={fmt_list(out)}", hint=hint)
-    stride = 1
-    for d in reversed(out[1:]):
-        stride *= max(d, 1)
-        if stride > _INT64_MAX:
-            # c10/core/TensorImpl.h: empty_tensor_restride
-            raise LayerRuntimeError("Stride calculation overflowed", hint=hint)
-
-
-def _check_nonnegative(out: list[int]) -> None:
-    for d in out:
-        if d < 0:
-            # aten/src/ATen/EmptyTensor.cpp: check_size_nonnegative
-            raise LayerRuntimeError(
-                f"Trying to create tensor with negative dimension {d}: {fmt_list(out)}",
-                hint=f"output_size {d} is negative: give sizes >= 0.")
 
 
 def _empty_dim_error(fn: str, shape: tuple[int, ...], dim: int) -> LayerRuntimeError:
@@ -164,8 +119,8 @@ def _avg_nd(shape: tuple[int, ...], out_size: list[int], n: int) -> tuple[int, .
                 hint=f"{fn} takes (C, D, H, W) or (N, C, D, H, W); got {ndim}D "
                      f"{fmt_list(shape)}.")
     out = list(shape[:ndim - n]) + list(out_size)
-    _check_strides(out, hint=f"the output {fmt_list(out)} is too large to allocate: lower "
-                             "output_size.", resize=True)
+    check_empty(out, hint=f"the output {fmt_list(out)} is too large to allocate: lower "
+                             "output_size.", numel=True)
     return tuple(out)
 
 
@@ -188,8 +143,7 @@ def _max_nd(shape: tuple[int, ...], out_size: list[int], n: int) -> tuple[int, .
             f"{fn}(): internal error: output_size.size() must be {n}",
             hint=f"output_size has {len(out_size)} entries; {fn} needs {n}.")
     out = list(shape[:ndim - n]) + list(out_size)
-    _check_nonnegative(out)
-    _check_strides(out, hint=f"the output {fmt_list(out)} is too large to allocate: lower "
+    check_empty(out, hint=f"the output {fmt_list(out)} is too large to allocate: lower "
                              "output_size.")
     return tuple(out)
 

@@ -31,12 +31,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from conv_calc.errors import LayerRuntimeError, LayerTypeError, LayerValueError
+from conv_calc.errors import LayerValueError
 from conv_calc.nn.base import Layer, as_shape, fmt_list, ntuple
 from conv_calc.nn.conv_checks import conv_forward_shape
 from conv_calc.nn.conv_pad import pad_shape
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
-from conv_calc.nn.torch_args import check_list_head, unpack_list
+from conv_calc.nn.tensor_checks import check_empty
+from conv_calc.nn.torch_args import check_list_head, type_error, unpack_list
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d"]
 
@@ -47,14 +48,6 @@ _PADDING_MODES_HASHSEED0 = "{'replicate', 'reflect', 'zeros', 'circular'}"
 def _reverse_repeat_tuple(t: Iterable[Any], n: int) -> tuple:
     """torch.nn.modules.utils._reverse_repeat_tuple: ``(1, 2)`` -> ``(2, 2, 1, 1)``."""
     return tuple(x for x in reversed(tuple(t)) for _ in range(n))
-
-
-_INT64_MAX = 2**63 - 1
-
-#: Linux refuses (overcommit heuristic) one allocation larger than RAM + swap; this is the
-#: 24 GiB machine torch 2.13 was observed on (MemTotal 24684084 kB, no swap). A weight
-#: below it is allocated and initialised by torch; one above it fails at construction.
-ALLOC_LIMIT_BYTES = 24684084 * 1024
 
 
 def _overflow_note(what: str, size: tuple) -> str:
@@ -74,47 +67,15 @@ def torch_empty(size: tuple, what: str) -> None:
     check_list_head("empty", "size", 1, size, hint=hint(0, size[0]) if size else "")
     unpack_list("empty", "size", size, hint=hint)
     size = tuple(int(d) for d in size)  # torch reads True as 1
-    if any(d < 0 for d in size):
-        bad = next(d for d in size if d < 0)
-        # aten/src/ATen/EmptyTensor.cpp: check_size_nonnegative
-        raise LayerRuntimeError(
-            f"Trying to create tensor with negative dimension {bad}: {fmt_list(size)}",
-            hint=f"the {what} would have shape {fmt_list(size)}: channels and kernel sizes "
-                 "must be >= 0.")
-    # aten/src/ATen/EmptyTensor.cpp: computeStorageNbytesContiguous (c10::safe_multiplies_u64
-    # keeps its overflow flag even when a later size is 0), times 4 bytes, at most int64 max.
-    prod, overflowed = 1, False
-    for d in size:
-        prod *= d
-        if prod >= 2**64:
-            overflowed, prod = True, prod % 2**64
-    nbytes = prod * 4
-    if overflowed or nbytes > _INT64_MAX:
-        raise LayerRuntimeError(f"Storage size calculation overflowed with sizes={fmt_list(size)}",
-                                hint=_overflow_note(what, size))
-    if nbytes > ALLOC_LIMIT_BYTES:
-        # c10/core/impl/alloc_cpu.cpp: alloc_cpu (posix_memalign fails with ENOMEM)
-        raise LayerRuntimeError(
-            "[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't allocate "
-            f"memory: you tried to allocate {nbytes} bytes. Error code 12 (Cannot allocate memory)",
-            hint=_overflow_note(what, size) + " (The limit is the machine's memory: torch on a "
-                 "larger machine would allocate it.)")
-    # c10/core/TensorImpl.h: empty_tensor_restride, contiguous strides with checked multiplies
-    stride = 1
-    for d in reversed(size[1:]):
-        stride *= max(d, 1)
-        if stride > _INT64_MAX:
-            raise LayerRuntimeError("Stride calculation overflowed",
-                                    hint=_overflow_note(what, size))
+    check_empty(size, _overflow_note(what, size), alloc=True)
 
 
 def torch_empty_bias(out_channels: Any) -> None:
     """``torch.empty(out_channels)`` for the bias: a scalar size, so a bool is rejected whole."""
     if isinstance(out_channels, bool):
         # torch/csrc/utils/python_arg_parser.cpp: FunctionParameter::check (int list from a scalar)
-        raise LayerTypeError(
-            "empty(): argument 'size' (position 1) must be tuple of ints, not bool",
-            hint=f"out_channels={out_channels!r} is a bool: give the number of channels as an int.")
+        raise type_error("empty", "size", 1, out_channels, "tuple of ints",
+                         hint=f"out_channels={out_channels!r} is a bool: give the number of channels as an int.")
     torch_empty((out_channels,), "bias")
 
 

@@ -23,11 +23,10 @@ from collections.abc import Sequence
 
 from conv_calc.errors import LayerNotImplementedError, LayerRuntimeError
 from conv_calc.nn.base import fmt_list
+from conv_calc.nn.tensor_checks import check_numel, check_wrapped_strides, negative_dim_error
 from conv_calc.nn.torch_args import parse_int_list
 
-__all__ = ["pad_shape", "check_pad_arg", "negative_dim_error", "check_strides"]
-
-_INT64_MAX = 2**63 - 1
+__all__ = ["pad_shape", "check_pad_arg", "check_strides"]
 
 _NOT_SUPPORTED = (
     "Padding size {n} is not supported for {dim}D input tensor.\n"
@@ -49,30 +48,11 @@ def check_pad_arg(pad: Sequence[object]) -> None:
                         f"{pad!r}: use ints.")
 
 
-def negative_dim_error(shape: Sequence[int], what: str) -> LayerRuntimeError:
-    """``at::empty`` with a negative size (c10/core/TensorImpl / empty_generic)."""
-    bad = next(d for d in shape if d < 0)
-    # aten/src/ATen/EmptyTensor.cpp: check_size_nonnegative
-    return LayerRuntimeError(
-        f"Trying to create tensor with negative dimension {bad}: {fmt_list(shape)}",
-        hint=f"{what} would have size {bad}: make the sizes non-negative.")
-
-
 def check_strides(shape: Sequence[int]) -> None:
-    """Contiguous strides of ``shape``, computed in wrapping int64, must not go negative.
-
-    torch multiplies the strides of an empty tensor without an overflow check and
-    only rejects a stride that wrapped to a negative value (2**64 wraps to 0 and passes).
-    """
-    stride = 1
-    for d in reversed(shape[1:]):
-        stride = (stride * max(d, 1)) % 2**64
-        if stride > _INT64_MAX:
-            # c10/core/TensorImpl.cpp / c10/util/safe_numerics: stride computation overflow
-            raise LayerRuntimeError(
-                "Stride calculation overflowed",
-                hint=f"a tensor of shape {fmt_list(shape)} has strides beyond int64 even "
-                     "with a zero batch: use smaller sizes or fewer channels.")
+    """The wrapping-int64 strides of an empty tensor of ``shape`` (see tensor_checks)."""
+    check_wrapped_strides(shape, hint=f"a tensor of shape {fmt_list(shape)} has strides beyond "
+                                      "int64 even with a zero batch: use smaller sizes or fewer "
+                                      "channels.")
 
 
 def _check_valid_input(shape: tuple[int, ...], n: int) -> None:
@@ -130,20 +110,13 @@ def _allocate(out: tuple[int, ...], mode: str, n: int) -> None:
         # reflection_pad2d sizes its output through numel(), an unsigned product.
         # c10/core/TensorImpl.h: safe_compute_numel multiplies the sizes as uint64 (sticky
         # overflow flag) and also rejects a product above int64 max, as -3 % 2**64 is.
-        prod, overflowed = 1, False
-        for d in out:
-            prod *= d % 2**64
-            if prod >= 2**64:
-                overflowed, prod = True, prod % 2**64
-        if overflowed or prod > _INT64_MAX:
-            raise LayerRuntimeError(
-                "numel: integer multiplication overflow",
-                hint=f"the negative padding crops a dimension below zero ({fmt_list(out)}): "
-                     "make the padding less negative.")
+        check_numel(out, hint=f"the negative padding crops a dimension below zero ({fmt_list(out)}): "
+                              "make the padding less negative.")
         # With a zero batch the product is 0: torch makes the tensor, negative size and all,
         # and the conv checks that follow see it.
         return
-    raise negative_dim_error(out, "the padded input")
+    raise negative_dim_error(out, hint="the padded input would have a negative size: make the "
+                                       "sizes non-negative.")
 
 
 def pad_shape(shape: tuple[int, ...], pad: Sequence[int], mode: str) -> tuple[int, ...]:

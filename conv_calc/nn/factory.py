@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from conv_calc.errors import LayerRuntimeError
-from conv_calc.nn.torch_args import INT64_MAX, is_int, parse_int_list, type_error, unpack_list
+from conv_calc.nn.tensor_checks import check_storage
+from conv_calc.nn.torch_args import is_int, parse_int_list, type_error, unpack_list
 
 __all__: list[str] = []
 
@@ -45,21 +46,5 @@ def parse_size(func: str, size: Any, name: str, *, negative: str = "empty") -> l
             raise LayerRuntimeError(
                 f"Trying to create tensor with negative dimension {v}: [{', '.join(map(str, sizes))}]",
                 hint=f"{name} has a negative size {v}: sizes must be >= 0.")
-    check_storage(sizes, name)
+    check_storage(sizes, hint=f"{name} asks for a float32 tensor of more than 2**63 bytes: use realistic sizes.")
     return sizes
-
-
-def check_storage(sizes: list[int], name: str, itemsize: int = 4) -> None:
-    """aten/src/ATen/EmptyTensor.cpp: computeStorageNbytesContiguous (uint64 maths, overflow
-    sticky even when a later size is 0; the limit is int64's maximum)."""
-    prod, overflow = 1, False
-    for v in sizes:
-        prod *= v
-        if prod >= 2**64:
-            overflow = True
-            prod %= 2**64
-    nbytes = prod * itemsize
-    if overflow or nbytes > INT64_MAX:
-        raise LayerRuntimeError(
-            f"Storage size calculation overflowed with sizes=[{', '.join(map(str, sizes))}]",
-            hint=f"{name} asks for a float32 tensor of more than 2**63 bytes: use realistic sizes.")

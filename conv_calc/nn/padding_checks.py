@@ -30,13 +30,13 @@ from typing import Any
 
 from conv_calc.errors import LayerNotImplementedError, LayerRuntimeError, LayerTypeError
 from conv_calc.nn.base import fmt_list
+from conv_calc.nn.tensor_checks import check_storage, check_strides
 from conv_calc.nn.torch_args import parse_int_list
 
 __all__ = ["pad_shape", "check_pad_arg", "PAD_MODES"]
 
 PAD_MODES = ("constant", "reflect", "replicate", "circular")
 
-_INT64_MAX = 2**63 - 1
 _FLOAT32_MAX = 3.4028234663852886e38
 
 _AXIS_NAMES = {1: ("W",), 2: ("H", "W"), 3: ("D", "H", "W")}
@@ -253,29 +253,13 @@ def _circular(shape: tuple[int, ...], pad: tuple[int, ...]) -> tuple[int, ...]:
 
 def _check_strides(out: list[int]) -> None:
     """The output's bytes, then its contiguous strides, must fit in int64 (the strides
-    even with a zero batch)."""
+    even with a zero batch); negative sizes fail first in check_size_nonnegative (see the
+    callers)."""
     if all(d >= 0 for d in out):
-        # Negative sizes fail first in check_size_nonnegative (see the callers).
-        prod, over = 1, False
-        for d in out:  # c10/util/safe_numerics.h: safe_multiplies_u64, a sticky overflow flag
-            prod *= d
-            if prod >= 2**64:
-                over, prod = True, prod % 2**64
-        if over or prod * 4 > _INT64_MAX:
-            # aten/src/ATen/EmptyTensor.cpp: computeStorageNbytesContiguous (float32)
-            raise LayerRuntimeError(
-                f"Storage size calculation overflowed with sizes={fmt_list(out)}",
-                hint=f"the output {fmt_list(out)} has more bytes than an int64 can count: "
-                     "pad less or use a smaller input.")
-    stride = 1
-    for d in reversed(out[1:]):
-        stride *= max(d, 1)
-        if stride > _INT64_MAX:
-            # c10/core/TensorImpl.h: empty_tensor_restride (overflow check)
-            raise LayerRuntimeError(
-                "Stride calculation overflowed",
-                hint=f"the output {fmt_list(out)} has more elements per sample than an int64 "
-                     "can index: pad less or use a smaller input.")
+        check_storage(out, hint=f"the output {fmt_list(out)} has more bytes than an int64 can "
+                                "count: pad less or use a smaller input.")
+    check_strides(out, hint=f"the output {fmt_list(out)} has more elements per sample than an "
+                            "int64 can index: pad less or use a smaller input.")
 
 
 def _reflect_or_replicate(shape: tuple[int, ...], pad: tuple[int, ...], n: int,

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from conv_calc.errors import LayerIndexError, LayerRuntimeError, LayerTypeError
+from conv_calc.errors import LayerRuntimeError, LayerTypeError
 from conv_calc.nn.base import Layer, as_shape, fmt_list
 from conv_calc.nn.factory import parse_size
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
+from conv_calc.nn.tensor_checks import wrap_dim
 from conv_calc.nn.torch_args import check_int64, check_int_arg, check_list_head
 
 __all__ = ["Flatten", "Unflatten", "Identity", "Linear"]
@@ -21,21 +22,6 @@ __all__ = ["Flatten", "Unflatten", "Identity", "Linear"]
 
 def _tname(value: Any) -> str:
     return type(value).__name__
-
-
-def wrap_dim(dim: int, ndim: int, what: str = "dim") -> int:
-    """c10::maybe_wrap_dim: a dim in [-ndim, ndim-1] (a 0-d tensor counts as 1-d).
-
-    >>> wrap_dim(-1, 4)
-    3
-    """
-    rank = max(ndim, 1)
-    if not -rank <= dim <= rank - 1:
-        # c10/core/WrapDimMinimal.cpp: maybe_wrap_dim_slow
-        raise LayerIndexError(
-            f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got {dim})",
-            hint=f"{what}={dim} does not exist in a {ndim}-d input: use a value from {-rank} to {rank - 1}.")
-    return dim + rank if dim < 0 else dim
 
 
 class Flatten(Layer):

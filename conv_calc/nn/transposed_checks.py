@@ -27,6 +27,7 @@ from conv_calc.errors import (
 )
 from conv_calc.nn.base import fmt_list, fmt_size
 from conv_calc.nn.conv_checks import check_padding_limit
+from conv_calc.nn.tensor_checks import check_wrapped_strides
 from conv_calc.nn.torch_args import check_list_head, is_index, unpack_list
 
 __all__ = [
@@ -290,14 +291,8 @@ def zero_batch_shape(view: tuple[int, ...], weight: tuple[int, ...], groups: int
         # aten/src/ATen/TensorUtils.cpp computeStride: a 0-element view gets contiguous strides
         # computed with int64 wrap-around; c10 TensorImpl::set_sizes_and_strides recomputes a
         # stride that came out negative with an overflow check, and that check fails.
-        stride = 1
-        for v in reversed(shape[1:]):
-            stride = (stride * max(v, 1) + 2**63) % 2**64 - 2**63
-            if stride < 0:
-                raise LayerRuntimeError(
-                    "Stride calculation overflowed",
-                    hint=f"the output {fmt_list(shape)} has more elements per sample than a "
-                         f"64-bit stride can address: use smaller sizes.")
+        check_wrapped_strides(shape, hint=f"the output {fmt_list(shape)} has more elements per "
+                                          "sample than a 64-bit stride can address: use smaller sizes.")
     return tuple(shape)
 
 

@@ -24,9 +24,10 @@ from typing import Any
 
 from conv_calc.errors import (LayerNotImplementedError, LayerOverflowError,
                               LayerRuntimeError, LayerTypeError, LayerValueError)
-from conv_calc.nn.adaptive import _avg_nd, _check_strides, _parse_int_list
+from conv_calc.nn.adaptive import _avg_nd, _parse_int_list
 from conv_calc.nn.base import Layer, as_shape, fmt_list
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
+from conv_calc.nn.tensor_checks import check_storage, check_strides
 
 __all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
 
@@ -266,8 +267,9 @@ def _upsample_kernel(kernel: str, shape: tuple[int, ...], output_size: Any,
             f"{fmt_list(shape)}",
             hint=f"the input {fmt_list(shape)} has 0 channels: only the batch may be empty.")
     result = list(shape[:2]) + out
-    _check_strides(result, hint=f"the output {fmt_list(result)} is too large to allocate: "
-                                "lower size or scale_factor.")
+    hint = f"the output {fmt_list(result)} is too large to allocate: lower size or scale_factor."
+    check_storage(result, hint)
+    check_strides(result, hint)
     return tuple(result)
 
 
