@@ -150,3 +150,10 @@ def parse_int_array(fn: str, name: str, pos: int | None, value: Any, n: int,
         # torch/csrc/utils/python_arg_parser.cpp: FunctionParameter::check (INT_LIST)
         raise type_error(fn, name, pos, value, "tuple of ints", hint)
     return parse_int_list(fn, name, pos, value, hint)
+
+
+def check_float_arg(fn: str, name: str, pos: int, value: Any) -> None:
+    """A ``double`` argument: ints and bools pass, anything else fails the check pass."""
+    if not isinstance(value, (int, float)):
+        # torch/csrc/utils/python_arg_parser.cpp: FunctionSignature::parse
+        raise type_error(fn, name, pos, value, "float", hint=f"{name}={value!r}: it must be a number.")
