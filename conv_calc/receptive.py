@@ -39,6 +39,11 @@ jumps (misaligned in the sense of Araujo et al.) are kept as separate
 *components* of the state, and every later layer maps each component on its
 own (the hull of a union is still the union of hulls).
 
+States, components and maps are immutable, so what a row's receptive field
+needs (largest and smallest hull, first output that sees something, jump) is
+computed once per table and cached on it; a state of one component reads its
+fields from there without rescanning the period.
+
 Conventions
 -----------
 - ``size`` and ``size_min`` are taken over all ``u`` (one period suffices)
@@ -75,6 +80,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from math import gcd
 from typing import Any, Iterable, Sequence, Union
 
@@ -90,6 +96,25 @@ def _num(x: Fraction | int) -> Number:
     """An int when integral, else the Fraction."""
     x = Fraction(x)
     return x.numerator if x.denominator == 1 else x
+
+
+class cached_property:
+    """functools.cached_property without its per-access lock (Python 3.11): the value
+    lands in the instance's ``__dict__``, which later lookups read directly."""
+
+    def __init__(self, func: Any) -> None:
+        self.func, self.name, self.__doc__ = func, func.__name__, func.__doc__
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
+
+def _ratio(p: int, q: int) -> Number:
+    """``p / q`` as an int when integral (no Fraction built), else the Fraction."""
+    return p // q if p % q == 0 else Fraction(p, q)
 
 
 def _lcm(a: int, b: int) -> int:
@@ -120,18 +145,30 @@ class AxisMap:
     def identity(cls) -> AxisMap:
         return cls()
 
+    @cached_property
+    def extremes(self) -> tuple[tuple[int, int] | None, ...]:
+        """Per residue ``r``: the smallest and largest tap (None: no tap)."""
+        out = []
+        for rngs in self.taps:
+            ends = [x for rg in rngs if rg for x in (rg[0], rg[-1])]
+            out.append((min(ends), max(ends)) if ends else None)
+        return tuple(out)
+
     @classmethod
+    @lru_cache(maxsize=1024)  # maps are immutable: one per distinct layer
     def shift(cls, offset: int) -> AxisMap:
         """Output ``o`` reads input ``o + offset`` (padding layers: ``offset = -left``; crops)."""
         return cls(1, 1, ((range(offset, offset + 1),),))
 
     @classmethod
+    @lru_cache(maxsize=1024)  # maps are immutable: one per distinct layer
     def conv(cls, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> AxisMap:
         """Conv or pool: output ``o`` reads ``o*s - p + t*d`` for ``t = 0 .. k-1``."""
         start = -padding
         return cls(1, stride, ((range(start, start + kernel_size * dilation, dilation),),))
 
     @classmethod
+    @lru_cache(maxsize=1024)  # maps are immutable: one per distinct layer
     def transposed(cls, kernel_size: int, stride: int = 1, padding: int = 0,
                    dilation: int = 1) -> AxisMap:
         """Transposed conv: output ``o`` reads ``i`` where ``i*s = o + p - t*d`` for some ``t``."""
@@ -150,6 +187,7 @@ class AxisMap:
         return cls(stride, 1, tuple(taps))
 
     @classmethod
+    @lru_cache(maxsize=1024)  # maps are immutable: one per distinct layer
     def nearest(cls, factor: int) -> AxisMap:
         """Nearest upsampling by an integer factor: output ``o`` reads ``floor(o / f)``."""
         return cls(factor, 1, tuple((range(0, 1),) for _ in range(factor)))
@@ -196,9 +234,39 @@ class Component:
     lo: tuple[int | None, ...]
     hi: tuple[int | None, ...]
 
-    @property
+    # The summaries below are cached on the (immutable) table: a row's receptive
+    # field is read from them instead of rescanning the period every time.
+
+    @cached_property
     def jump(self) -> Fraction:
         return Fraction(self.shift, self.period)
+
+    @cached_property
+    def jump_number(self) -> Number:
+        """``jump`` as an int when integral (what the public fields hold)."""
+        return _ratio(self.shift, self.period)
+
+    @cached_property
+    def is_live(self) -> bool:
+        """Whether some output sees something."""
+        return self.lo.count(None) != len(self.lo)
+
+    @cached_property
+    def summary(self) -> tuple[int, int, int | None]:
+        """``(largest hull size, smallest, first u in 0 .. period-1 that sees something)``."""
+        biggest, smallest, first = 0, None, None
+        for u, (lo, hi) in enumerate(zip(self.lo, self.hi)):
+            if lo is None:
+                continue
+            size = hi - lo + 1
+            if first is None:
+                first = u
+                biggest = smallest = size
+            elif size > biggest:
+                biggest = size
+            elif size < smallest:
+                smallest = size
+        return biggest, (smallest or 0), first
 
     def at(self, u: int) -> tuple[int, int] | None:
         q, r = divmod(u, self.period)
@@ -213,6 +281,20 @@ class Component:
         g = gcd(P, m.b) if m.b else P
         P2 = m.a * (P // g)
         S2 = S * (m.b // g) if m.b else 0
+        if P == 1:
+            # One hull [lo, hi] moving by S >= 0 per input: the extreme taps decide.
+            lo0, hi0 = lo_t[0], hi_t[0]
+            ext = m.extremes
+            if len(ext) == 1:  # conv, pool, shift: the closed-form recurrence
+                if lo0 is None or ext[0] is None:
+                    return Component(1, S2, (None,), (None,))
+                t0, t1 = ext[0]
+                return Component(1, S2, (lo0 + t0 * S,), (hi0 + t1 * S,))
+            if lo0 is None:
+                return Component(P2, S2, (None,) * P2, (None,) * P2).reduced()
+            return Component(P2, S2,
+                             tuple(None if e is None else lo0 + e[0] * S for e in ext),
+                             tuple(None if e is None else hi0 + e[1] * S for e in ext)).reduced()
         # Within one residue class mod P the hulls move monotonically (S >= 0),
         # so only the first and last tap of each residue class can matter.
         cands = []
@@ -226,8 +308,8 @@ class Component:
                     xs.extend(rg[:k])
                     xs.extend(rg[-k:])
             cands.append(xs)
-        new_lo: list[int | None] = [None] * P2
-        new_hi: list[int | None] = [None] * P2
+        new_lo = [None] * P2
+        new_hi = [None] * P2
         a, b = m.a, m.b
         for o in range(P2):
             q, r = divmod(o, a)
@@ -316,6 +398,9 @@ def _union(comps: Sequence[Component]) -> Component:
 
 def _group(comps: Iterable[Component]) -> tuple[Component, ...]:
     """Merge components of equal jump (entirely empty ones are kept: they still have a jump)."""
+    comps = tuple(comps)
+    if len(comps) == 1:
+        return comps
     by_jump: dict[Fraction, list[Component]] = {}
     for c in comps:
         by_jump.setdefault(c.jump, []).append(c)
@@ -331,14 +416,17 @@ class AxisState:
     components: tuple[Component, ...]
 
     @classmethod
+    @lru_cache(maxsize=None)
     def identity(cls) -> AxisState:
-        """The network input: ``D(u) = {u}``."""
+        """The network input: ``D(u) = {u}`` (one shared, immutable object)."""
         return cls((Component(1, 1, (0,), (0,)),))
 
     def then(self, m: AxisMap, n_in: int | None = None) -> AxisState:
         """After one more layer; ``n_in`` (the layer's input length on this axis) for ``collapse``."""
         if m.collapse:
             return self.collapsed(n_in)
+        if len(self.components) == 1:
+            return AxisState((self.components[0].then(m),))
         return AxisState(_group(c.then(m) for c in self.components))
 
     def collapsed(self, n: int | None) -> AxisState:
@@ -371,21 +459,21 @@ class AxisState:
             return None
         return min(h[0] for h in hs), max(h[1] for h in hs)
 
-    @property
+    @cached_property
     def period(self) -> int:
         L = 1
         for c in self.components:
             L = _lcm(L, c.period)
         return L
 
-    @property
+    @cached_property
     def live(self) -> tuple[Component, ...]:
         """The components in which some output sees something."""
-        return tuple(c for c in self.components if any(v is not None for v in c.lo))
+        return tuple(c for c in self.components if c.is_live)
 
-    @property
+    @cached_property
     def jump(self) -> Number:
-        return _num(max(c.jump for c in (self.live or self.components)))
+        return max(c.jump_number for c in (self.live or self.components))
 
     def _sizes(self, n: int | None) -> tuple[int, int]:
         L = self.period
@@ -423,6 +511,32 @@ class AxisState:
 
     def fields(self, n: int | None = None) -> dict[str, Any]:
         """The five DESIGN.md fields; ``n`` = the real number of outputs on this axis."""
+        return dict(zip(_FIELDS, self.summary(n)))
+
+    @cached_property
+    def _aligned_summary(self) -> tuple:
+        """:meth:`summary` when at most one component is live (then ``n`` plays no part):
+        read from that component's cached table summary."""
+        live = self.live
+        if not live:
+            return 0, 0, self.jump, None, None
+        c = live[0]
+        size, size_min, first = c.summary
+        jump = self.jump
+        lo, hi = c.lo[first], c.hi[first]
+        if first == 0:
+            return size, size_min, jump, _ratio(lo + hi, 2), -lo
+        # D(0) is empty: extrapolate from the first output that sees something.
+        uj = first * jump
+        return size, size_min, jump, _num(Fraction(lo + hi, 2) - uj), _num(uj - lo)
+
+    def summary(self, n: int | None = None) -> tuple:
+        """``(size, size_min, jump, start, effective_padding)`` (see :meth:`fields`)."""
+        if len(self.live) <= 1:
+            return self._aligned_summary
+        return self._fields(n)
+
+    def _fields(self, n: int | None) -> tuple:
         size, size_min = self._sizes(n)
         jump = self.jump
         h0 = self.hull(0)
@@ -444,8 +558,10 @@ class AxisState:
                     start = _num(Fraction(h[0] + h[1], 2) - u * Fraction(jump))
                     pad = _num(u * Fraction(jump) - h[0])
                     break
-        return {"size": size, "size_min": size_min, "jump": jump, "start": start,
-                "effective_padding": pad}
+        return size, size_min, jump, start, pad
+
+
+_FIELDS = ("size", "size_min", "jump", "start", "effective_padding")
 
 
 def aligned(states: Sequence[AxisState]) -> bool:
@@ -501,13 +617,14 @@ class ReceptiveField:
     def from_states(cls, states: Sequence[AxisState], lengths: Sequence[int | None],
                     dims: Sequence[int | None] = (),
                     aligned: Sequence[bool] | None = None) -> ReceptiveField:
-        fs = [s.fields(n) for s, n in zip(states, lengths)]
+        if len(states) == 2 and states[0] is states[1] and len(states[0].live) <= 1:
+            f = states[0].summary()  # both axes in one state: n plays no part
+            size, size_min, jump, start, pad = zip(f, f)
+        else:
+            fs = [s.summary(n) for s, n in zip(states, lengths)]
+            size, size_min, jump, start, pad = zip(*fs) if fs else ((),) * 5
         return cls(
-            size=tuple(f["size"] for f in fs),
-            size_min=tuple(f["size_min"] for f in fs),
-            jump=tuple(f["jump"] for f in fs),
-            start=tuple(f["start"] for f in fs),
-            effective_padding=tuple(f["effective_padding"] for f in fs),
+            size=size, size_min=size_min, jump=jump, start=start, effective_padding=pad,
             aligned=None if aligned is None else tuple(aligned),
             dims=tuple(dims),
             states=tuple(states),

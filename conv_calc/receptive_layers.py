@@ -15,6 +15,7 @@ axis has been flattened away).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import struct
@@ -33,8 +34,13 @@ def layer_dimensionality(cls: type) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _mro(layer: Any) -> set[str]:
-    return {c.__name__ for c in type(layer).__mro__}
+def _mro(layer: Any) -> frozenset[str]:
+    return _class_names(type(layer))
+
+
+@functools.lru_cache(maxsize=None)
+def _class_names(cls: type) -> frozenset[str]:
+    return frozenset(c.__name__ for c in cls.__mro__)
 
 
 def _per_axis(value: Any, n: int) -> tuple:

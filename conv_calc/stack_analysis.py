@@ -160,17 +160,28 @@ def _first_dimensionality(nodes: Sequence[Any], framework: str = "torch") -> Any
 class _Tensor:
     """The current tensor: its shape and, per tracked spatial axis, its dependencies."""
 
-    __slots__ = ("shape", "states", "dims")
+    __slots__ = ("shape", "states", "dims", "_rf")
 
     def __init__(self, shape: tuple[int, ...], states: tuple[AxisState, ...],
                  dims: tuple[int | None, ...]) -> None:
         self.shape, self.states, self.dims = shape, states, dims
+        self._rf: ReceptiveField | None = None
 
     def lengths(self) -> list[int | None]:
         return [None if d is None or len(self.shape) < -d else self.shape[d] for d in self.dims]
 
-    def rf(self, aligned_: Sequence[bool] | None = None) -> ReceptiveField:
-        return ReceptiveField.from_states(self.states, self.lengths(), self.dims, aligned_)
+    def rf(self, aligned_: Sequence[bool] | None = None,
+           before: _Tensor | None = None) -> ReceptiveField:
+        """The row's receptive field; ``before`` (the layer's input) is reused when the
+        layer changed no state, dim or tracked length (norms, activations: most rows)."""
+        if aligned_ is None and before is not None and before._rf is not None and \
+                before.states is self.states and before.dims == self.dims and \
+                (before.shape == self.shape or before.lengths() == self.lengths()):
+            self._rf = before._rf
+        else:
+            self._rf = ReceptiveField.from_states(self.states, self.lengths(), self.dims,
+                                                  aligned_)
+        return self._rf
 
 
 class _Walker:
@@ -287,14 +298,11 @@ class _Walker:
             out = tuple(layer.output_shape(x.shape))
         except LayerError as err:
             self.fail(err, name, type_, x, source)
-        maps, dims = layer_axis_maps(layer, x.shape, out, x.dims)
-        states = tuple(s if m is None else s.then(m, None if d is None else x.shape[d])
-                       for s, m, d in zip(x.states, maps, x.dims))
-        y = _Tensor(out, states, dims)
+        y = _Tensor(out, *_next_states(layer, x, out))
         self.rows.append(Row(
             index=len(self.rows), name=name, type=type_, input_shape=x.shape, output_shape=out,
-            params=layer.param_count(), macs=layer.macs(x.shape, out), receptive_field=y.rf(),
-            source=source, layer=layer))
+            params=layer.param_count(), macs=layer.macs(x.shape, out),
+            receptive_field=y.rf(before=x), source=source, layer=layer))
         return y
 
     def run_keras_layer(self, node: Any, layer: Any, x: _Tensor, name: str, type_: str,
@@ -312,14 +320,11 @@ class _Walker:
             out = ks.symbolic_shape(layer, x.shape)
         except LayerError as err:
             self.fail(err, name, type_, x, source)
-        maps, dims = layer_axis_maps(layer, x.shape, out, x.dims)
-        states = tuple(s if m is None else s.then(m, None if d is None else x.shape[d])
-                       for s, m, d in zip(x.states, maps, x.dims))
-        y = _Tensor(out, states, dims)
+        y = _Tensor(out, *_next_states(layer, x, out))
         self.rows.append(Row(
             index=len(self.rows), name=name, type=type_, input_shape=x.shape, output_shape=out,
             params=ks.params(layer, x.shape), macs=ks.macs(layer, x.shape),
-            receptive_field=y.rf(), source=source, layer=layer))
+            receptive_field=y.rf(before=x), source=source, layer=layer))
         return y
 
     # ------------------------------------------------------------------ merges
@@ -375,6 +380,27 @@ class _Walker:
         return y
 
 
+def _next_states(layer: Any, x: _Tensor, out: tuple[int, ...]
+                 ) -> tuple[tuple[AxisState, ...], tuple[int | None, ...]]:
+    """The per-axis states and dims after ``layer`` (the same tuple when it maps no axis)."""
+    maps, dims = layer_axis_maps(layer, x.shape, out, x.dims)
+    if not any(maps):
+        return x.states, dims
+    # Axes in the same state under the same map (a square kernel on a square input)
+    # share one result, so the next layers and the summaries are computed once too.
+    done: dict[tuple, AxisState] = {}
+    states = []
+    for s, m, d in zip(x.states, maps, x.dims):
+        if m is not None:
+            n_in = None if d is None else x.shape[d]
+            key = (id(s), m, n_in if m.collapse else None)
+            if key not in done:
+                done[key] = s.then(m, n_in)
+            s = done[key]
+        states.append(s)
+    return tuple(states), dims
+
+
 def _join(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
 
@@ -393,11 +419,19 @@ def _signature(cls: type) -> inspect.Signature:
 
 def _unbound(cls: type, args: tuple, kwargs: dict, names: tuple[str, ...]) -> set[str]:
     """The inferable constructor arguments (``names``) not given by args/kwargs."""
+    # Binding depends only on how many positional arguments there are and which
+    # keywords: cached on that (Signature.bind was a tenth of a 10,000-layer analysis).
+    return set(_unbound_names(cls, len(args), tuple(kwargs), names))
+
+
+@functools.lru_cache(maxsize=4096)
+def _unbound_names(cls: type, n_args: int, keys: tuple, names: tuple[str, ...]) -> frozenset[str]:
+    kwargs = dict.fromkeys(keys)
     try:
-        bound = _signature(cls).bind_partial(None, *args, **kwargs)
+        bound = _signature(cls).bind_partial(None, *([None] * n_args), **kwargs)
     except TypeError:
-        return {n for n in names if n not in kwargs} if not args else set()
-    return {n for n in names if n not in bound.arguments}
+        return frozenset(n for n in names if n not in kwargs) if not n_args else frozenset()
+    return frozenset(n for n in names if n not in bound.arguments)
 
 
 def _center_crop(saved: _Tensor, x: _Tensor) -> _Tensor:

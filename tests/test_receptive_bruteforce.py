@@ -148,8 +148,10 @@ def brute_fields(net, n):
     live = [p for p, d in zip(ps, deps) if any(d(u) for u in range(period_bound(net)))]
     jump = max(path_jump(p) for p in (live or ps))
     start = pad = None
-    for u in range(max(n, period_bound(net))):  # extrapolated from the first output that sees
-        h = hulls[u] if u in hulls else (lambda s: (min(s), max(s)) if s else None)(D(u))
+    # Extrapolated from the first output that sees something, among the n real outputs
+    # (DESIGN's domain for misaligned states; the aligned test passes n = 2 periods).
+    for u in range(n):
+        h = hulls[u]
         if h:
             start = Fraction(h[0] + h[1], 2) - u * jump
             pad = u * jump - h[0]
