@@ -69,7 +69,8 @@ Conventions
   integer factor is the exact ``floor(o / f)``. Non-periodic maps (bilinear,
   fractional scales, ``torch.cat`` along a spatial dim) are repeated with the
   real output length as their period: exact on the real outputs, a convention
-  outside them.
+  outside them. A cat is kept piecewise (receptive_piecewise.py: each branch's
+  table on its stretch), so a 10^8-position axis is never written out.
 - Normalisation layers are treated as pointwise (their statistics are not
   dependencies), ``padding_mode`` is ignored (padding positions are virtual
   coordinates, as for zero padding), ``ceil_mode`` and ``output_padding``
@@ -378,6 +379,9 @@ def _union(comps: Sequence[Component]) -> Component:
     """Union of components with equal jump, over the lcm of their periods."""
     if len(comps) == 1:
         return comps[0]
+    if any(type(c) is not Component for c in comps):
+        from conv_calc.receptive_piecewise import union
+        return union(comps)
     L = 1
     for c in comps:
         L = _lcm(L, c.period)
@@ -523,7 +527,7 @@ class AxisState:
         c = live[0]
         size, size_min, first = c.summary
         jump = self.jump
-        lo, hi = c.lo[first], c.hi[first]
+        lo, hi = c.at(first)
         if first == 0:
             return size, size_min, jump, _ratio(lo + hi, 2), -lo
         # D(0) is empty: extrapolate from the first output that sees something.
@@ -581,6 +585,9 @@ def aligned(states: Sequence[AxisState]) -> bool:
         if c.jump != first.jump:
             return False
         L = _lcm(L, c.period)
+    if any(type(c) is not Component for c in comps):  # a cat along the axis (piecewise)
+        from conv_calc.receptive_piecewise import aligned_piecewise
+        return aligned_piecewise(states, comps, L)
     for u in range(L):
         centres = {h[0] + h[1] for h in (s.hull(u) for s in states) if h}
         if len(centres) > 1:

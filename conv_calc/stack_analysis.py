@@ -448,21 +448,11 @@ def _center_crop(saved: _Tensor, x: _Tensor) -> _Tensor:
 
 
 def _cat_along(parts: list[AxisState], sizes: list[int]) -> AxisState:
-    """torch.cat along a spatial axis: output u reads branch k at u - offset_k (real outputs)."""
-    from conv_calc.receptive import Component
+    """torch.cat along a spatial axis: output u reads branch k at u - offset_k (real outputs).
 
-    n = sum(sizes)
-    if n == 0:
-        return parts[0].union(*parts[1:])
-    lo, hi = [], []
-    for s, size in zip(parts, sizes):
-        for u in range(size):
-            h = s.hull(u)
-            lo.append(None if h is None else h[0])
-            hi.append(None if h is None else h[1])
-    jump = max(parts, key=lambda p: p.jump).jump
-    shift = round(n * jump)
-    return AxisState((Component(n, shift, tuple(lo), tuple(hi)).reduced(),))
+    Piecewise (conv_calc/receptive_piecewise.py): never one entry per output position."""
+    from conv_calc.receptive_piecewise import cat_state
+    return cat_state(parts, sizes)
 
 
 def analyze(nodes: Sequence[Any], input_shape: Sequence[int], framework: str = "torch") -> Report:
