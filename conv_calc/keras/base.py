@@ -17,13 +17,13 @@ keras/src/backend/config.py statement by statement, so that odd values
 from __future__ import annotations
 
 import builtins
-import functools
 import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from conv_calc.errors import LayerError
 from conv_calc.keras.errors import KerasTypeError, KerasValueError
+from conv_calc.nn.base import _LayerMeta
 from conv_calc.keras.fmt import PADDING_SET, PADDING_SET_CAUSAL
 
 __all__ = ["KerasLayer", "standardize_tuple", "standardize_padding", "standardize_data_format",
@@ -157,42 +157,12 @@ def as_keras_shape(shape: Any) -> tuple:
     return dims
 
 
-class _KerasMeta(type):
-    """Marks errors with their stage and keeps Python's own signature errors as TypeError."""
+class _KerasMeta(_LayerMeta):
+    """conv_calc.nn's stage marking, with Keras's stages and TypeError."""
 
-    _STAGES = {"compute_output_shape": "compute_output_shape", "call_shape": "call"}
-
-    def __new__(mcs, name: str, bases: tuple, namespace: dict[str, Any]) -> Any:
-        for method_name, stage in mcs._STAGES.items():
-            method = namespace.get(method_name)
-            if method is not None:
-                namespace[method_name] = mcs._staged(method, stage)
-        return super().__new__(mcs, name, bases, namespace)
-
-    @staticmethod
-    def _staged(method: Any, stage: str) -> Any:
-        @functools.wraps(method)
-        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return method(self, *args, **kwargs)
-            except LayerError as err:
-                if err.stage is None:
-                    err.stage = stage
-                raise
-        return wrapper
-
-    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return super().__call__(*args, **kwargs)
-        except LayerError as err:
-            if err.stage is None:
-                err.stage = "init"
-            raise
-        except TypeError as err:
-            raise KerasTypeError(
-                str(err), stage="init",
-                hint=f"check the arguments against the signature of keras.layers.{cls.__name__}",
-            ) from None
+    stages = {"compute_output_shape": "compute_output_shape", "call_shape": "call"}
+    type_error = KerasTypeError
+    library = "keras.layers"
 
 
 # keras/src/layers/layer.py: Layer.__init__ takes these (and pops input_shape/input_dim).

@@ -77,28 +77,38 @@ def fmt_size(values: Iterable[Any]) -> str:
     return f"torch.Size({fmt_list(values)})"
 
 
+def _staged(method: Any, stage: str) -> Any:
+    """``method`` marking the LayerErrors it raises with ``stage`` (when not already set)."""
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except LayerError as err:
+            if err.stage is None:
+                err.stage = stage
+            raise
+    return wrapper
+
+
 class _LayerMeta(type):
-    """Turns Python's own argument-binding errors into :class:`LayerTypeError`.
+    """Marks every error with its stage; turns Python's own argument-binding errors into
+    the library's TypeError (conv_calc.keras subclasses this for Keras's stages).
 
     torch's message for a wrong keyword is Python's own
     (``Conv1d.__init__() got an unexpected keyword argument 'output_padding'``),
     so the text stays; the exception just gains a hint and a stage.
     """
 
+    #: Methods whose errors are marked here, once, instead of at every raise site.
+    stages: ClassVar[dict[str, str]] = {"output_shape": "forward"}
+    type_error: ClassVar[type] = LayerTypeError
+    library: ClassVar[str] = "torch.nn"
+
     def __new__(mcs, name: str, bases: tuple, namespace: dict[str, Any]) -> Any:
-        # Errors raised from a layer's forward checks are marked stage="forward"
-        # here, once, instead of at every raise site.
-        method = namespace.get("output_shape")
-        if method is not None:
-            @functools.wraps(method)
-            def output_shape(self: Any, *args: Any, **kwargs: Any) -> Any:
-                try:
-                    return method(self, *args, **kwargs)
-                except LayerError as err:
-                    if err.stage is None:
-                        err.stage = "forward"
-                    raise
-            namespace["output_shape"] = output_shape
+        for method_name, stage in mcs.stages.items():
+            method = namespace.get(method_name)
+            if method is not None:
+                namespace[method_name] = _staged(method, stage)
         return super().__new__(mcs, name, bases, namespace)
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
@@ -109,9 +119,10 @@ class _LayerMeta(type):
                 err.stage = "init"
             raise
         except TypeError as err:
-            raise LayerTypeError(
+            meta = type(cls)
+            raise meta.type_error(
                 str(err), stage="init",
-                hint=f"check the arguments against the signature of torch.nn.{cls.__name__}",
+                hint=f"check the arguments against the signature of {meta.library}.{cls.__name__}",
             ) from None
 
 
