@@ -192,19 +192,27 @@ class _ConvNd(Layer):
         return total
 
     def __repr__(self) -> str:
-        s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-             f"stride={self.stride}")
-        if self.padding != (0,) * len(self.padding):
-            s += f", padding={self.padding}"
-        if self.dilation != (1,) * len(self.dilation):
-            s += f", dilation={self.dilation}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
-        if not self.bias:
-            s += ", bias=False"
-        if self.padding_mode != "zeros":
-            s += f", padding_mode={self.padding_mode}"
-        return f"{type(self).__name__}({s})"
+        return conv_repr(self)
+
+
+def conv_repr(layer: Any) -> str:
+    """torch's module repr of a conv or transposed conv (``_ConvNd.extra_repr``)."""
+    s = (f"{layer.in_channels}, {layer.out_channels}, kernel_size={layer.kernel_size}, "
+         f"stride={layer.stride}")
+    if layer.padding != (0,) * len(layer.padding):
+        s += f", padding={layer.padding}"
+    if layer.dilation != (1,) * len(layer.dilation):
+        s += f", dilation={layer.dilation}"
+    output_padding = getattr(layer, "output_padding", ())
+    if output_padding != (0,) * len(output_padding):
+        s += f", output_padding={output_padding}"
+    if layer.groups != 1:
+        s += f", groups={layer.groups}"
+    if not layer.bias:
+        s += ", bias=False"
+    if getattr(layer, "padding_mode", "zeros") != "zeros":
+        s += f", padding_mode={layer.padding_mode}"
+    return f"{type(layer).__name__}({s})"
 
 
 class Conv1d(_ConvNd):

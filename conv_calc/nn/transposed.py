@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 from conv_calc.errors import LayerRuntimeError, LayerValueError
 from conv_calc.nn import transposed_checks as checks
 from conv_calc.nn.base import Layer, as_shape, fmt_list, ntuple
-from conv_calc.nn.conv import torch_empty, torch_empty_bias
+from conv_calc.nn.conv import conv_repr, torch_empty, torch_empty_bias
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
 
 __all__ = ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
@@ -152,20 +152,7 @@ class _ConvTransposeNd(Layer):
         return count
 
     def __repr__(self) -> str:
-        """torch's module repr (``_ConvNd.extra_repr``)."""
-        s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-             f"stride={self.stride}")
-        if self.padding != (0,) * len(self.padding):
-            s += f", padding={self.padding}"
-        if self.dilation != (1,) * len(self.dilation):
-            s += f", dilation={self.dilation}"
-        if self.output_padding != (0,) * len(self.output_padding):
-            s += f", output_padding={self.output_padding}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
-        if not self.bias:
-            s += ", bias=False"
-        return f"{type(self).__name__}({s})"
+        return conv_repr(self)
 
 
 class ConvTranspose1d(_ConvTransposeNd):
