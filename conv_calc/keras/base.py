@@ -26,7 +26,7 @@ from conv_calc.keras.errors import KerasTypeError, KerasValueError
 from conv_calc.nn.base import _LayerMeta
 from conv_calc.keras.fmt import PADDING_SET, PADDING_SET_CAUSAL
 
-__all__ = ["KerasLayer", "standardize_tuple", "standardize_padding", "standardize_data_format",
+__all__ = ["KerasLayer", "TrackedList", "tracked", "standardize_tuple", "standardize_padding", "standardize_data_format",
            "as_keras_shape", "wrap_builtin", "snake_name"]
 
 _WRAPPED: dict[type, type] = {}
@@ -42,6 +42,19 @@ def wrap_builtin(exc: BaseException, hint: str) -> LayerError:
         cls = type(f"Keras{base.__name__}", (LayerError, base), {"__module__": __name__})
         _WRAPPED[base] = cls
     return cls(str(exc), hint=hint)
+
+
+class TrackedList(list):
+    """keras/src/utils/tracking.py: TrackedList, what a list becomes once set on a layer.
+
+    Keras's Layer.__setattr__ wraps list attributes (``self.filters = [4]``), so a
+    later ``self.filters <= 0`` fails naming 'TrackedList'; Python does the same here.
+    """
+
+
+def tracked(value: Any) -> Any:
+    """``value`` as Keras's Layer.__setattr__ stores it (lists become TrackedList)."""
+    return TrackedList(value) if type(value) is list else value
 
 
 def snake_name(class_name: str) -> str:

@@ -30,10 +30,12 @@ from conv_calc.keras.base import (
     standardize_data_format,
     standardize_padding,
     standardize_tuple,
+    tracked,
     wrap_builtin,
 )
 from conv_calc.keras.errors import WRAP_PREFIX, KerasValueError
 from conv_calc.keras.fmt import np_str
+from conv_calc.keras.core import _activation
 
 __all__ = ["Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose",
            "Conv3DTranspose", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D",
@@ -128,13 +130,17 @@ class _Base(KerasLayer):
     transposed = False
 
     def _common(self, kernel_size: Any, strides: Any, padding: Any, data_format: Any,
-                dilation_rate: Any, use_bias: Any, kwargs: dict, causal: bool = False) -> None:
+                dilation_rate: Any, use_bias: Any, kwargs: dict, causal: bool = False,
+                activation: Any = None) -> None:
         self._layer_init(kwargs)
         self.kernel_size = standardize_tuple(kernel_size, self.rank, "kernel_size")
         self.strides = standardize_tuple(strides, self.rank, "strides")
         self.dilation_rate = standardize_tuple(dilation_rate, self.rank, "dilation_rate")
         self.padding = standardize_padding(padding, allow_causal=causal)
         self.data_format = standardize_data_format(data_format)
+        # base_conv.py (and the depthwise/separable bases): activations.get(activation) right
+        # after the data_format, before filters/groups/depth_multiplier are checked
+        self.activation = _activation(activation)
         self.use_bias = use_bias
         self.input_spec = ("min_ndim", self.rank + 2)
 
@@ -229,10 +235,11 @@ class BaseConv(_Base):
 
     def _setup(self, filters: Any, kernel_size: Any, strides: Any, padding: Any,
                data_format: Any, dilation_rate: Any, groups: Any, use_bias: Any,
-               kwargs: dict) -> None:
+               kwargs: dict, activation: Any = None) -> None:
+        filters, groups = tracked(filters), tracked(groups)  # Layer.__setattr__
         self.filters, self.groups = filters, groups
         self._common(kernel_size, strides, padding, data_format, dilation_rate, use_bias, kwargs,
-                     causal=self.rank == 1)
+                     causal=self.rank == 1, activation=activation)
         self._check_filters(filters)
         if groups <= 0:
             raise KerasValueError(
@@ -304,7 +311,7 @@ class Conv1D(BaseConv):
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
         self._setup(filters, kernel_size, strides, padding, data_format, dilation_rate, groups,
-                    use_bias, kwargs)
+                    use_bias, kwargs, activation=activation)
 
 
 class Conv2D(BaseConv):
@@ -322,7 +329,7 @@ class Conv2D(BaseConv):
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
         self._setup(filters, kernel_size, strides, padding, data_format, dilation_rate, groups,
-                    use_bias, kwargs)
+                    use_bias, kwargs, activation=activation)
 
 
 class Conv3D(BaseConv):
@@ -340,7 +347,7 @@ class Conv3D(BaseConv):
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
         self._setup(filters, kernel_size, strides, padding, data_format, dilation_rate, groups,
-                    use_bias, kwargs)
+                    use_bias, kwargs, activation=activation)
 
 
 class BaseConvTranspose(_Base):
@@ -350,7 +357,8 @@ class BaseConvTranspose(_Base):
 
     def _setup(self, filters: Any, kernel_size: Any, strides: Any, padding: Any,
                output_padding: Any, data_format: Any, dilation_rate: Any, use_bias: Any,
-               kwargs: dict) -> None:
+               kwargs: dict, activation: Any = None) -> None:
+        filters = tracked(filters)  # Layer.__setattr__
         self.filters = filters
         self._layer_init(kwargs)
         self.kernel_size = standardize_tuple(kernel_size, self.rank, "kernel_size")
@@ -361,6 +369,8 @@ class BaseConvTranspose(_Base):
                                standardize_tuple(output_padding, self.rank, "output_padding",
                                                  allow_zero=True))
         self.data_format = standardize_data_format(data_format)
+        # base_conv_transpose.py: activations.get(activation) before the filters check
+        self.activation = _activation(activation)
         self.use_bias = use_bias
         self.input_spec = ("min_ndim", self.rank + 2)
         self._check_filters(filters)
@@ -424,7 +434,7 @@ class Conv1DTranspose(BaseConvTranspose):
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
         self._setup(filters, kernel_size, strides, padding, output_padding, data_format,
-                    dilation_rate, use_bias, kwargs)
+                    dilation_rate, use_bias, kwargs, activation=activation)
 
 
 class Conv2DTranspose(BaseConvTranspose):
@@ -442,7 +452,7 @@ class Conv2DTranspose(BaseConvTranspose):
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
         self._setup(filters, kernel_size, strides, padding, output_padding, data_format,
-                    dilation_rate, use_bias, kwargs)
+                    dilation_rate, use_bias, kwargs, activation=activation)
 
 
 class Conv3DTranspose(BaseConvTranspose):
@@ -454,23 +464,27 @@ class Conv3DTranspose(BaseConvTranspose):
 
     rank = 3
 
+    # keras/src/layers/convolutional/conv3d_transpose.py: unlike Conv1D/2DTranspose, the
+    # positional order is (..., padding, data_format, output_padding, dilation_rate, ...)
     def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid",
-                 output_padding=None, data_format=None, dilation_rate=(1, 1, 1),
+                 data_format=None, output_padding=None, dilation_rate=(1, 1, 1),
                  activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
                  **kwargs):
         self._setup(filters, kernel_size, strides, padding, output_padding, data_format,
-                    dilation_rate, use_bias, kwargs)
+                    dilation_rate, use_bias, kwargs, activation=activation)
 
 
 class BaseDepthwiseConv(_Base):
     """keras/src/layers/convolutional/base_depthwise_conv.py: BaseDepthwiseConv."""
 
     def _setup(self, depth_multiplier: Any, kernel_size: Any, strides: Any, padding: Any,
-               data_format: Any, dilation_rate: Any, use_bias: Any, kwargs: dict) -> None:
-        self.depth_multiplier = depth_multiplier
-        self._common(kernel_size, strides, padding, data_format, dilation_rate, use_bias, kwargs)
+               data_format: Any, dilation_rate: Any, use_bias: Any, kwargs: dict,
+               activation: Any = None) -> None:
+        self.depth_multiplier = tracked(depth_multiplier)  # Layer.__setattr__
+        self._common(kernel_size, strides, padding, data_format, dilation_rate, use_bias, kwargs,
+                     activation=activation)
         self._check_depth_multiplier()
         self._check_kernel_strides()
 
@@ -528,7 +542,7 @@ class DepthwiseConv1D(BaseDepthwiseConv):
                  depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  depthwise_constraint=None, bias_constraint=None, **kwargs):
         self._setup(depth_multiplier, kernel_size, strides, padding, data_format, dilation_rate,
-                    use_bias, kwargs)
+                    use_bias, kwargs, activation=activation)
 
 
 class DepthwiseConv2D(BaseDepthwiseConv):
@@ -546,7 +560,7 @@ class DepthwiseConv2D(BaseDepthwiseConv):
                  depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  depthwise_constraint=None, bias_constraint=None, **kwargs):
         self._setup(depth_multiplier, kernel_size, strides, padding, data_format, dilation_rate,
-                    use_bias, kwargs)
+                    use_bias, kwargs, activation=activation)
 
 
 class BaseSeparableConv(BaseDepthwiseConv):
@@ -554,9 +568,12 @@ class BaseSeparableConv(BaseDepthwiseConv):
 
     def _setup_sep(self, depth_multiplier: Any, filters: Any, kernel_size: Any, strides: Any,
                    padding: Any, data_format: Any, dilation_rate: Any, use_bias: Any,
-                   kwargs: dict) -> None:
-        self.depth_multiplier, self.filters = depth_multiplier, filters
-        self._common(kernel_size, strides, padding, data_format, dilation_rate, use_bias, kwargs)
+                   kwargs: dict, activation: Any = None) -> None:
+        # Layer.__setattr__ turns list values into TrackedList
+        self.depth_multiplier, self.filters = tracked(depth_multiplier), tracked(filters)
+        filters = self.filters
+        self._common(kernel_size, strides, padding, data_format, dilation_rate, use_bias, kwargs,
+                     activation=activation)
         self._check_depth_multiplier()
         self._check_filters(filters)
         self._check_kernel_strides(sep=True)
@@ -611,7 +628,7 @@ class SeparableConv1D(BaseSeparableConv):
                  depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None,
                  **kwargs):
         self._setup_sep(depth_multiplier, filters, kernel_size, strides, padding, data_format,
-                        dilation_rate, use_bias, kwargs)
+                        dilation_rate, use_bias, kwargs, activation=activation)
 
 
 class SeparableConv2D(BaseSeparableConv):
@@ -631,4 +648,4 @@ class SeparableConv2D(BaseSeparableConv):
                  depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None,
                  **kwargs):
         self._setup_sep(depth_multiplier, filters, kernel_size, strides, padding, data_format,
-                        dilation_rate, use_bias, kwargs)
+                        dilation_rate, use_bias, kwargs, activation=activation)

@@ -411,11 +411,19 @@ class _Merge(KerasLayer):
         return self._eager(shapes)
 
 
-class Add(_Merge):
-    """keras.layers.Add: element-wise sum with numpy broadcasting of the non-batch dims."""
+class Merge(_Merge):
+    """keras/src/layers/merging/base_merge.py: Merge, whose ``__init__`` Add inherits.
+
+    Named so that Python's own signature errors read as Keras's
+    (``Merge.__init__() takes 1 positional argument but 2 were given``).
+    """
 
     def __init__(self, **kwargs):
         self._layer_init(kwargs)
+
+
+class Add(Merge):
+    """keras.layers.Add: element-wise sum with numpy broadcasting of the non-batch dims."""
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
         shapes = [as_keras_shape(s) for s in input_shape]

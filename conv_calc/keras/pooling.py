@@ -49,6 +49,12 @@ def compute_pooling_output_shape(input_shape: tuple, pool_size: tuple, strides: 
         if n is None:
             printed[off + i] = -1
     shown_pool, shown_strides = pool_size, strides
+    # Only the 'valid' and 'same' branches do numpy arithmetic on the shapes, so any other
+    # padding (e.g. 'Same': pools do not lower-case it) is reported before a rank mismatch.
+    if padding not in ("valid", "same"):
+        raise KerasValueError(
+            f"Argument `padding` must be either 'valid' or 'same'. Received: padding={padding}",
+            hint=f"padding={padding!r}: pooling takes 'valid' or 'same'.")
     if len(pool_size) == 1 and len(spatial) != 1:
         pool_size, strides = pool_size * len(spatial), strides * len(spatial)
     elif len(spatial) != len(pool_size) and len(spatial) != 1:
@@ -59,10 +65,6 @@ def compute_pooling_output_shape(input_shape: tuple, pool_size: tuple, strides: 
                                 f"{len(pool_size) + 2}; got rank {len(shape)}.")
     if len(spatial) == 1 and len(pool_size) != 1:
         spatial = spatial * len(pool_size)
-    if padding not in ("valid", "same"):
-        raise KerasValueError(
-            f"Argument `padding` must be either 'valid' or 'same'. Received: padding={padding}",
-            hint=f"padding={padding!r}: pooling takes 'valid' or 'same'.")
     # A zero stride (allowed by the pools' constructor) divides by zero in numpy:
     # +inf, -inf or nan per axis; the <= 0 check sees -inf, then int() fails on the rest.
     if None in shape and 0 in strides:
