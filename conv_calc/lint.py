@@ -156,11 +156,56 @@ def lint_path(path: str, settings: Settings = Settings(), display: str | None = 
     return lint_bytes(data, name, settings)
 
 
+#: The line breaks of YAML 1.1 (what the reader counts), not str.splitlines's (which also
+#: splits at form feeds, vertical tabs and \x1c-\x1e: lines would no longer match).
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def _text_lines(data: bytes) -> tuple[str, ...]:
+    text = None
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
-            return tuple(data.decode(codec, errors="replace").splitlines())
-    return tuple(data.decode("utf-8", errors="replace").splitlines())
+            text = data.decode(codec, errors="replace")
+            break
+    if text is None:
+        text = data.decode("utf-8", errors="replace")
+    lines = _YAML_BREAK.split(text)
+    if lines[-1] == "":
+        lines.pop()  # the last line break ends a line, it does not start one
+    return tuple(lines)
+
+
+def _inside(f: Finding, lines: tuple[str, ...]) -> Finding:
+    """``f`` with its position moved inside the file (the reader's marks can point past it).
+
+    A YAML end mark is exclusive: a block ends at column 1 of the line after
+    it (or past the last line). Such an end moves back to the end of the last
+    line with content before it; a start past the end of the file moves to the
+    end of its last line (an unclosed bracket is reported at the end of the stream).
+    """
+    count = len(lines)
+
+    def width(n: int) -> int:
+        return len(lines[n - 1]) if 1 <= n <= count else 0
+
+    line = min(max(f.line, 1), max(count, 1))
+    column = f.column if line == f.line else width(line) + 1
+    column = min(max(column, 1), width(line) + 1)
+    end_line, end_column = f.end_line, f.end_column
+    if end_line is not None:
+        if end_column is not None and end_column <= 1 and end_line > line:
+            end_line -= 1
+            while end_line > line and not lines[end_line - 1].split("#", 1)[0].strip():
+                end_line -= 1
+            end_column = len(lines[end_line - 1].rstrip()) + 1 if end_line <= count else None
+        end_line = min(max(end_line, line), max(count, 1))
+        if end_column is not None:
+            end_column = min(max(end_column, 1), width(end_line) + 1)
+            if end_line == line and end_column < column:
+                end_column = column
+    if (line, column, end_line, end_column) == (f.line, f.column, f.end_line, f.end_column):
+        return f
+    return replace(f, line=line, column=column, end_line=end_line, end_column=end_column)
 
 
 def lint_bytes(data: bytes, path: str, settings: Settings = Settings()) -> FileResult:
@@ -195,6 +240,7 @@ def _finish(found: list[Finding], path: str, lines: tuple[str, ...], report: Any
     seen: set[tuple] = set()
     hidden = 0
     for f in found:
+        f = _inside(f, lines)
         key = (f.code, f.line, f.column, f.message)
         if key in seen:
             continue

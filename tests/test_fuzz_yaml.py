@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from conv_calc import spec_yaml
 from conv_calc.spec_errors import Collector
 from tests.cli_runner import run
-from tests.fuzz_support import EXAMPLES, budget, check_outcome, no_hang
+from tests.fuzz_support import EXAMPLES, budget, check_outcome, mutated, no_hang
 
 TEXTS = [p.read_bytes() for p in EXAMPLES]
 LAYER_NAMES = ["Conv2d", "Conv1d", "Conv3d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d",
@@ -60,60 +60,9 @@ DOCUMENTS = st.fixed_dictionaries(
               "blocks": values(), "expect": values()})
 
 
-def _mutate(data: bytes, draw) -> bytes:
-    kind = draw(st.sampled_from([
-        "truncate", "number", "insert", "garbage", "delete_line", "repeat_line", "nest",
-        "swap", "tab", "utf16"]))
-    n = len(data)
-    if kind == "truncate":
-        return data[:draw(st.integers(0, n))]
-    if kind == "utf16":
-        return data.decode("utf-8", errors="replace").encode(draw(st.sampled_from(["utf-16", "utf-16-le", "latin-1"])),
-                                           errors="replace")
-    lines = data.split(b"\n")
-    i = draw(st.integers(0, max(len(lines) - 1, 0)))
-    if kind == "delete_line":
-        del lines[i]
-    elif kind == "repeat_line":
-        lines.insert(i, lines[i])
-    elif kind == "tab":
-        lines[i] = b"\t" + lines[i]
-    elif kind == "number":
-        import re
-
-        spots = list(re.finditer(rb"-?\d+", data))
-        if not spots:
-            return data
-        m = draw(st.sampled_from(spots))
-        new = draw(st.sampled_from([b"0", b"-1", b"-7", b"10" * 30, b"1" * 5000, b"1e3",
-                                    b"2.5", b"true", b"null", b"[]", b"{}", b"'3'", b"-0",
-                                    b"9223372036854775808", b".inf", b".nan", b"0x10"]))
-        return data[:m.start()] + new + data[m.end():]
-    elif kind == "nest":
-        depth = draw(st.integers(1, 300))
-        lines[i] = lines[i] + b" " + b"[" * depth + b"1" + b"]" * depth
-    elif kind == "swap":
-        swap = draw(st.sampled_from([(b"{", b"["), (b"[", b"{"), (b":", b"-"), (b"- ", b""),
-                                     (b"  ", b" "), (b"out_channels", b"kernel_size"),
-                                     (b"Conv2d", b"MaxPool2d"), (b"name", b"repeat")]))
-        lines[i] = lines[i].replace(*swap)
-    else:
-        blob = draw(st.one_of(st.binary(max_size=40),
-                              st.text(max_size=40).map(lambda t: t.encode("utf-8")),
-                              st.sampled_from([b"&a [*a]", b"*x", b"!!python/object:os.system",
-                                               b"<<: {a: 1}", b"\xff\xfe", b"\x00", b"---",
-                                               b"%YAML 1.2", b"? [1]: 2", b"\xe2\x80\xa8"])))
-        pos = draw(st.integers(0, len(lines[i])))
-        lines[i] = lines[i][:pos] + blob + lines[i][pos:]
-    return b"\n".join(lines)
-
-
 @st.composite
 def mutated_examples(draw) -> bytes:
-    data = draw(st.sampled_from(TEXTS))
-    for _ in range(draw(st.integers(1, 3))):
-        data = _mutate(data, draw)
-    return data
+    return draw(mutated(TEXTS))
 
 
 def _stack(tmp_path, data: bytes, *extra: str):
