@@ -222,6 +222,28 @@ class _Base(KerasLayer):
                     f"type '{type(d)}'. ",
                     hint=f"the kernel shape {kshape} holds {d!r}: sizes must be integers.")
 
+    def _torch_checks(self, shape: tuple) -> None:
+        """What the torch backend's conv call refuses that Keras's own checks let through."""
+        bad = [v for v in self.strides + self.dilation_rate if not ops.torch_int(v)]
+        if self.transposed and self.output_padding is not None:
+            # backend_utils.py: compute_conv_transpose_padding_args_for_torch does arithmetic
+            # on output_padding (a bool becomes an int there; a float stays a float)
+            bad += [v for v in self.output_padding if not isinstance(v, int)]
+        if bad:
+            # keras/src/backend/torch/nn.py: conv / conv_transpose hand the standardized
+            # tuples to torch.nn.functional.conv*d, whose argument parser takes ints only
+            raise self._backend_error(TypeError, f"strides={self.strides} and dilation_rate="
+                                      f"{self.dilation_rate} reach torch, which takes plain "
+                                      f"integers below 2**63 (not {bad[0]!r}).")
+        if not self.transposed and self.padding in ("same", "causal") and \
+                0 in self._spatial(shape):
+            # keras/src/backend/torch/nn.py: conv pads 'same'/'causal' to at most k_eff - 1
+            # pixels, fewer than the kernel: torch's "Kernel size can't be greater than actual
+            # input size"
+            raise self._backend_error(RuntimeError, "a zero-size spatial dim stays smaller "
+                                      "than the kernel even after 'same' padding: every "
+                                      "spatial size must be >= 1.")
+
     def _backend_error(self, exc_cls: type, hint: str) -> Exception:
         # keras/src/utils/traceback_utils.py wraps errors raised inside Layer.call; the
         # body after the first line is the backend's (torch) text.
@@ -280,6 +302,7 @@ class BaseConv(_Base):
         if c == 0:
             raise self._backend_error(ZeroDivisionError, "an input with 0 channels cannot be "
                                       "convolved: the channel dim must be >= 1.")
+        self._torch_checks(shape)
         return self.compute_output_shape(shape)
 
     def count_params(self, input_shape: Any) -> int:
@@ -393,7 +416,15 @@ class BaseConvTranspose(_Base):
             self.output_padding, self.data_format, self.dilation_rate)
 
     def _build(self, shape: tuple) -> None:
-        self._check_weight_shape(self.kernel_size + (self.filters, self._channels(shape)))
+        kshape = self.kernel_size + (self.filters, self._channels(shape))
+        self._check_weight_shape(kshape)
+        if self.filters is None:
+            # keras/src/backend/common/variables.py: standardize_shape (via add_weight in
+            # base_conv_transpose.py: BaseConvTranspose.build)
+            raise KerasValueError(
+                "Shapes used to initialize variables must be fully-defined (no `None` "
+                f"dimensions). Received: shape={kshape} for variable path='{self.name}/kernel'",
+                hint="filters=None cannot make a kernel: give filters.")
 
     def _call(self, shape: tuple) -> tuple:
         if len(shape) != self.rank + 2:
@@ -402,6 +433,7 @@ class BaseConvTranspose(_Base):
                                       f"{self.rank + 2}; got {len(shape)}.")
         if not isinstance(self.padding, str):
             raise self._backend_error(AttributeError, "padding must be 'valid' or 'same'.")
+        self._torch_checks(shape)
         if 0 in self._spatial(shape) and shape[0] != 0 or self._channels(shape) == 0:
             raise self._backend_error(RuntimeError, "torch's transposed conv rejects zero-size "
                                       "spatial or channel dims (only the batch may be 0).")
@@ -509,6 +541,7 @@ class BaseDepthwiseConv(_Base):
         self._check_weight_shape(self.kernel_size + (self._channels(shape), self.depth_multiplier))
 
     def _call(self, shape: tuple) -> tuple:
+        self._torch_checks(shape)
         if self._channels(shape) == 0:
             raise self._backend_error(RuntimeError, "an input with 0 channels makes 0 groups, "
                                       "which torch rejects: the channel dim must be >= 1.")
@@ -588,6 +621,8 @@ class BaseSeparableConv(BaseDepthwiseConv):
         if self.depth_multiplier is None:
             raise wrap_builtin(TypeError("unsupported operand type(s) for *: 'NoneType' and 'int'"),
                                hint="depth_multiplier=None: give an integer >= 1.")
+        # base_separable_conv.py: build adds the pointwise kernel next (standardize_shape)
+        self._check_weight_shape((1,) * self.rank + (self.depth_multiplier * c, self.filters))
         if self.filters is None:
             kshape = (1,) * self.rank + (self.depth_multiplier * c, self.filters)
             raise KerasValueError(

@@ -348,12 +348,15 @@ def _concat_build(shapes: list, axis: int) -> None:
     reduced = [list(s) for s in shapes]
     seen = set()
     for i in range(len(reduced)):
-        if len(reduced[i]) > axis:
-            try:
+        try:
+            # concatenate.py: build computes `self.axis % len(shape)` first (unused after,
+            # but an axis of None or '1' fails there)
+            axis % len(reduced[i])
+            if len(reduced[i]) > axis:
                 del reduced[i][axis]
-            except IndexError as exc:
-                raise wrap_builtin(exc, hint=f"axis={axis} does not exist in an input of rank "
-                                             f"{len(shapes[i])}.") from None
+        except (IndexError, TypeError, ZeroDivisionError) as exc:
+            raise wrap_builtin(exc, hint=f"axis={axis!r} is not an axis of an input of rank "
+                                         f"{len(shapes[i])}: give an integer axis.") from None
         seen.add(tuple(reduced[i]))
     if len(seen) != 1:
         err = KerasValueError(
@@ -384,13 +387,9 @@ def _concat_compute(shapes: Any, axis: int) -> tuple:
                 out[axis] = None
                 break
             out[axis] += s[axis]
-        except IndexError as exc:
+        except (IndexError, TypeError) as exc:
             raise wrap_builtin(exc, hint=hint) from None
-    if len(shapes) == 1:
-        try:
-            out[axis]
-        except IndexError:  # Keras never reads the axis of a single input
-            pass
+    # Keras never reads the axis of a single input
     return tuple(out)
 
 

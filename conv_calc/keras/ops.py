@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["AxisGeometry", "effective_kernel", "conv_output_length", "same_padding",
+__all__ = ["AxisGeometry", "torch_int", "effective_kernel", "conv_output_length", "same_padding",
            "conv_padding", "deconv_output_length", "deconv_padding"]
 
 
@@ -51,6 +51,21 @@ class AxisGeometry:
     pad_left: int
     pad_right: int
     transposed: bool = False
+
+
+def torch_int(value: object) -> bool:
+    """Whether torch's argument parser takes ``value`` as an element of an int list.
+
+    torch/csrc/utils/python_arg_parser.cpp (``IntArrayRef``): a bool or a float element
+    fails with TypeError ("must be tuple of ints"), and so does an int outside int64
+    ("failed to unpack the object ... Overflow"). Keras's standardize_tuple lets all of
+    those through, so a layer holding one fails only when the torch backend is called.
+
+    >>> torch_int(2), torch_int(True), torch_int(2.0), torch_int(2 ** 63)
+    (True, False, False, False)
+    """
+    return (isinstance(value, int) and not isinstance(value, bool)
+            and -2 ** 63 <= value < 2 ** 63)
 
 
 def effective_kernel(kernel: int, dilation: int = 1) -> int:

@@ -93,13 +93,14 @@ def compute_pooling_output_shape(input_shape: tuple, pool_size: tuple, strides: 
                          f"{pool_size[i]} (or the stride is 0): enlarge the input or use "
                          f"padding='same'.")
     for o in out:
-        if isinstance(o, float):
+        if isinstance(o, float) and (o != o or o in (float("inf"), float("-inf"))):
             hint = "strides=0 makes the window never move: use strides >= 1."
             if o != o:
                 raise wrap_builtin(ValueError("cannot convert float NaN to integer"), hint=hint)
             raise wrap_builtin(OverflowError("cannot convert float infinity to integer"),
                                hint=hint)
-    out = tuple(None if n is None else o for n, o in zip(spatial, out))
+    # float pool sizes or strides (2.0) give np.floor floats; Keras int()s them at the end
+    out = tuple(None if n is None else int(o) for n, o in zip(spatial, out))
     if data_format == "channels_last":
         return (input_shape[0],) + out + (input_shape[-1],)
     return (input_shape[0], input_shape[1]) + out
@@ -130,10 +131,31 @@ class BasePooling(KerasLayer):
         name = type(self).__name__
         # The torch backend re-checks the strides (strictly > 0) inside call, and
         # treats any padding other than 'same' (any case) as 'valid'.
-        padding = "same" if str(self.padding).lower() == "same" else "valid"
+        if not isinstance(self.padding, str):
+            # keras/src/ops/nn.py: max_pool / average_pool start with padding.lower()
+            raise wrap_builtin(AttributeError(f"{WRAP_PREFIX} {name}.call()."),
+                               hint=f"padding={self.padding!r}: use 'valid' or 'same'.")
+        padding = "same" if self.padding.lower() == "same" else "valid"
         if 0 in self.strides:
             raise wrap_builtin(ValueError(f"{WRAP_PREFIX} {name}.call()."),
                                hint=f"strides={self.strides}: every stride must be >= 1.")
+        values = self.pool_size + self.strides
+        bad = [v for v in values if not ops.torch_int(v)]
+        if bad:
+            # keras/src/backend/torch/nn.py: max_pool / average_pool pass the tuples to
+            # torch.nn.functional.*_pool*d, whose argument parser takes plain int64s only
+            raise wrap_builtin(TypeError(f"{WRAP_PREFIX} {name}.call()."),
+                               hint=f"pool_size={self.pool_size} and strides={self.strides} "
+                                    f"reach torch, which takes plain integers (not "
+                                    f"{bad[0]!r}).")
+        big = [v for v in (values if name.startswith("Average") else self.strides)
+               if v >= 2 ** 31]
+        if big and (name.startswith("Average") or self.rank > 1):
+            # torch's avg_pool*d and max_pool2d/3d keep sizes in a C int: "value cannot be
+            # converted to type int without overflow" (max_pool1d takes int64 strides)
+            raise wrap_builtin(RuntimeError(f"{WRAP_PREFIX} {name}.call()."),
+                               hint=f"{big[0]} does not fit torch's 32-bit pooling sizes: "
+                                    f"use a value below 2**31.")
         spatial = self._spatial(shape)
         small = any(n < k for n, k in zip(spatial, self.pool_size))
         # keras/src/backend/torch/nn.py: _apply_same_padding hands symmetric 'same' pads to
@@ -212,6 +234,11 @@ class BaseGlobalPooling(KerasLayer):
             raise wrap_builtin(ValueError(f"{WRAP_PREFIX} {type(self).__name__}.call()."),
                                hint="a max over a tensor with a zero-size dim is undefined: "
                                     "every dim must be >= 1.")
+        if not isinstance(self.keepdims, bool):
+            # keras/src/backend/torch/numpy.py: max / mean hand keepdims to torch.amax /
+            # torch.mean, whose argument parser wants a bool (0, 1, None, 'yes' fail)
+            raise wrap_builtin(TypeError(f"{WRAP_PREFIX} {type(self).__name__}.call()."),
+                               hint=f"keepdims={self.keepdims!r}: use True or False.")
         return self.compute_output_shape(shape)
 
 

@@ -129,6 +129,13 @@ class _ZeroPadding(_Spatial):
 
     def _call(self, shape: tuple) -> tuple:
         out = self.compute_output_shape(shape)
+        bad = [p for pair in self.padding for p in pair
+               if not isinstance(p, int) or not -2 ** 63 <= p < 2 ** 63]  # bools pass
+        if bad:
+            # keras/src/backend/torch/numpy.py: pad -> torch.nn.functional.pad, whose argument
+            # parser takes plain ints only (a 1.0 passes Keras's own checks)
+            raise _wrapped("Pad", TypeError, f"padding {self.padding} holds {bad[0]!r}: "
+                                             f"torch pads by whole integers only.")
         if any(o < 0 for o in self._spatial(out)):
             # torch.nn.functional.pad (constant) with negative pads that remove too much
             # keras/src/backend/torch/numpy.py: pad -> torch's constant_pad_nd, inside the Pad op
@@ -235,6 +242,12 @@ class _Cropping(_Spatial):
         spatial = self._spatial(shape)
         if any(sum(c) >= n for c, n in zip(self.cropping, spatial)):
             raise _wrapped(type(self).__name__, ValueError, self._hint(shape))
+        bad = [c for pair in self.cropping for c in pair if not isinstance(c, int)]
+        if bad:
+            # cropping{1,2,3}d.py: call slices the tensor with the crop amounts; a float
+            # is no slice index (TypeError)
+            raise _wrapped(type(self).__name__, TypeError, f"cropping {self.cropping} holds "
+                                                           f"{bad[0]!r}: crop by whole integers.")
         return self.compute_output_shape(shape)
 
     def geometry(self, input_shape: Any) -> tuple:
