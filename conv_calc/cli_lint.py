@@ -197,26 +197,44 @@ def _selected(path: str, cfg: Any) -> bool:
     return any(matches_glob(rel, g) for g in (cfg.files or DEFAULT_FILES))
 
 
+def _special(path: str) -> bool:
+    """A FIFO, socket or device found in a directory: opening it could block forever.
+    (Named on the command line it is read: `conv-calc lint <(generate)` is a FIFO.)
+    A dangling symlink is not special: it is reported as unreadable."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode)
+
+
 def collect(paths: list[str], cfg: Any, force_exclude: bool) -> Iterator[tuple[str, bool]]:
     """(path, sniff) for every file to lint, in order; sniff: skip it unless it has `layers:`."""
-    seen: set[str] = set()
+    seen: set[str] = set()  # absolute, normalised: "./a.yaml", "a.yaml" and "d/../a.yaml" are one
+    stdin = False
     for given in paths:
         if given == STDIN:
-            yield given, False
+            if not stdin:
+                stdin = True
+                yield given, False
             continue
         if os.path.isdir(given):
             for top, dirs, files in os.walk(given):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
                 for name in sorted(files):
                     path = os.path.join(top, name)
-                    if path in seen or not _selected(path, cfg):
+                    key = os.path.normcase(os.path.abspath(path))
+                    if key in seen or not _selected(path, cfg) or _special(path):
                         continue
-                    seen.add(path)
+                    seen.add(key)
                     yield path, cfg.files is None
             continue
-        if given in seen:
+        key = os.path.normcase(os.path.abspath(given))
+        if key in seen:
             continue
-        seen.add(given)
+        seen.add(key)
         if force_exclude and os.path.exists(given):
             if not _selected(given, cfg):
                 continue
@@ -227,15 +245,13 @@ def collect(paths: list[str], cfg: Any, force_exclude: bool) -> Iterator[tuple[s
 
 # ------------------------------------------------------------------ the command
 
-def _settings(cfg: Any, select: list[str], ignore: list[str], fail: Fail) -> Any:
+def _settings(cfg: Any, select: list[str], ignore: list[str]) -> Any:
+    """The Settings of the run: the config's, with the command line's --select/--ignore."""
     from conv_calc.lint import Settings
-    from conv_calc.lint_config import ConfigError, check_selector
+    from conv_calc.lint_config import check_selector
 
-    try:
-        sel = tuple(check_selector(s, "--select") for s in select) if select else cfg.select
-        ign = cfg.ignore + tuple(check_selector(s, "--ignore") for s in ignore)
-    except ConfigError as err:
-        fail(str(err), err.hint)
+    sel = tuple(check_selector(s, "--select") for s in select) if select else cfg.select
+    ign = cfg.ignore + tuple(check_selector(s, "--ignore") for s in ignore)
     return Settings(select=sel, ignore=ign, severity=cfg.severity)
 
 
@@ -249,26 +265,47 @@ def _choose_format(fmt: str | None, cfg: Any) -> str:
     return "full" if sys.stdout.isatty() else "concise"
 
 
-def _config_failure(err: Any, fmt: str | None, fail: Fail) -> NoReturn:
-    """A broken config: machine formats still get a document on stdout, then exit 2."""
+def _config_failure(err: Any, fmt: str | None, output_file: str | None, fail: Fail) -> NoReturn:
+    """A broken config or selector: exit 2 with the message on stderr, and still a document
+    for the machine formats (json, sarif) and an annotation for github, where the report goes."""
+    from conv_calc import lint_render
+
+    text = ""
     if fmt == "json":
-        from conv_calc.lint_render import json_document
         from conv_calc.render import dumps
 
-        doc = json_document([], EXIT_USAGE)
+        doc = lint_render.json_document([], EXIT_USAGE)
         doc["error"] = {"message": str(err), "hint": err.hint}
-        sys.stdout.write(dumps(doc))
+        text = dumps(doc)
     elif fmt == "sarif":
         import json
 
-        from conv_calc.lint_render import sarif_document
-
-        doc = sarif_document([])
+        doc = lint_render.sarif_document([])
         doc["runs"][0]["invocations"] = [{
-            "executionSuccessful": False,
-            "toolExecutionNotifications": [{"level": "error", "message": {"text": str(err)}}]}]
-        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+            "executionSuccessful": False, "exitCode": EXIT_USAGE,
+            "toolExecutionNotifications": [{
+                "level": "error",
+                "message": {"text": str(err) + (f"\nhint: {err.hint}" if err.hint else "")}}]}]
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "github":
+        text = lint_render.github_error(str(err), err.hint)
+    if text:
+        _emit(text, output_file, fail)
     fail(str(err), err.hint)
+
+
+def _emit(text: str, output_file: str | None, fail: Fail) -> None:
+    """The report: to ``output_file`` or standard output."""
+    if output_file:
+        try:
+            with open(output_file, "w", encoding="utf-8", newline="\n") as f:
+                f.write(text)
+        except OSError as err:
+            fail(f"cannot write {output_file}: {err.strerror or err}",
+                 "check the directory exists and is writable")
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 def run(paths: list[str], *, fmt: str | None, output_file: str | None, select: list[str],
@@ -281,10 +318,13 @@ def run(paths: list[str], *, fmt: str | None, output_file: str | None, select: l
         cfg = LintConfig(root=os.path.abspath(".")) if isolated else load_config(config)
         if cfg.path is None:
             cfg = LintConfig(root=os.path.abspath("."))
-    except ConfigError as err:
-        _config_failure(err, fmt, fail)
-    settings = _settings(cfg, select, ignore, fail)
+    except ConfigError as err:  # the config's output-format is unknown: flag or environment
+        _config_failure(err, fmt or _choose_format(None, LintConfig()), output_file, fail)
     chosen = _choose_format(fmt, cfg)
+    try:
+        settings = _settings(cfg, select, ignore)
+    except ConfigError as err:
+        _config_failure(err, chosen, output_file, fail)
     threshold = fail_on or cfg.fail_on
 
     results = []
@@ -317,17 +357,7 @@ def run(paths: list[str], *, fmt: str | None, output_file: str | None, select: l
     else:
         code = EXIT_FINDINGS
 
-    text = lint_render.render(chosen, results, code)
-    if output_file:
-        try:
-            with open(output_file, "w", encoding="utf-8", newline="\n") as f:
-                f.write(text)
-        except OSError as err:
-            fail(f"cannot write {output_file}: {err.strerror or err}",
-                 "check the directory exists and is writable")
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    _emit(lint_render.render(chosen, results, code), output_file, fail)
     if chosen == "github":
         _github_extras(results, lint_render)
     if chosen in ("full", "concise", "github") and not quiet:

@@ -106,9 +106,10 @@ def finding(code: str, message: str, hint: str, source: Any, file: str, row: Any
 def suppressions(lines: Iterable[str]) -> tuple[dict[int, frozenset[str] | None], frozenset[str] | None]:
     """Per line, the codes ignored there (None: all); and the codes ignored in the whole file.
 
-    >>> per_line, whole = suppressions(["a: 1  # conv-calc: ignore[CC201, cc202]", "# conv-calc: ignore-file[CC2]"])
+    >>> per_line, whole = suppressions(["a: 1  # conv-calc: ignore[CC201, cc202, skip-size-mismatch]",
+    ...                                 "# conv-calc: ignore-file[CC2]"])
     >>> sorted(per_line[1]), whole
-    (['CC201', 'CC202'], frozenset({'CC2'}))
+    (['CC201', 'CC202', 'CC207'], frozenset({'CC2'}))
     """
     per_line: dict[int, frozenset[str] | None] = {}
     whole: set[str] | None = set()
@@ -117,13 +118,21 @@ def suppressions(lines: Iterable[str]) -> tuple[dict[int, frozenset[str] | None]
             continue
         for m in _SUPPRESS.finditer(line):
             codes = None if m.group(2) is None else frozenset(
-                c.strip().upper() for c in m.group(2).split(",") if c.strip())
+                _code_of(c.strip()) for c in m.group(2).split(",") if c.strip())
             if m.group(1).lower() == "ignore-file":
                 whole = None if codes is None or whole is None else whole | codes
             else:
                 old = per_line.get(number, frozenset())
                 per_line[number] = None if codes is None or old is None else old | codes
     return per_line, (None if whole is None else frozenset(whole))
+
+
+def _code_of(selector: str) -> str:
+    """A code or prefix as written (upper-cased), or the code of a rule name (``dropped-input``)."""
+    from conv_calc.rules import lookup
+
+    rule = lookup(selector)
+    return rule.code if rule is not None else selector.upper()
 
 
 def _suppressed(f: Finding, per_line: dict, whole: frozenset[str] | None) -> bool:

@@ -34,7 +34,7 @@ from typing import Any
 from conv_calc.rules import RULES, SEVERITIES, lookup
 
 __all__ = ["LintConfig", "ConfigError", "find_config", "load_config", "parse_config",
-           "matches_glob", "FORMATS", "DEFAULT_FILES"]
+           "matches_glob", "check_glob", "check_selector", "FORMATS", "DEFAULT_FILES"]
 
 FORMATS = ("full", "concise", "json", "github", "sarif")
 DEFAULT_FILES = ("*.yaml", "*.yml")
@@ -95,8 +95,10 @@ def find_config(start: str = ".") -> str | None:
     here = os.path.abspath(start)
     while True:
         candidate = os.path.join(here, "pyproject.toml")
-        if os.path.isfile(candidate) and "conv-calc" in _read(candidate).get("tool", {}):
-            return candidate
+        if os.path.isfile(candidate):
+            tool = _read(candidate).get("tool")
+            if isinstance(tool, dict) and "conv-calc" in tool:
+                return candidate
         parent = os.path.dirname(here)
         if parent == here:
             return None
@@ -138,15 +140,17 @@ def check_selector(sel: str, where: str) -> str:
 
     close = difflib.get_close_matches(sel, list(RULES) + [r.name for r in RULES.values()], 1)
     raise ConfigError(f"{where}: unknown rule {sel!r}",
-                      f"did you mean {close[0]!r}? " if close else
+                      f"did you mean {close[0]!r}?" if close else
                       "see `conv-calc rules` for the codes and names")
 
 
 def parse_config(doc: dict[str, Any], path: str) -> LintConfig:
     """Validate the [tool.conv-calc] table of a parsed pyproject.toml."""
-    table = doc.get("tool", {}).get("conv-calc", {})
+    tool = doc.get("tool", {})
+    table = tool.get("conv-calc", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.conv-calc] must be a table", "")
+        raise ConfigError(f"{path}: [tool.conv-calc] must be a table, got {table!r}",
+                          'write it as a table: [tool.conv-calc] then select = ["ALL"] below')
     for key in table:
         if key not in _KEYS:
             import difflib
@@ -171,10 +175,9 @@ def parse_config(doc: dict[str, Any], path: str) -> LintConfig:
                                   f"got {level!r}", 'e.g. severity = {CC202 = "error"}')
             pairs.append((check_selector(sel, f"{where} severity"), level))
         kw["severity"] = tuple(pairs)
-    if "files" in table:
-        kw["files"] = _strings(table, "files", path)
-    if "exclude" in table:
-        kw["exclude"] = _strings(table, "exclude", path)
+    for key in ("files", "exclude"):
+        if key in table:
+            kw[key] = tuple(check_glob(g, f"{where} {key}") for g in _strings(table, key, path))
     if "fail-on" in table:
         if table["fail-on"] not in SEVERITIES:
             raise ConfigError(f"{where} fail-on must be one of {', '.join(SEVERITIES)}, "
@@ -186,6 +189,50 @@ def parse_config(doc: dict[str, Any], path: str) -> LintConfig:
                               f"got {table['output-format']!r}", 'e.g. output-format = "concise"')
         kw["output_format"] = table["output-format"]
     return LintConfig(**kw)
+
+
+_GLOB_UNSUPPORTED = re.compile(r"[\[\]{}!\\]")
+
+
+def check_glob(pattern: str, where: str) -> str:
+    """``pattern`` if it can match a file below the config's directory; else ConfigError.
+
+    Patterns are relative to the pyproject.toml, with ``/``; ``*``, ``?`` and
+    ``**`` (a whole path segment) are the only wildcards: brackets, braces, ``!``
+    and backslashes would be taken literally and silently match nothing.
+
+    >>> check_glob("models/**/*.yaml", "files")
+    'models/**/*.yaml'
+    >>> check_glob("models/*.{yaml,yml}", "files")
+    Traceback (most recent call last):
+    ...
+    conv_calc.lint_config.ConfigError: files: unsupported character '{' in glob 'models/*.{yaml,yml}'
+    """
+    def bad(why: str, hint: str) -> ConfigError:
+        return ConfigError(f"{where}: {why} in glob {pattern!r}" if why[0] != "!" else
+                           f"{where}: glob {pattern!r} {why[1:]}", hint)
+
+    if not pattern.strip():
+        raise bad("!is empty", 'e.g. "models/**/*.yaml"')
+    m = _GLOB_UNSUPPORTED.search(pattern)
+    if m:
+        raise bad(f"unsupported character {m.group()!r}",
+                  "only *, ? and ** are wildcards; write one pattern per alternative, "
+                  'e.g. ["models/*.yaml", "models/*.yml"]')
+    if pattern.startswith("/") or re.match(r"[A-Za-z]:", pattern):
+        raise bad("!is absolute", "globs are relative to the directory of the pyproject.toml: "
+                  'e.g. "models/**/*.yaml"')
+    while pattern.startswith("./"):
+        pattern = pattern[2:]  # matched against "models/a.yaml", never "./models/a.yaml"
+    segments = pattern.rstrip("/").split("/")
+    if ".." in segments:
+        raise bad("!leaves the project", "globs match paths below the pyproject.toml's directory")
+    for seg in segments:
+        if "**" in seg and seg != "**":
+            raise bad(f"!has '**' inside the segment {seg!r}",
+                      "'**' must be a whole path segment (models/**/x.yaml); '*' matches "
+                      "within one segment")
+    return pattern
 
 
 _GLOB_CACHE: dict[str, re.Pattern[str]] = {}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
@@ -22,7 +23,7 @@ from urllib.parse import quote
 from conv_calc import __version__
 from conv_calc.rules import RULES
 
-__all__ = ["render", "summary", "github_line", "escape_data", "escape_property",
+__all__ = ["render", "summary", "github_line", "github_error", "escape_data", "escape_property",
            "sarif_document", "json_document", "step_summary", "JSON_SCHEMA_VERSION",
            "GITHUB_LIMIT"]
 
@@ -33,6 +34,26 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/conv-calc/"
 
 
+# Control characters (C0, DEL, C1), line and paragraph separators, and the bidi controls of
+# "Trojan Source" (CVE-2021-42574): a layer name or a path can carry them into a terminal.
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e"
+                     "\u2066-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """``text`` for a terminal line: unsafe characters as escapes (``\\n``, ``\\x1b``, ``\\u202e``).
+
+    >>> printable("up\\n\\x1b[31m")
+    'up\\\\n\\\\x1b[31m'
+    """
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _source_line(text: str) -> str:
+    """A source line to print under a finding: one column per character, so the caret fits."""
+    return _UNSAFE.sub("\ufffd", text.expandtabs(1).replace("\t", " "))
+
+
 def _findings(results: Sequence[Any]):
     for r in results:
         yield from r.findings
@@ -41,7 +62,7 @@ def _findings(results: Sequence[Any]):
 # ------------------------------------------------------------------ people
 
 def concise(results: Sequence[Any]) -> str:
-    return "".join(f"{f.file}:{f.line}:{f.column}: {f.code} {f.message}\n"
+    return "".join(f"{printable(f.file)}:{f.line}:{f.column}: {f.code} {printable(f.message)}\n"
                    for f in _findings(results))
 
 
@@ -58,17 +79,18 @@ def full(results: Sequence[Any]) -> str:
     out = []
     for r in results:
         for f in r.findings:
-            out.append(f"{f.file}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message}")
+            out.append(f"{printable(f.file)}:{f.line}:{f.column}: {f.code} [{f.severity}] "
+                       f"{printable(f.message)}")
             if 1 <= f.line <= len(r.lines):
-                text = r.lines[f.line - 1].expandtabs(1)
+                text = _source_line(r.lines[f.line - 1])
                 width = len(str(f.line))
                 out.append(f"{' ' * width} |")
                 out.append(f"{f.line} | {text}")
                 out.append(f"{' ' * width} | {_caret(text, f)}")
             if f.layer_name is not None:
-                out.append(f"  layer: {f.layer_name} (row {f.layer_index})")
+                out.append(f"  layer: {printable(f.layer_name)} (row {f.layer_index})")
             if f.hint:
-                out.append(f"  hint: {f.hint}")
+                out.append(f"  hint: {printable(f.hint)}")
             out.append("")
     return "\n".join(out) + ("\n" if out else "")
 
@@ -148,6 +170,12 @@ def github_line(f: Any) -> str:
     return f"::{'error' if f.severity == 'error' else 'warning'} {','.join(props)}::{escape_data(text)}"
 
 
+def github_error(message: str, hint: str = "") -> str:
+    """One error annotation for a problem of the run itself (a broken configuration)."""
+    text = message + (f"\nhint: {hint}" if hint else "")
+    return f"::error title={escape_property('conv-calc configuration')}::{escape_data(text)}\n"
+
+
 def github(results: Sequence[Any]) -> str:
     return "".join(github_line(f) + "\n" for f in _findings(results))
 
@@ -160,7 +188,7 @@ def github_overflow(results: Sequence[Any]) -> bool:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return printable(text).replace("|", "\\|")
 
 
 def step_summary(results: Sequence[Any]) -> str:

@@ -15,6 +15,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from conv_calc.lint_render import printable
 from conv_calc.rules import RULES
 from tests.cli_runner import Result, run
 from tests.fuzz_support import no_hang
@@ -94,7 +95,7 @@ def check_position(d: dict, lines: list[str] | None) -> None:
 
 def _run(args: list[str], fmt: str, env: dict | None) -> Result:
     with no_hang():
-        result = run("lint", *args, "--format", fmt, env=env)
+        result = run("lint", "--format", fmt, *args, env=env)
     text = result.stdout + result.stderr
     assert "Traceback" not in text, text[-3000:]
     assert "internal error" not in text, text[-3000:]
@@ -195,8 +196,9 @@ def check_concise(result: Result, diagnostics: list[dict]) -> None:
     for line, d in zip(lines, diagnostics):
         m = CONCISE.fullmatch(line)
         assert m, line
-        assert (m.group("file"), int(m.group("line")), int(m.group("col")), m.group("code")) == (
-            d["file"], d["line"], d["column"], d["code"])
+        assert (m.group("file"), int(m.group("line")), int(m.group("col")), m.group("code"),
+                m.group("message")) == (printable(d["file"]), d["line"], d["column"], d["code"],
+                                        printable(d["message"]))
 
 
 def expected_code(diagnostics: list[dict], fail_on: str = "error") -> int:
@@ -212,7 +214,7 @@ def check_run(args: list[str], env: dict | None = None, stdin: bytes | None = No
     for fmt in FORMATS:
         if stdin is not None:
             with no_hang():
-                results[fmt] = run("lint", *args, "--format", fmt, input=stdin, env=env)
+                results[fmt] = run("lint", "--format", fmt, *args, input=stdin, env=env)
         else:
             results[fmt] = _run(args, fmt, env)
     doc = check_json(results["json"])

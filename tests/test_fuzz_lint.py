@@ -111,7 +111,8 @@ def _in(root: Path, body):
 def test_lint_projects_every_format(tmp_path_factory, files, how):
     root = tmp_path_factory.mktemp("lint")
     names = _write(root, files)
-    args = {"dir": ["."], "files": names, "both": [".", *names]}[how]
+    # "--": a file may be called "-.yaml" (an option to the command line otherwise).
+    args = {"dir": ["."], "files": ["--", *names], "both": ["--", ".", *names]}[how]
     _in(root, lambda: check_run(args))
 
 
