@@ -434,7 +434,9 @@ class BaseConvTranspose(_Base):
         if not isinstance(self.padding, str):
             raise self._backend_error(AttributeError, "padding must be 'valid' or 'same'.")
         self._torch_checks(shape)
-        if 0 in self._spatial(shape) and shape[0] != 0 or self._channels(shape) == 0:
+        out = self.compute_output_shape(shape)
+        if 0 in self._spatial(shape) and shape[0] != 0 or self._channels(shape) == 0 or any(
+                o < 0 for o in self._spatial(out)):  # a negative size: torch refuses it too
             raise self._backend_error(RuntimeError, "torch's transposed conv rejects zero-size "
                                       "spatial or channel dims (only the batch may be 0).")
         return self.compute_output_shape(shape)
@@ -615,12 +617,14 @@ class BaseSeparableConv(BaseDepthwiseConv):
         return self.filters
 
     def _build(self, shape: tuple) -> None:
-        self.compute_output_shape(shape)
         c = self._channels(shape)
-        self._check_weight_shape(self.kernel_size + (c, self.depth_multiplier))
         if self.depth_multiplier is None:
+            # base_separable_conv.py: build computes the pointwise kernel shape
+            # (depth_multiplier * input_channel) before compute_output_shape
             raise wrap_builtin(TypeError("unsupported operand type(s) for *: 'NoneType' and 'int'"),
                                hint="depth_multiplier=None: give an integer >= 1.")
+        self.compute_output_shape(shape)
+        self._check_weight_shape(self.kernel_size + (c, self.depth_multiplier))
         # base_separable_conv.py: build adds the pointwise kernel next (standardize_shape)
         self._check_weight_shape((1,) * self.rank + (self.depth_multiplier * c, self.filters))
         if self.filters is None:

@@ -323,6 +323,17 @@ class _UpSampling(_Spatial):
             raise _wrapped(type(self).__name__, ValueError,
                            f"interpolation={self.interpolation!r}: use 'nearest', 'bilinear' "
                            f"or 'bicubic'.")
+        if self.interpolation != "nearest":
+            off = self._offset()
+            if 0 in shape[off:off + self.rank]:
+                # keras/src/backend/torch/image.py: resize refuses a zero-size image
+                raise _wrapped(type(self).__name__, ValueError,
+                               f"{self.interpolation} resizing needs every spatial size >= 1; "
+                               f"got {shape}.")
+            if 0 in shape[1:]:
+                # torch's upsample_*2d: "Non-empty 4D data tensor expected" (0 channels)
+                raise _wrapped(type(self).__name__, RuntimeError,
+                               f"{self.interpolation} resizing needs channels >= 1; got {shape}.")
         return self.compute_output_shape(shape)
 
     def geometry(self, input_shape: Any) -> tuple:

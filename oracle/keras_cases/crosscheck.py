@@ -241,6 +241,25 @@ def regressions():
         for shapes in ([[2, 3, 4], [2, 3, 5]], [[2, 3, 4]], [[None, 3, 4], [2, None, 5]]):
             yield fix("Concatenate", {"axis": axis}, shapes)
     yield fix("Concatenate", {"axis": 0}, [[], []])
+    # SeparableConv's build multiplies depth_multiplier * channels before anything else
+    yield fix("SeparableConv2D", {"filters": 4, "kernel_size": 2, "depth_multiplier": None},
+              [2, 3, 3, 1, 2])
+    # bilinear / bicubic upsampling of empty images: ValueError (spatial) or RuntimeError
+    for interp in ("bilinear", "bicubic"):
+        for df in ("channels_first", "channels_last"):
+            for x in ([0, 0, 8, 2], [2, 3, 0, 2], [2, 0, 4, 2], [2, 3, 4, 0], [0, 3, 4, 2]):
+                yield fix("UpSampling2D", {"interpolation": interp, "data_format": df}, x)
+    # float dilation printed by numpy as [2. 2.] in the output-size message
+    yield fix("Conv2D", {"data_format": "channels_first", "dilation_rate": [2.0, 2.0]},
+              [2, 1, 3, 0], args=[4, 2])
+    yield fix("Conv1D", {"dilation_rate": 2.5}, [2, 3, 1], args=[4, 2])
+    # numpy prints a bool array as [ True]
+    yield fix("AveragePooling1D", {"pool_size": (True,), "strides": (2,)}, [None, 0, 2])
+    yield fix("MaxPooling2D", {"pool_size": (True, False), "strides": 1}, [1, 0, 3, 2])
+    # transposed conv whose 'same' output would be negative (zero batch): torch refuses
+    yield fix("Conv3DTranspose", {"filters": 4, "kernel_size": 2, "strides": 5, "padding": "SAME",
+                                  "output_padding": False, "data_format": "channels_first"},
+              [0, 2, 0, 2, 1])
 
 
 def _systematic(n_random: int, seed: int):
