@@ -210,6 +210,14 @@ def _fingerprint(f: Any, line_text: str, seen: dict[str, int]) -> str:
     return f"{base}:{seen[base]}"
 
 
+def _uri(path: str) -> str:
+    """A relative URI reference for a path below the current directory (what GitHub code
+    scanning matches against the repository); a ``file://`` URI for one outside it."""
+    if path.startswith("/") or re.match(r"[A-Za-z]:/", path):
+        return "file://" + ("" if path.startswith("/") else "/") + quote(path, safe="/:")
+    return quote(path, safe="/")
+
+
 def sarif_document(results: Sequence[Any]) -> dict[str, Any]:
     codes = list(RULES)
     rules = []
@@ -238,7 +246,7 @@ def sarif_document(results: Sequence[Any]) -> dict[str, Any]:
                 "level": "error" if f.severity == "error" else "warning",
                 "message": {"text": f.message + (f"\nhint: {f.hint}" if f.hint else "")},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": quote(f.file, safe="/")},
+                    "artifactLocation": {"uri": _uri(f.file)},
                     "region": region}}],
                 "partialFingerprints": {"primaryLocationLineHash": _fingerprint(f, line_text, seen)},
             }

@@ -103,8 +103,16 @@ def _run(args: list[str], fmt: str, env: dict | None) -> Result:
     return result
 
 
+def strict_json(text: str):
+    """json.loads that refuses NaN and Infinity (not JSON: other parsers reject them)."""
+    def refuse(name):
+        raise ValueError(f"{name} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
 def check_json(result: Result) -> dict:
-    doc = json.loads(result.stdout)
+    doc = strict_json(result.stdout)
     assert doc["schema_version"] == 1
     assert doc["tool"]["name"] == "conv-calc" and isinstance(doc["tool"]["version"], str)
     assert set(doc["summary"]) >= {"files", "errors", "warnings", "suppressed", "exit_code"}
@@ -130,7 +138,7 @@ def check_json(result: Result) -> dict:
 
 
 def check_sarif(result: Result, diagnostics: list[dict]) -> None:
-    doc = json.loads(result.stdout)
+    doc = strict_json(result.stdout)
     assert doc["version"] == "2.1.0" and "sarif-2.1.0" in doc["$schema"]
     (run_,) = doc["runs"]
     rules = run_["tool"]["driver"]["rules"]

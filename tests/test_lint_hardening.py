@@ -385,3 +385,14 @@ def test_a_thousand_files(project):
     doc = json.loads(run("lint", ".", "-f", "json").stdout)
     assert doc["summary"] == {"files": 1000, "errors": 0, "warnings": 10, "suppressed": 0,
                               "exit_code": 0}
+
+
+def test_sarif_uri_outside_the_current_directory(project):
+    """A path outside the working directory is absolute: a file:// URI, not '/tmp/...'."""
+    (project / "here").mkdir()
+    write(project, "there/w y.yaml", (CASES / "CC202-trigger.yaml").read_bytes())
+    os.chdir(project / "here")
+    r = run("lint", str(project / "there"), "-f", "sarif")
+    (x,) = json.loads(r.stdout)["runs"][0]["results"]
+    uri = x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri.startswith("file:///") and uri.endswith("/there/w%20y.yaml")
