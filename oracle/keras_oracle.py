@@ -28,20 +28,14 @@ PYTHONHASHSEED=0.
 
 from __future__ import annotations
 
-import argparse
-import builtins
 import importlib
-import json
 import os
-import pkgutil
-import sys
 import warnings
 from pathlib import Path
 
-from oracle.codec import decode, encode
-
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = ROOT / "tests" / "golden"
+from oracle import driver
+from oracle.codec import decode
+from oracle.driver import GOLDEN, builtin_name, write_golden
 
 #: Do not call a layer on an input (or produce an output) above this many elements.
 MAX_ELEMENTS = 2_000_000
@@ -49,15 +43,8 @@ MAX_ELEMENTS = 2_000_000
 WRAP_PREFIX = "Exception encountered when calling"
 
 
-def _builtin_name(exc: BaseException) -> str:
-    for cls in type(exc).__mro__:
-        if getattr(builtins, cls.__name__, None) is cls:
-            return cls.__name__
-    return type(exc).__name__
-
-
 def _error(exc: BaseException) -> dict:
-    out = {"type": _builtin_name(exc), "message": str(exc)}
+    out = {"type": builtin_name(exc), "message": str(exc)}
     if str(exc).startswith(WRAP_PREFIX):
         out["wrapped"] = True
     return out
@@ -129,38 +116,16 @@ def generate(family: str) -> Path:
 
     warnings.simplefilter("ignore")
     module = importlib.import_module(f"oracle.keras_cases.{family}")
-    seen: set[str] = set()
     out_path = GOLDEN / f"keras_{family}.jsonl"
-    count = 0
-    with out_path.open("w", encoding="utf-8") as fh:
-        for case in module.cases():
-            if case["id"] in seen:
-                raise SystemExit(f"duplicate case id {case['id']!r} in oracle/keras_cases/{family}.py")
-            seen.add(case["id"])
-            record = run_case(keras, {k: encode(v) for k, v in case.items()})
-            fh.write(json.dumps(record, sort_keys=True) + "\n")
-            count += 1
-    print(f"{family}: {count} cases written to {out_path.relative_to(ROOT)}", file=sys.stderr)
+    write_golden(module.cases(), out_path, lambda case: run_case(keras, case),
+                 f"oracle/keras_cases/{family}.py")
     return out_path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("families", nargs="*", help="modules of oracle/keras_cases/ to run")
-    parser.add_argument("--all", action="store_true", help="run every family")
-    opts = parser.parse_args(argv)
-    if os.environ.get("PYTHONHASHSEED") != "0" or os.environ.get("KERAS_BACKEND") != "torch":
-        env = dict(os.environ, PYTHONHASHSEED="0", KERAS_BACKEND="torch")
-        os.execve(sys.executable, [sys.executable, "-m", "oracle.keras_oracle", *sys.argv[1:]], env)
-    families = opts.families
-    if opts.all:
-        families = [m.name for m in pkgutil.iter_modules([str(ROOT / "oracle" / "keras_cases")])]
-    if not families:
-        parser.error("name at least one family, or --all")
-    GOLDEN.mkdir(parents=True, exist_ok=True)
-    for family in families:
-        generate(family)
-    return 0
+    return driver.main(argv, description=__doc__.split("\n\n")[0], module="oracle.keras_oracle",
+                       cases_package="keras_cases",
+                       env={"PYTHONHASHSEED": "0", "KERAS_BACKEND": "torch"}, generate=generate)
 
 
 if __name__ == "__main__":

@@ -21,31 +21,17 @@ PYTHONHASHSEED=0.
 
 from __future__ import annotations
 
-import argparse
-import builtins
 import importlib
-import json
-import os
-import pkgutil
-import sys
 import warnings
 from pathlib import Path
 
-from oracle.codec import decode, encode
-
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = ROOT / "tests" / "golden"
+from oracle import driver
+from oracle.codec import decode
+from oracle.driver import GOLDEN, builtin_name, write_golden
 
 #: Refuse to run a batched case whose output would exceed this many elements
 #: (checked on the meta device first, which is good enough for a size estimate).
 MAX_ELEMENTS = 20_000_000
-
-
-def _builtin_name(exc: BaseException) -> str:
-    for cls in type(exc).__mro__:
-        if getattr(builtins, cls.__name__, None) is cls:
-            return cls.__name__
-    return type(exc).__name__
 
 
 def _run(torch, case: dict) -> dict:
@@ -55,13 +41,13 @@ def _run(torch, case: dict) -> dict:
     try:
         module = getattr(torch.nn, case["layer"])(*args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - recording torch's behaviour
-        return {"stage": "init", "type": _builtin_name(exc), "message": str(exc)}
+        return {"stage": "init", "type": builtin_name(exc), "message": str(exc)}
     x = torch.zeros(case["input"])
     try:
         with torch.no_grad():
             out = module(x, **fkw)
     except Exception as exc:  # noqa: BLE001
-        return {"stage": "forward", "type": _builtin_name(exc), "message": str(exc)}
+        return {"stage": "forward", "type": builtin_name(exc), "message": str(exc)}
     if isinstance(out, tuple):
         out = out[0]
     return {"shape": list(out.shape)}
@@ -110,44 +96,15 @@ def generate(family: str) -> Path:
     warnings.simplefilter("ignore")
     torch.manual_seed(0)
     module = importlib.import_module(f"oracle.cases.{family}")
-    seen: set[str] = set()
     out_path = GOLDEN / f"torch_{family}.jsonl"
-    count = skipped = 0
-    with out_path.open("w", encoding="utf-8") as fh:
-        for case in module.cases():
-            if case["id"] in seen:
-                raise SystemExit(f"duplicate case id {case['id']!r} in oracle/cases/{family}.py")
-            seen.add(case["id"])
-            case = {k: encode(v) for k, v in case.items()}
-            record = run_case(torch, case)
-            if record is None:
-                skipped += 1
-                continue
-            # Key order is kept: torch reports the first of several unknown keywords it is given.
-            fh.write(json.dumps(record) + "\n")
-            count += 1
-    print(f"{family}: {count} cases written to {out_path.relative_to(ROOT)}"
-          f" ({skipped} skipped as too large)", file=sys.stderr)
+    write_golden(module.cases(), out_path, lambda case: run_case(torch, case),
+                 f"oracle/cases/{family}.py")
     return out_path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("families", nargs="*", help="modules of oracle/cases/ to run")
-    parser.add_argument("--all", action="store_true", help="run every family")
-    opts = parser.parse_args(argv)
-    if os.environ.get("PYTHONHASHSEED") != "0":
-        env = dict(os.environ, PYTHONHASHSEED="0")
-        os.execve(sys.executable, [sys.executable, "-m", "oracle.torch_oracle", *sys.argv[1:]], env)
-    families = opts.families
-    if opts.all:
-        families = [m.name for m in pkgutil.iter_modules([str(ROOT / "oracle" / "cases")])]
-    if not families:
-        parser.error("name at least one family, or --all")
-    GOLDEN.mkdir(parents=True, exist_ok=True)
-    for family in families:
-        generate(family)
-    return 0
+    return driver.main(argv, description=__doc__.split("\n\n")[0], module="oracle.torch_oracle",
+                       cases_package="cases", env={"PYTHONHASHSEED": "0"}, generate=generate)
 
 
 if __name__ == "__main__":

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import builtins
 import json
 from pathlib import Path
 
 from conv_calc import nn
 from conv_calc.errors import LayerError
 from oracle.codec import decode
+from oracle.driver import builtin_name
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -20,13 +20,6 @@ def load(pattern: str = "torch_*.jsonl") -> list[dict]:
         with path.open(encoding="utf-8") as fh:
             cases.extend(json.loads(line) for line in fh if line.strip())
     return cases
-
-
-def builtin_name(exc: BaseException) -> str:
-    for cls in type(exc).__mro__:
-        if getattr(builtins, cls.__name__, None) is cls:
-            return cls.__name__
-    return type(exc).__name__
 
 
 def _error(stage: str, exc: BaseException) -> dict:

@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-import builtins
-import json
-from pathlib import Path
 
 from conv_calc.errors import LayerError
 from conv_calc.keras import LAYERS
 from conv_calc.keras.errors import WRAP_PREFIX
 from oracle.codec import decode
-
-GOLDEN = Path(__file__).parent / "golden"
-
+from oracle.driver import builtin_name
+from tests.golden_cases import load as load_golden
 
 def load(pattern: str = "keras_*.jsonl") -> list[dict]:
-    cases = []
-    for path in sorted(GOLDEN.glob(pattern)):
-        with path.open(encoding="utf-8") as fh:
-            cases.extend(json.loads(line) for line in fh if line.strip())
-    return cases
-
-
-def _builtin(exc: BaseException) -> str:
-    for cls in type(exc).__mro__:
-        if getattr(builtins, cls.__name__, None) is cls:
-            return cls.__name__
-    return type(exc).__name__
+    return load_golden(pattern)
 
 
 def _error(exc: BaseException) -> dict:
-    out = {"type": _builtin(exc), "message": str(exc)}
+    out = {"type": builtin_name(exc), "message": str(exc)}
     if str(exc).startswith(WRAP_PREFIX):
         out["wrapped"] = True
     out["_hinted"] = isinstance(exc, LayerError) and bool(exc.hint)
