@@ -21,9 +21,8 @@ import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from conv_calc.errors import LayerError
+from conv_calc.errors import LayerError, LayerMeta
 from conv_calc.keras.errors import KerasTypeError, KerasValueError
-from conv_calc.nn.base import _LayerMeta
 from conv_calc.keras.fmt import PADDING_SET, PADDING_SET_CAUSAL
 
 __all__ = ["KerasLayer", "TrackedList", "tracked", "standardize_tuple", "standardize_padding", "standardize_data_format",
@@ -170,7 +169,7 @@ def as_keras_shape(shape: Any) -> tuple:
     return dims
 
 
-class _KerasMeta(_LayerMeta):
+class _KerasMeta(LayerMeta):
     """conv_calc.nn's stage marking, with Keras's stages and TypeError."""
 
     stages = {"compute_output_shape": "compute_output_shape", "call_shape": "call"}

@@ -8,11 +8,10 @@ the shape torch would return. Nothing is ever computed on data.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from conv_calc.errors import LayerError, LayerTypeError
+from conv_calc.errors import LayerMeta
 
 __all__ = ["Layer", "as_shape", "ntuple", "fmt_list", "fmt_size", "InvalidShapeError"]
 
@@ -77,56 +76,7 @@ def fmt_size(values: Iterable[Any]) -> str:
     return f"torch.Size({fmt_list(values)})"
 
 
-def _staged(method: Any, stage: str) -> Any:
-    """``method`` marking the LayerErrors it raises with ``stage`` (when not already set)."""
-    @functools.wraps(method)
-    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except LayerError as err:
-            if err.stage is None:
-                err.stage = stage
-            raise
-    return wrapper
-
-
-class _LayerMeta(type):
-    """Marks every error with its stage; turns Python's own argument-binding errors into
-    the library's TypeError (conv_calc.keras subclasses this for Keras's stages).
-
-    torch's message for a wrong keyword is Python's own
-    (``Conv1d.__init__() got an unexpected keyword argument 'output_padding'``),
-    so the text stays; the exception just gains a hint and a stage.
-    """
-
-    #: Methods whose errors are marked here, once, instead of at every raise site.
-    stages: ClassVar[dict[str, str]] = {"output_shape": "forward"}
-    type_error: ClassVar[type] = LayerTypeError
-    library: ClassVar[str] = "torch.nn"
-
-    def __new__(mcs, name: str, bases: tuple, namespace: dict[str, Any]) -> Any:
-        for method_name, stage in mcs.stages.items():
-            method = namespace.get(method_name)
-            if method is not None:
-                namespace[method_name] = _staged(method, stage)
-        return super().__new__(mcs, name, bases, namespace)
-
-    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return super().__call__(*args, **kwargs)
-        except LayerError as err:
-            if err.stage is None:
-                err.stage = "init"
-            raise
-        except TypeError as err:
-            meta = type(cls)
-            raise meta.type_error(
-                str(err), stage="init",
-                hint=f"check the arguments against the signature of {meta.library}.{cls.__name__}",
-            ) from None
-
-
-class Layer(metaclass=_LayerMeta):
+class Layer(metaclass=LayerMeta):
     """Base class of the layer specs in :mod:`conv_calc.nn`.
 
     Subclasses define ``__init__`` with torch's signature (raising torch's
