@@ -69,7 +69,7 @@ def _problems_json(err: ValueError, file: str) -> str:
 
     problems = getattr(err, "problems", None) or ()
     items = [{"code": getattr(p, "code", None), "message": p.message, "hint": p.hint,
-              "source": source_dict(p.source) if p.source is not None else None}
+              "source": source_dict(p.source)}
              for p in problems]
     if not items:
         items = [{"code": None, "message": str(err), "hint": getattr(err, "hint", ""),
