@@ -19,8 +19,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import synthetic  # noqa: E402
 
 from conv_calc import nn  # noqa: E402
-from conv_calc.receptive import AxisMap, AxisState  # noqa: E402
-from conv_calc.stack import Parallel, Stack  # noqa: E402
+from conv_calc.receptive.core import AxisMap, AxisState  # noqa: E402
+from conv_calc.graph.nodes import Parallel, Stack  # noqa: E402
 
 
 def axis_chain(n: int) -> float:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import conv_calc
 from conv_calc import nn
-from conv_calc.solve_layer import solve_padding, solve_stride_dilation
-from conv_calc.solve_stack import solve_input_sizes
-from conv_calc.solve_transposed import solve_output_padding
+from conv_calc.solve.layer import solve_padding, solve_stride_dilation
+from conv_calc.solve.stack import solve_input_sizes
+from conv_calc.solve.transposed import solve_output_padding
 
 ROOT = Path(__file__).resolve().parent.parent
 NETS = ["resnet50", "unet-small", "unet", "unet-padded", "resnet18", "inception", "wavenet"]

@@ -114,7 +114,7 @@ def time_processes(contenders: dict[str, list[str]], runs: int) -> dict[str, dic
 
 def prepare(work: Path) -> tuple[dict[str, list[str]], list[tuple[str, str, str]]]:
     """Write the inputs; return the contenders and the (label, ours, theirs) pairs."""
-    from conv_calc.spec import load_file, load_text
+    from conv_calc.stackfile.load import load_file, load_text
 
     cc = conv_calc_cmd()
     torch_ok = have_torch()
@@ -168,7 +168,7 @@ def best_of(fn, repeat: int) -> float:
 
 
 def engine(sizes: list[int]) -> dict:
-    from conv_calc.spec import load_file, load_text
+    from conv_calc.stackfile.load import load_file, load_text
 
     out: dict = {}
     text = synthetic.yaml_text(10_000)

@@ -1,5 +1,5 @@
 """``python -m conv_calc``: the same program as the ``conv-calc`` command."""
 
-from conv_calc.entry import main
+from conv_calc.cli.entry import main
 
 raise SystemExit(main())

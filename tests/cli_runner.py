@@ -1,4 +1,4 @@
-"""Run ``conv_calc.cli.main`` in-process with pinned environment and captured streams.
+"""Run ``conv_calc.cli.app.main`` in-process with pinned environment and captured streams.
 
 Going through ``main()`` (not ``CliRunner.invoke(app)``) tests the real entry
 point: its exit-code mapping and its last-resort handling of unexpected errors.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from typer.testing import CliRunner
 
-from conv_calc.entry import main
+from conv_calc.cli.entry import main
 
 PINNED_ENV = {
     "COLUMNS": "80",

@@ -15,8 +15,8 @@ import os
 import re
 from dataclasses import dataclass
 
-from conv_calc.lint_render import printable
-from conv_calc.rules import RULES
+from conv_calc.render.lint import printable
+from conv_calc.lint.rules import RULES
 from tests.cli_runner import Result, run
 from tests.fuzz_support import no_hang
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from conv_calc.errors import LayerRuntimeError
-from conv_calc.stack import FailedLayer, Report, Row, Source
+from conv_calc.graph.nodes import FailedLayer, Report, Row, Source
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from conv_calc import nn as cnn
-from conv_calc.stack import Merge, Parallel, Residual, Save, Stack
+from conv_calc.graph.nodes import Merge, Parallel, Residual, Save, Stack
 
 # --------------------------------------------------------------------------- sets
 

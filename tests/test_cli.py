@@ -202,8 +202,7 @@ def test_no_traceback_for_odd_layers():
 
 
 def test_internal_errors_exit_2_without_traceback(monkeypatch):
-    from conv_calc import cli_layer
-
+    from conv_calc.cli import layer as cli_layer
     def boom(*args, **kwargs):
         raise KeyError("surprise")
     monkeypatch.setattr(cli_layer, "run", boom)
@@ -216,8 +215,7 @@ def test_internal_errors_exit_2_without_traceback(monkeypatch):
 
 
 def test_keyboard_interrupt_exits_130(monkeypatch):
-    from conv_calc import cli_layer
-
+    from conv_calc.cli import layer as cli_layer
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
     monkeypatch.setattr(cli_layer, "run", interrupted)
@@ -228,9 +226,9 @@ def test_keyboard_interrupt_exits_130(monkeypatch):
 def test_python_dash_m_and_startup_imports():
     """python -m conv_calc is the same program; `layer` loads neither rich nor yaml."""
     env = {k: v for k, v in PINNED_ENV.items() if v is not None}
-    code = ("import sys; from conv_calc.cli import main; "
+    code = ("import sys; from conv_calc.cli.app import main; "
             "rc = main(['layer', 'conv2d', '--input', '8', '-k', '3']); "
-            "print(sorted(m for m in ('rich', 'yaml', 'conv_calc.schema', 'conv_calc.spec') "
+            "print(sorted(m for m in ('rich', 'yaml', 'conv_calc.stackfile.schema', 'conv_calc.stackfile.load') "
             "if m in sys.modules)); sys.exit(rc)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**env, "PATH": "/usr/bin:/bin"})

@@ -13,9 +13,9 @@ import json
 
 import pytest
 
-from conv_calc import cli_stack
-from conv_calc.spec_errors import Problem, StackFileError
-from conv_calc.stack import Source
+from conv_calc.cli import stack as cli_stack
+from conv_calc.stackfile.problems import Problem, StackFileError
+from conv_calc.graph.nodes import Source
 from tests.cli_runner import run
 from tests.report_fixtures import FAILED, OK, WIDE
 

@@ -1,10 +1,10 @@
-"""conv_calc.ctor: constructor strings and shapes, parsed without eval."""
+"""conv_calc.cli.ctor: constructor strings and shapes, parsed without eval."""
 
 from __future__ import annotations
 
 import pytest
 
-from conv_calc.ctor import Ctor, CtorError, ShapeError, format_ctor, parse_ctor, \
+from conv_calc.cli.ctor import Ctor, CtorError, ShapeError, format_ctor, parse_ctor, \
     parse_option_value, parse_shape
 
 

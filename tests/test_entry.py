@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conv_calc import cli, entry
+from conv_calc.cli import app as cli
+from conv_calc.cli import entry
 from tests.cli_runner import PINNED_ENV
 
 ROOT = Path(__file__).parent.parent
@@ -68,7 +69,7 @@ def test_everything_else_goes_to_typer(args):
     ["layer", "Conv2d(3, 64, 7, 2, 3)", "--input", "1x3x224x224"],
 ])
 def test_fast_path_does_not_import_typer_or_rich(args):
-    code = ("import sys; from conv_calc.entry import main; "
+    code = ("import sys; from conv_calc.cli.entry import main; "
             f"rc = main({args!r}); "
             "print(rc, sorted(m for m in ('typer', 'rich', 'pydantic', 'yaml') if m in sys.modules),"
             " file=sys.stderr)")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import conv_calc
-from conv_calc.stack import LayerNode, Merge, Parallel, Residual, Save, Sequential
+from conv_calc.graph.nodes import LayerNode, Merge, Parallel, Residual, Save, Sequential
 
 EXAMPLES_DIR = Path(__file__).parent.parent / "examples"
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.yaml"))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from conv_calc import spec_yaml
-from conv_calc.spec_errors import Collector
+from conv_calc.stackfile import yaml_reader as spec_yaml
+from conv_calc.stackfile.problems import Collector
 from tests.cli_runner import run
 from tests.fuzz_support import REGRESSIONS, check_outcome, no_hang
 

@@ -15,8 +15,8 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conv_calc import spec_yaml
-from conv_calc.spec_errors import Collector
+from conv_calc.stackfile import yaml_reader as spec_yaml
+from conv_calc.stackfile.problems import Collector
 from tests.cli_runner import run
 from tests.fuzz_support import EXAMPLES, budget, check_outcome, mutated, no_hang
 

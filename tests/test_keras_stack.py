@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conv_calc.keras import layers as L
-from conv_calc.spec import StackFileError, load_stack
-from conv_calc.stack import LayerNode, Residual, Stack, StackDefinitionError
+from conv_calc.stackfile.load import StackFileError, load_stack
+from conv_calc.graph.nodes import LayerNode, Residual, Stack, StackDefinitionError
 from tests.cli_runner import run
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "keras"

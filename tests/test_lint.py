@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conv_calc import lint_render
-from conv_calc.lint import Finding, Settings, lint_bytes, lint_path, suppressions
-from conv_calc.lint_config import ConfigError, LintConfig, load_config, matches_glob, parse_config
-from conv_calc.rules import RULES, lookup, matches
+from conv_calc.render import lint as lint_render
+from conv_calc.lint.core import Finding, Settings, lint_bytes, lint_path, suppressions
+from conv_calc.lint.config import ConfigError, LintConfig, load_config, matches_glob, parse_config
+from conv_calc.lint.rules import RULES, lookup, matches
 
 CASES = Path(__file__).parent / "lint_cases"
 POOL7 = b"input: [1, 1, 7, 7]\nlayers:\n  - MaxPool2d: {kernel_size: 2}%s\n"
@@ -272,8 +272,8 @@ def test_expect_after_a_failure_is_not_checked():
 
 def test_walk_ties_nodes_to_rows():
     from conv_calc import nn
-    from conv_calc.lint_walk import walk
-    from conv_calc.stack import Merge, Parallel, Save, Stack
+    from conv_calc.lint.walk import walk
+    from conv_calc.graph.nodes import Merge, Parallel, Save, Stack
 
     nodes = [nn.Conv2d(3, 4, 3, padding=1), Save("a"),
              Parallel(((nn.Conv2d(4, 4, 1),), ())), nn.MaxPool2d(2), Merge("a")]

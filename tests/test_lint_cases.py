@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conv_calc.lint import lint_path
-from conv_calc.rules import RULES
+from conv_calc.lint.core import lint_path
+from conv_calc.lint.rules import RULES
 
 CASES = Path(__file__).parent / "lint_cases"
 MARK = re.compile(r"#\s*<-\s*(CC\d{3})")

@@ -195,8 +195,7 @@ def test_suppression_comment(work):
 
 
 def test_interrupted(work, monkeypatch):
-    from conv_calc import lint
-
+    from conv_calc.lint import core as lint
     def stop(*args, **kwargs):
         raise KeyboardInterrupt
 
@@ -243,7 +242,7 @@ def test_pre_commit_hook_definition():
 
 
 def test_docs_list_every_rule():
-    from conv_calc.rules import RULES
+    from conv_calc.lint.rules import RULES
 
     text = (Path(__file__).parent.parent / "docs" / "lint.md").read_text()
     for rule in RULES.values():

@@ -285,7 +285,7 @@ SUPPRESSIBLE = sorted(p.name.split("-")[0] for p in CASES.glob("CC*-trigger.yaml
 @pytest.mark.parametrize("code", SUPPRESSIBLE)
 @pytest.mark.parametrize("how", ["code", "prefix", "name", "bare", "file"])
 def test_suppression_comment_for_each_rule(project, code, how):
-    from conv_calc.rules import RULES
+    from conv_calc.lint.rules import RULES
 
     text = (CASES / f"{code}-trigger.yaml").read_text()
     marked = text.count(f"# <- {code}")

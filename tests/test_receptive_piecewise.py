@@ -1,4 +1,4 @@
-"""torch.cat along a spatial axis as piecewise tables (conv_calc/receptive_piecewise.py).
+"""torch.cat along a spatial axis as piecewise tables (conv_calc/receptive/piecewise.py).
 
 The piecewise path must give exactly what writing the cat's table out position by
 position gives (the definition, and what stack_analysis did before): forced on
@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conv_calc import receptive_piecewise as pw
-from conv_calc.receptive import AxisMap, AxisState, Component, aligned
+from conv_calc.receptive import piecewise as pw
+from conv_calc.receptive.core import AxisMap, AxisState, Component, aligned
 from tests.test_receptive_bruteforce import axis_map, nets, op, state_of
 
 
@@ -130,7 +130,7 @@ def test_medium_cat_through_layers_matches_the_enumerated_table():
 
 def test_huge_spatial_cat_in_a_stack_finishes_well_under_a_second():
     from conv_calc import nn
-    from conv_calc.stack import Parallel, Stack
+    from conv_calc.graph.nodes import Parallel, Stack
 
     t0 = time.perf_counter()
     block = Parallel(branches=((nn.Identity(),), (nn.Conv1d(2, 2, 3, padding=1),)), dim=2)

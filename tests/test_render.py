@@ -1,4 +1,4 @@
-"""conv_calc.render: JSON, markdown and CSV of hand-built reports."""
+"""conv_calc.render.report: JSON, markdown and CSV of hand-built reports."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from conv_calc.render import (SCHEMA_VERSION, fmt_axes, format_layer_error, format_problems,
+from conv_calc.render.report import (SCHEMA_VERSION, fmt_axes, format_layer_error, format_problems,
                               jsonable, report_csv, report_dict, report_json, report_markdown)
-from conv_calc.spec_errors import Problem
-from conv_calc.stack import Source
+from conv_calc.stackfile.problems import Problem
+from conv_calc.graph.nodes import Source
 from tests.report_fixtures import FAILED, OK, WIDE
 
 

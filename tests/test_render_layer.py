@@ -1,4 +1,4 @@
-"""conv_calc.render_layer: the per-axis formulas with the user's numbers, as a table."""
+"""conv_calc.render.layer: the per-axis formulas with the user's numbers, as a table."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from types import SimpleNamespace as NS
 import pytest
 
 from conv_calc import nn
-from conv_calc.render_layer import _decimal, axis_formula, layer_formulas, layer_text
+from conv_calc.render.layer import _decimal, axis_formula, layer_formulas, layer_text
 from tests.report_fixtures import RF
 
 

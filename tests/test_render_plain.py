@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 import conv_calc
-from conv_calc.render import plain_table
-from conv_calc.render_table import print_report_table
-from conv_calc.stack import Stack
+from conv_calc.render.report import plain_table
+from conv_calc.render.table import print_report_table
+from conv_calc.graph.nodes import Stack
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").rglob("*.yaml"))
 
@@ -29,7 +29,7 @@ def test_plain_table_equals_rich(path):
 
 def test_wide_characters_are_left_to_rich():
     from conv_calc import nn
-    from conv_calc.stack import LayerNode
+    from conv_calc.graph.nodes import LayerNode
 
     report = Stack([LayerNode(nn.ReLU(), name="活性化")]).analyze((1, 2, 3))
     assert plain_table(report, "net") is None

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from conv_calc import schema, spec
-from conv_calc.schema import stack_schema
-from conv_calc.spec_yaml import parse
-from conv_calc.spec_errors import Collector
+from conv_calc.stackfile import schema
+from conv_calc.stackfile import load as spec
+from conv_calc.stackfile.schema import stack_schema
+from conv_calc.stackfile.yaml_reader import parse
+from conv_calc.stackfile.problems import Collector
 from tests.test_spec_fakes import LAYERS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,7 +20,7 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
 def plain(path: Path):
     """The example as JSON data, read with conv-calc's own YAML rules."""
-    from conv_calc.spec_yaml import YMap, YScalar, YSeq
+    from conv_calc.stackfile.yaml_reader import YMap, YScalar, YSeq
 
     def convert(node):
         if isinstance(node, YMap):
@@ -121,7 +122,7 @@ def test_schema_does_not_depend_on_the_hash_seed():
     import subprocess
     import sys
 
-    outputs = {subprocess.run([sys.executable, "-m", "conv_calc.schema"], capture_output=True,
+    outputs = {subprocess.run([sys.executable, "-m", "conv_calc.stackfile.schema"], capture_output=True,
                               text=True, check=True, cwd=ROOT,
                               env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"}).stdout
                for seed in ("1", "2")}
@@ -135,7 +136,7 @@ def test_keras_constants_agree_with_the_loader():
 
 def test_keras_layers_and_arguments_come_from_the_registry():
     from conv_calc.keras import LAYERS as KERAS
-    from conv_calc.spec_args import signature_of
+    from conv_calc.stackfile.args import signature_of
 
     s = stack_schema()
     names = {k.split(":", 1)[1] for k in s["definitions"] if k.startswith("keras:")}

@@ -8,8 +8,8 @@ import pytest
 
 from conv_calc import nn
 from conv_calc.errors import LayerError
-from conv_calc.solve_layer import rebuild, solve_padding, solve_stride_dilation
-from conv_calc.solve_transposed import solve_output_padding
+from conv_calc.solve.layer import rebuild, solve_padding, solve_stride_dilation
+from conv_calc.solve.transposed import solve_output_padding
 
 
 def _out(layer, n):

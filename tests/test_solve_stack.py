@@ -16,8 +16,8 @@ import pytest
 
 import conv_calc
 from conv_calc import nn
-from conv_calc.solve_stack import solve_input_sizes
-from conv_calc.stack import Merge, Parallel, Residual, Save, Stack
+from conv_calc.solve.stack import solve_input_sizes
+from conv_calc.graph.nodes import Merge, Parallel, Residual, Save, Stack
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from conv_calc.spec import MAX_LAYERS, load_file, load_stack
-from conv_calc.spec_errors import StackFileError
+from conv_calc.stackfile.load import MAX_LAYERS, load_file, load_stack
+from conv_calc.stackfile.problems import StackFileError
 from tests.test_spec_fakes import LAYERS
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from conv_calc import nn
 from conv_calc.errors import LayerError
-from conv_calc.stack import (
+from conv_calc.graph.nodes import (
     LayerNode, Merge, Parallel, Residual, Save, Sequential, Stack, StackDefinitionError,
 )
 

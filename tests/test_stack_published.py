@@ -12,8 +12,8 @@ from fractions import Fraction
 import pytest
 
 from conv_calc import nn
-from conv_calc.receptive import chain_receptive_field
-from conv_calc.stack import Residual, Stack
+from conv_calc.receptive.core import chain_receptive_field
+from conv_calc.graph.nodes import Residual, Stack
 
 
 class Net:
@@ -144,7 +144,7 @@ def test_distill_fig3():
 
 
 def test_distill_aligned_and_misaligned_toys():
-    from conv_calc.stack import Parallel
+    from conv_calc.graph.nodes import Parallel
     aligned = Parallel(branches=((nn.Conv1d(1, 1, 1, stride=4),),
                                  (nn.Conv1d(1, 1, 3, stride=2, padding=1), nn.Conv1d(1, 1, 1, stride=2))),
                        merge="add")

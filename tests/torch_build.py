@@ -1,22 +1,22 @@
 """Build a conv-calc stack (its node tree) in real torch and record what every row does.
 
-The walk mirrors :meth:`conv_calc.stack.Stack.analyze`: one record per layer and per
+The walk mirrors :meth:`conv_calc.graph.nodes.Stack.analyze`: one record per layer and per
 merge, in execution order, named by the naming rules documented in
-conv_calc/stack_analysis.py (re-implemented here, not imported): the enclosing names joined
+conv_calc/graph/analysis.py (re-implemented here, not imported): the enclosing names joined
 with ``.``; an unnamed node is named by its position among the list's module nodes (``Save``
 and ``Merge`` take no position), as in ``torch.nn.Sequential``; an unnamed block adds no
 level for its named layers (unless one outside it holds the name); a residual's unnamed
 shortcut layers sit under ``<name>.shortcut`` and its sum is the row ``<name>.add``; a parallel block's branch
 ``j`` is ``<name>.<j>`` and its merge ``<name>.cat`` / ``<name>.add``; a ``Merge`` is named by
-its op (``cat``, ``cat_1``, ... within one list) unless named; repeats get ``_1``, ``_2``. Each :class:`~conv_calc.stack.LayerNode` becomes
+its op (``cat``, ``cat_1``, ... within one list) unless named; repeats get ``_1``, ``_2``. Each :class:`~conv_calc.graph.nodes.LayerNode` becomes
 ``getattr(torch.nn, type)(*args, **kwargs)`` with ``in_channels`` / ``num_features`` /
 ``num_channels`` / ``in_features`` filled from the incoming tensor when left out, by
 rules written here independently of conv-calc's ``infer_kwargs``. Merges:
 
-- :class:`~conv_calc.stack.Residual`: ``torch.add(body(x), shortcut(x))``, body rows first;
-- :class:`~conv_calc.stack.Parallel`: every branch on ``x`` in order, then ``torch.cat(outs, dim)``
+- :class:`~conv_calc.graph.nodes.Residual`: ``torch.add(body(x), shortcut(x))``, body rows first;
+- :class:`~conv_calc.graph.nodes.Parallel`: every branch on ``x`` in order, then ``torch.cat(outs, dim)``
   or ``torch.add`` folded left over the branches;
-- :class:`~conv_calc.stack.Save` keeps ``x``; :class:`~conv_calc.stack.Merge` centre-crops the
+- :class:`~conv_calc.graph.nodes.Save` keeps ``x``; :class:`~conv_calc.graph.nodes.Merge` centre-crops the
   saved tensor by slicing when asked, then ``torch.cat([saved, x], dim)`` (or ``[x, saved]``)
   or ``torch.add(x, saved)``.
 
@@ -38,7 +38,7 @@ import pytest
 torch = pytest.importorskip("torch")
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
-from conv_calc.stack import LayerNode, Merge, Parallel, Residual, Save, Sequential, Stack  # noqa: E402
+from conv_calc.graph.nodes import LayerNode, Merge, Parallel, Residual, Save, Sequential, Stack  # noqa: E402
 
 __all__ = ["TorchRow", "TorchFailure", "TorchResult", "run_stack", "infer_kwargs", "MERGE_TYPES"]
 

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conv_calc import nn as cnn
-from conv_calc.receptive_layers import interpolate_taps
-from conv_calc.stack import Parallel, Stack
+from conv_calc.receptive.layers import interpolate_taps
+from conv_calc.graph.nodes import Parallel, Stack
 
 torch = pytest.importorskip("torch")
 

@@ -1,0 +1,1 @@
+"""The ``conv-calc`` command line: a thin edge over the engine."""

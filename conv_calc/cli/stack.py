@@ -1,0 +1,148 @@
+"""``conv-calc stack``: load a stack file, analyse it, print it in the chosen format.
+
+Exit codes: 0 the network is fine, 1 a layer fails as torch would, 2 unreadable
+or malformed file or a bad ``--input``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+from conv_calc.cli.ctor import ShapeError, parse_shape
+from conv_calc.errors import LayerError
+
+__all__ = ["run", "load"]
+
+Fail = Callable[..., NoReturn]
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+
+
+def load(file: str, fail: Fail, fmt: str = "table", framework: str | None = None) -> Any:
+    """The :class:`~conv_calc.graph.nodes.Stack` of ``file`` (``-`` = stdin); problems -> exit 2."""
+    from conv_calc.stackfile import load as spec
+
+    try:
+        if file == STDIN:
+            return spec.load_stack(_read_stdin(), filename=STDIN_NAME, framework=framework)
+        return spec.load_file(file, framework=framework)
+    except OSError as err:  # the loader reports unreadable files as problems; belt and braces
+        fail(f"cannot read {file}: {err.strerror or err}", "check the path and its permissions.")
+    except LayerError:
+        raise
+    except ValueError as err:
+        _problems(err, STDIN_NAME if file == STDIN else file, fmt)
+
+
+def _read_stdin() -> bytes:
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is not None:
+        return buffer.read()
+    return sys.stdin.read().encode("utf-8")  # pragma: no cover - a text-only stdin
+
+
+def _problems(err: ValueError, file: str, fmt: str = "table") -> NoReturn:
+    from conv_calc.render.report import format_problems
+
+    problems = getattr(err, "problems", None)
+    if fmt == "json":
+        # Machine readers get the problems as data on stdout too (the text stays on stderr).
+        sys.stdout.write(_problems_json(err, file))
+    if problems:
+        sys.stderr.write(format_problems(problems, file) + "\n")
+        count = len(problems)
+        sys.stderr.write(f"{file}: {count} problem{'s' if count != 1 else ''}, "
+                         "the network was not analysed\n")
+    else:
+        hint = getattr(err, "hint", "")
+        # Problems found after loading (no input shape anywhere) concern the whole
+        # document: located at its start, as every malformed input is.
+        sys.stderr.write(f"{file}:1:1: {err}\n" + (f"  hint: {hint}\n" if hint else ""))
+    raise SystemExit(2)  # not typer.Exit: the fast path in conv_calc.cli.entry runs without Typer
+
+
+def _problems_json(err: ValueError, file: str) -> str:
+    from conv_calc.render.report import SCHEMA_VERSION, dumps, source_dict
+
+    problems = getattr(err, "problems", None) or ()
+    items = [{"code": getattr(p, "code", None), "message": p.message, "hint": p.hint,
+              "source": source_dict(p.source)}
+             for p in problems]
+    if not items:
+        items = [{"code": None, "message": str(err), "hint": getattr(err, "hint", ""),
+                  "source": None}]
+    return dumps({"schema_version": SCHEMA_VERSION, "file": file, "ok": False,
+                  "malformed": True, "problems": items})
+
+
+def run(file: str, input_text: str | None, fmt: str, fail: Fail,
+        framework: str | None = None) -> int:
+    shape = None
+    keras_batch = False
+    if input_text is not None:
+        text = input_text
+        # Keras: an unknown batch is written None (or ?): Nonex224x224x3
+        for unknown in ("None", "none", "null", "?"):
+            if text.startswith(unknown):
+                text, keras_batch = "1" + text[len(unknown):], True
+                break
+        try:
+            shape = parse_shape(text)
+        except ShapeError as err:
+            fail(f"--input: {err}", err.hint)
+    network = load(file, fail, fmt) if framework is None else load(file, fail, fmt, framework)
+    if keras_batch:
+        if getattr(network, "framework", "torch") != "keras":
+            fail(f"--input: {input_text}: an unknown (None) batch is a Keras notion",
+                 "give the batch size, or read the file with --framework keras.")
+        shape = (None, *shape[1:])
+    name = STDIN_NAME if file == STDIN else file
+    try:
+        report = network.analyze(input_shape=shape)
+    except LayerError as err:  # analyze() should not raise these; treat as the network's problem
+        from conv_calc.render.report import format_layer_error
+
+        sys.stderr.write(format_layer_error(err) + "\n")
+        return 1
+    except ValueError as err:  # a malformed definition, e.g. no input shape anywhere
+        _problems(err, name, fmt)
+    _write(report, name, fmt)
+    return 0 if report.error is None else 1
+
+
+def _terminal(stream: Any) -> bool:
+    """A real terminal, or colour forced the way rich reads the environment."""
+    if os.environ.get("FORCE_COLOR") is not None or os.environ.get("TTY_COMPATIBLE") == "1":
+        return True
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def _write(report: Any, name: str, fmt: str) -> None:
+    from conv_calc.render import report as render
+    if fmt == "json":
+        sys.stdout.write(render.report_json(report, name))
+        return
+    if fmt == "markdown":
+        sys.stdout.write(render.report_markdown(report))
+        return
+    if fmt == "csv":
+        sys.stdout.write(render.report_csv(report))
+        if report.error is not None:
+            sys.stderr.write(render.format_layer_error(report.error, report.failed) + "\n")
+        return
+    text = None if _terminal(sys.stdout) else render.plain_table(report, name)
+    if text is not None:
+        sys.stdout.write(text)  # piped: the same bytes rich would print, without importing it
+    else:
+        from conv_calc.render.table import print_report_table
+
+        print_report_table(report, sys.stdout, title=name)
+    sys.stdout.flush()
+    if report.error is not None:
+        sys.stderr.write("\n" + render.format_layer_error(report.error, report.failed) + "\n")

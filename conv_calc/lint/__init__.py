@@ -1,0 +1,1 @@
+"""Lint: stack-file problems as Finding records; never prints."""

@@ -1,0 +1,198 @@
+"""The network-level warning rules: receptive field (CC203, CC204) and merges (CC207, CC208).
+
+>>> from conv_calc import nn
+>>> from conv_calc.lint.checks import Context
+>>> from conv_calc.graph.nodes import Parallel, Stack
+>>> stack = Stack([Parallel(((nn.Conv2d(4, 4, 1, stride=2),), (nn.Conv2d(4, 4, 2, stride=2),)))])
+>>> ctx = Context.of(stack, stack.analyze((1, 4, 8, 8)), "x.yaml")
+>>> [f.code for f in misaligned(ctx)]
+['CC208']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import Any
+
+from conv_calc.lint.checks import (
+    TRANSPOSED, UPSAMPLERS, WINDOW_LAYERS, Context, axes, fmt, spatial_dims, window,
+)
+from conv_calc.graph.nodes import Row
+
+__all__ = ["NET_CHECKS", "receptive_field", "skip_mismatch", "misaligned"]
+
+
+# ------------------------------------------------------------------ receptive field
+
+def _covers(row: Row, n: tuple[int, ...]) -> bool:
+    rf = row.receptive_field
+    nd = len(rf.size)
+    last = row.output_shape[-nd:] if len(row.output_shape) >= nd else (1,) * nd
+    for a in range(nd):
+        for u in {0, max(0, last[a] - 1)}:
+            index = [0] * nd
+            index[a] = u
+            hull = rf.region(*index)[a] if nd > 1 else rf.region(u)[0]
+            if hull is None or hull[0] > 0 or hull[1] < n[a] - 1:
+                return False
+    return True
+
+
+def receptive_field(ctx: Context) -> Iterator:
+    """CC203 (RF larger than the input) and CC204 (widening an RF that covers everything)."""
+    rows = []
+    for r in ctx.report.layers:  # the encoder part: up to the first upsampling layer
+        if r.type in UPSAMPLERS:
+            break
+        if r.receptive_field is not None and r.type in WINDOW_LAYERS and r.receptive_field.size:
+            rows.append(r)
+    if not rows:
+        return
+    nd = len(rows[0].receptive_field.size)
+    if len(ctx.report.input_shape) < nd:
+        return
+    n = ctx.report.input_shape[-nd:]
+    for row in rows:
+        size = row.receptive_field.size
+        if len(size) == nd and any(size[a] > n[a] for a in range(nd)):
+            yield ctx.finding(
+                "CC203",
+                f"receptive field {fmt(size)} is larger than the {fmt(n)} input: from this layer "
+                "on, every output's window reaches into the padding",
+                "a larger input or fewer strided layers; suppress it if this is intended",
+                row.source, row)
+            break
+    cover = None
+    for row in rows:
+        if cover is None:
+            if len(row.receptive_field.size) == nd and _covers(row, n):
+                cover = row
+            continue
+        w = window(row)
+        widens = w is not None and any(w[4][a] * (w[1][a] - 1) > 0 for a in range(w[0]))
+        if not widens:
+            continue
+        later = [r for r in rows if r.index > row.index and r.type in WINDOW_LAYERS
+                 and window(r) is not None
+                 and any(window(r)[4][a] * (window(r)[1][a] - 1) > 0 for a in range(window(r)[0]))]
+        more = f" (and {len(later)} later layer{'s' if len(later) != 1 else ''})" if later else ""
+        at = f" (line {cover.source.line})" if cover.source is not None else ""
+        yield ctx.finding(
+            "CC204",
+            f"the receptive field already covers the whole {fmt(n)} input after "
+            f"'{cover.name}'{at}; this layer{more} widens it without adding context",
+            "use fewer downsampling stages or a larger input; suppress it if the extra depth is "
+            "for capacity, not context",
+            row.source, row)
+        return
+
+
+# ------------------------------------------------------------------ merges
+
+def _spatial(shape: tuple[int, ...], nd: int) -> tuple[int, ...]:
+    return tuple(shape[-nd:]) if nd and len(shape) >= nd + 1 else ()
+
+
+def skip_mismatch(ctx: Context) -> Iterator:
+    """CC207: the upsampling before a merge with a saved tensor does not give its size."""
+    rows = ctx.report.layers
+    for m in ctx.merges:
+        if m.saved is None or getattr(m.node, "crop", None) is not None:
+            continue
+        saved_i, cur_i = m.operands
+        up = None
+        for j in range(cur_i, saved_i, -1):
+            if rows[j].type in UPSAMPLERS:
+                up = rows[j]
+                break
+            if rows[j].input_shape[2:] != rows[j].output_shape[2:]:
+                break
+        if up is None:
+            continue
+        nd = spatial_dims(up) or max(0, len(up.output_shape) - 2)
+        want, got = _spatial(ctx.shape(saved_i), nd), _spatial(ctx.shape(cur_i), nd)
+        if not want or want == got or len(want) != len(got):
+            continue
+        diff = tuple(w - g for w, g in zip(want, got))
+        layer = up.layer
+        hint = ""
+        if up.type in TRANSPOSED:
+            s = axes(layer.stride, nd)
+            dil = axes(layer.dilation, nd)
+            op = axes(layer.output_padding, nd)
+            new = tuple(op[a] + diff[a] for a in range(nd))
+            if all(0 <= new[a] < max(s[a], dil[a]) for a in range(nd)):
+                hint = f"set output_padding={fmt(new)} on '{up.name}'"
+        if not hint and all(x >= 0 for x in diff):
+            hint = f"add `crop: center` to the merge (crops '{m.saved}' to {fmt(got)})"
+        if not hint:
+            hint = (f"the decoder output is larger than '{m.saved}': lower the upsampling's "
+                    "output size (padding, kernel) or pad the encoder")
+        alt = " or `crop: center` on the merge" if all(x >= 0 for x in diff) and "crop" not in hint else ""
+        where = f" (line {m.node.source.line})" if getattr(m.node, "source", None) else ""
+        yield ctx.finding(
+            "CC207",
+            f"'{up.name}' gives {fmt(got)} but the saved '{m.saved}' it is merged with"
+            f"{where} is {fmt(want)}",
+            hint + alt + "; or an input size divisible by the total stride",
+            up.source, up)
+
+
+def _centre(ctx: Context, index: int, axis: int) -> tuple[Any, Any]:
+    """(jump, start) of row ``index`` on an axis (the network input: 1, 0)."""
+    if index < 0:
+        return 1, 0
+    rf = ctx.report.layers[index].receptive_field
+    if rf is None or axis >= len(rf.jump):
+        return None, None
+    return rf.jump[axis], rf.start[axis]
+
+
+def _num(x: Any) -> str:
+    if isinstance(x, Fraction) and x.denominator != 1:
+        return f"{x.numerator}/{x.denominator}"
+    return str(int(x)) if isinstance(x, Fraction) else str(x)
+
+
+def misaligned(ctx: Context) -> Iterator:
+    """CC208: merge rows whose branches are misaligned (rf.aligned has False)."""
+    for m in ctx.merges:
+        if m.row is None:
+            continue
+        row = ctx.report.layers[m.row]
+        rf = row.receptive_field
+        flags = getattr(rf, "aligned", None)
+        if not flags or all(flags):
+            continue
+        axes = [a for a, ok in enumerate(flags) if not ok]
+        a = axes[0]
+        pairs = [_centre(ctx, i, a) for i in m.operands]
+        cropped = getattr(m.node, "crop", None) is not None
+        n = ctx.report.input_shape[-len(flags):]
+        local = [p for p, i in zip(pairs, m.operands)
+                 if p[0] != 0 and (i < 0 or not _covers(ctx.report.layers[i], n))]
+        if len(local) < len(pairs) and len(set(local)) <= 1:
+            continue  # a global-context branch (pooled to 1, upsampled): nothing to align
+        jumps = {p[0] for p in pairs if p[0] is not None}
+        if len(jumps) > 1:
+            detail = "jumps " + " vs ".join(_num(p[0]) for p in pairs) + " input pixels"
+        elif not cropped and len({p[1] for p in pairs}) > 1:
+            detail = ("centres of output 0 at input pixel "
+                      + " vs ".join(_num(p[1]) for p in pairs))
+        else:
+            detail = "same jump, but some outputs are centred on different input pixels"
+        nd = len(flags)
+        names = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
+        axis_names = ", ".join(names.get(nd, tuple(str(i) for i in range(nd)))[i] for i in axes)
+        yield ctx.finding(
+            "CC208",
+            f"the branches merged by {row.type} '{row.name}' are misaligned on the {axis_names} "
+            f"axis ({detail})",
+            "give every strided layer padding = k_eff // 2 on all branches and transposed convs "
+            "kernels divisible by their stride; suppress it if the shift is intended",
+            row.source, row)
+
+
+#: The network-level rules, in the order their findings are produced.
+NET_CHECKS = (receptive_field, skip_mismatch, misaligned)

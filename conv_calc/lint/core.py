@@ -1,0 +1,287 @@
+"""Lint stack files: every problem of a file as :class:`Finding` records; never prints.
+
+``lint_bytes`` turns one file's bytes into a :class:`FileResult`: loader
+problems (CC0xx), what torch would raise (CC1xx), the warning rules
+(CC2xx, :mod:`conv_calc.lint.checks`) and unmet ``expect:`` keys (CC3xx), after
+``# conv-calc: ignore[...]`` comments and the :class:`Settings` (select,
+ignore, severity overrides) are applied. The CLI decides format and exit code.
+
+>>> text = b"input: [1, 1, 7, 7]\\nlayers:\\n  - MaxPool2d: {kernel_size: 2}\\n"
+>>> [f"{f.line}:{f.column} {f.code} {f.severity}" for f in lint_bytes(text, "net.yaml").findings]
+['3:5 CC202 warning']
+>>> text += b"expect: {output_shape: [1, 1, 3, 3]}  # conv-calc: ignore[CC301]\\n"
+>>> [f.code for f in lint_bytes(text, "net.yaml", Settings(ignore=("CC2",))).findings]
+[]
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from conv_calc.lint.rules import RULES, matches
+
+__all__ = ["Finding", "FileResult", "Settings", "lint_bytes", "lint_path", "finding",
+           "suppressions", "SEVERITY_RANK"]
+
+SEVERITY_RANK = {"warning": 1, "error": 2}
+_YAML_CODES = frozenset({"unreadable", "yaml-syntax", "yaml-feature", "duplicate-key", "too-deep"})
+_SUPPRESS = re.compile(r"#\s*conv-calc:\s*(ignore(?:-file)?)\b(?:\[([^\]]*)\])?", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem: rule code, severity, message, hint, where (1-based) and which layer."""
+
+    code: str
+    severity: str
+    message: str
+    hint: str = ""
+    file: str = ""
+    line: int = 1
+    column: int = 1
+    end_line: int | None = None
+    end_column: int | None = None
+    layer_index: int | None = None
+    layer_name: str | None = None
+
+    @property
+    def name(self) -> str:
+        rule = RULES.get(self.code)
+        return rule.name if rule else self.code
+
+    def sort_key(self) -> tuple:
+        return (self.line, self.column, self.code, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Which findings to keep: ``select``/``ignore`` (codes, prefixes, names), severity overrides."""
+
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+
+    def keep(self, code: str) -> bool:
+        return matches(code, self.select) and not matches(code, self.ignore)
+
+    def severity_of(self, code: str, default: str) -> str:
+        for sel, level in self.severity:
+            if matches(code, (sel,)):
+                return level
+        return default
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """The findings of one file (sorted), its report when it was analysed, and its text."""
+
+    path: str
+    findings: tuple[Finding, ...]
+    report: Any = None
+    lines: tuple[str, ...] = ()
+    unreadable: bool = False
+    suppressed: int = 0
+    stack: Any = field(default=None, repr=False)
+
+
+def finding(code: str, message: str, hint: str, source: Any, file: str, row: Any = None) -> Finding:
+    """A finding at ``source`` (a conv_calc.graph.nodes.Source; None: line 1) with the rule's severity."""
+    rule = RULES[code]
+    loc: dict[str, Any] = {"line": 1, "column": 1}
+    if source is not None:
+        loc = {"line": source.line, "column": source.column,
+               "end_line": getattr(source, "end_line", None),
+               "end_column": getattr(source, "end_column", None)}
+    return Finding(code, rule.severity, message, hint, file, **loc,
+                   layer_index=None if row is None else row.index,
+                   layer_name=None if row is None else row.name)
+
+
+# ------------------------------------------------------------------ suppression comments
+
+def suppressions(lines: Iterable[str]) -> tuple[dict[int, frozenset[str] | None], frozenset[str] | None]:
+    """Per line, the codes ignored there (None: all); and the codes ignored in the whole file.
+
+    >>> per_line, whole = suppressions(["a: 1  # conv-calc: ignore[CC201, cc202, skip-size-mismatch]",
+    ...                                 "# conv-calc: ignore-file[CC2]"])
+    >>> sorted(per_line[1]), whole
+    (['CC201', 'CC202', 'CC207'], frozenset({'CC2'}))
+    """
+    per_line: dict[int, frozenset[str] | None] = {}
+    whole: set[str] | None = set()
+    for number, line in enumerate(lines, 1):
+        if "conv-calc" not in line:
+            continue
+        for m in _SUPPRESS.finditer(line):
+            codes = None if m.group(2) is None else frozenset(
+                _code_of(c.strip()) for c in m.group(2).split(",") if c.strip())
+            if m.group(1).lower() == "ignore-file":
+                whole = None if codes is None or whole is None else whole | codes
+            else:
+                old = per_line.get(number, frozenset())
+                per_line[number] = None if codes is None or old is None else old | codes
+    return per_line, (None if whole is None else frozenset(whole))
+
+
+def _code_of(selector: str) -> str:
+    """A code or prefix as written (upper-cased), or the code of a rule name (``dropped-input``)."""
+    from conv_calc.lint.rules import lookup
+
+    rule = lookup(selector)
+    return rule.code if rule is not None else selector.upper()
+
+
+def _suppressed(f: Finding, per_line: dict, whole: frozenset[str] | None) -> bool:
+    if not RULES[f.code].suppressible:
+        return False
+    if whole is None or any(f.code.startswith(c) for c in whole):
+        return True
+    for line in {f.line, f.end_line or f.line}:
+        if line in per_line:
+            codes = per_line[line]
+            if codes is None or any(f.code.startswith(c) for c in codes):
+                return True
+    return False
+
+
+# ------------------------------------------------------------------ one file
+
+def lint_path(path: str, settings: Settings = Settings(), display: str | None = None) -> FileResult:
+    """Read and lint the file at ``path``; ``display`` is the name findings carry."""
+    name = display or path
+    try:
+        if os.path.isdir(path):
+            raise IsADirectoryError(21, "it is a directory")
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as err:
+        f = finding("CC001", f"cannot read {name}: {err.strerror or err}",
+                    "check the path and its permissions", None, name)
+        return FileResult(name, (f,), unreadable=True)
+    return lint_bytes(data, name, settings)
+
+
+#: The line breaks of YAML 1.1 (what the reader counts), not str.splitlines's (which also
+#: splits at form feeds, vertical tabs and \x1c-\x1e: lines would no longer match).
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _text_lines(data: bytes) -> tuple[str, ...]:
+    text = None
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            text = data.decode(codec, errors="replace")
+            break
+    if text is None:
+        text = data.decode("utf-8", errors="replace")
+    lines = _YAML_BREAK.split(text)
+    if lines[-1] == "":
+        lines.pop()  # the last line break ends a line, it does not start one
+    return tuple(lines)
+
+
+def _inside(f: Finding, lines: tuple[str, ...]) -> Finding:
+    """``f`` with its position moved inside the file (the reader's marks can point past it).
+
+    A YAML end mark is exclusive: a block ends at column 1 of the line after
+    it (or past the last line). Such an end moves back to the end of the last
+    line with content before it; a start past the end of the file moves to the
+    end of its last line (an unclosed bracket is reported at the end of the stream).
+    """
+    count = len(lines)
+
+    def width(n: int) -> int:
+        return len(lines[n - 1]) if 1 <= n <= count else 0
+
+    line = min(max(f.line, 1), max(count, 1))
+    column = f.column if line == f.line else width(line) + 1
+    column = min(max(column, 1), width(line) + 1)
+    end_line, end_column = f.end_line, f.end_column
+    if end_line is not None:
+        if end_column is not None and end_column <= 1 and end_line > line:
+            end_line -= 1
+            while end_line > line and not lines[end_line - 1].split("#", 1)[0].strip():
+                end_line -= 1
+            end_column = len(lines[end_line - 1].rstrip()) + 1 if end_line <= count else None
+        end_line = min(max(end_line, line), max(count, 1))
+        if end_column is not None:
+            end_column = min(max(end_column, 1), width(end_line) + 1)
+            if end_line == line and end_column < column:
+                end_column = column
+    if (line, column, end_line, end_column) == (f.line, f.column, f.end_line, f.end_column):
+        return f
+    return replace(f, line=line, column=column, end_line=end_line, end_column=end_column)
+
+
+def lint_bytes(data: bytes, path: str, settings: Settings = Settings()) -> FileResult:
+    """Every finding of one stack file given as bytes (``path`` is only its name)."""
+    from conv_calc.stackfile import load as spec
+    from conv_calc.stackfile.problems import StackFileError
+
+    lines = _text_lines(data)
+    found: list[Finding] = []
+    stack = report = None
+    try:
+        stack = spec.load_stack(data, filename=path)
+    except StackFileError as err:
+        for p in err.problems:
+            code = "CC002" if p.code in _YAML_CODES else "CC003"
+            found.append(finding(code, p.message, p.hint, p.source, path))
+    if stack is not None:
+        try:
+            report = stack.analyze()
+        except ValueError as err:  # StackDefinitionError: e.g. no input shape
+            found.append(finding("CC003", str(err), getattr(err, "hint", "") or
+                                 "give the input shape with `input: [1, 3, 224, 224]`", None, path))
+    if report is not None:
+        found.extend(_analysis_findings(stack, report, path))
+    return _finish(found, path, lines, report, stack, settings)
+
+
+def _finish(found: list[Finding], path: str, lines: tuple[str, ...], report: Any, stack: Any,
+            settings: Settings) -> FileResult:
+    per_line, whole = suppressions(lines)
+    kept: list[Finding] = []
+    seen: set[tuple] = set()
+    hidden = 0
+    for f in found:
+        f = _inside(f, lines)
+        key = (f.code, f.line, f.column, f.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        if _suppressed(f, per_line, whole):
+            hidden += 1
+            continue
+        if not settings.keep(f.code):
+            continue
+        level = settings.severity_of(f.code, f.severity)
+        kept.append(f if level == f.severity else replace(f, severity=level))
+    kept.sort(key=Finding.sort_key)
+    return FileResult(path, tuple(kept), report, lines, False, hidden, stack)
+
+
+def _analysis_findings(stack: Any, report: Any, path: str) -> list[Finding]:
+    from conv_calc.lint.checks import LAYER_CHECKS, Context
+    from conv_calc.lint.checks_net import NET_CHECKS
+    from conv_calc.lint.expect import check_expectations
+
+    found: list[Finding] = []
+    if report.error is not None:
+        failed = report.failed
+        merge = failed is not None and failed.type in ("cat", "add")
+        err = report.error
+        f = finding("CC102" if merge else "CC101", str(err),
+                    getattr(err, "hint", "") or "", failed.source if failed else None, path)
+        if failed is not None:
+            f = replace(f, layer_index=failed.index, layer_name=failed.name)
+        found.append(f)
+    ctx = Context.of(stack, report, path)
+    for check in LAYER_CHECKS + NET_CHECKS:
+        found.extend(check(ctx))
+    found.extend(check_expectations(ctx, stack))
+    return found

@@ -1,0 +1,345 @@
+"""Turn reports into text: JSON, markdown, CSV and the plain error blocks.
+
+Nothing here imports rich: the rich table lives in :mod:`conv_calc.render.table`
+and is imported only by the table format. Machine formats are plain strings the
+CLI writes with ``sys.stdout.write``, never through a rich console (which would
+wrap them and eat ``[...]``).
+
+>>> from fractions import Fraction
+>>> jsonable((3, Fraction(1, 2), Fraction(4, 2)))
+[3, '1/2', 2]
+>>> fmt_axes((7, 7)), fmt_axes((7, 5)), fmt_axes((Fraction(1, 2),))
+('7', '(7, 5)', '1/2')
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from fractions import Fraction
+from typing import Any
+
+__all__ = [
+    "SCHEMA_VERSION", "jsonable", "fmt_axes", "fmt_shape", "fmt_int",
+    "rf_dict", "source_dict", "error_dict", "report_dict", "report_json", "dumps",
+    "report_markdown", "report_csv", "row_cells", "COLUMNS",
+    "format_layer_error", "format_problems", "plain_table",
+]
+
+#: Version of the JSON documents; fields are only ever added.
+SCHEMA_VERSION = 1
+
+#: Receptive-field fields, in the order of conv_calc.receptive.core.ReceptiveField.
+RF_FIELDS = ("size", "size_min", "jump", "start", "effective_padding")
+
+#: Table columns (header, right-aligned?) shared by the table, markdown and CSV.
+COLUMNS = (
+    ("#", True), ("name", False), ("type", False), ("output shape", False),
+    ("RF size", True), ("jump", True), ("start", True), ("params", True), ("MACs", True),
+)
+CSV_HEADER = ("index", "name", "type", "input_shape", "output_shape", "rf_size", "rf_jump",
+              "rf_start", "params", "macs", "status")
+FAIL_MARK = "✗"
+
+
+def jsonable(value: Any) -> Any:
+    """JSON form of a value: a Fraction as ``"p/q"`` (an integer one as a number), tuples as lists."""
+    if isinstance(value, Fraction):
+        return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    if isinstance(value, (tuple, list)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    return value
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, Fraction) and value.denominator != 1:
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(value, Fraction):
+        return str(value.numerator)
+    return str(value)
+
+
+def fmt_axes(values: Any) -> str:
+    """One value per spatial axis: a single number when they agree."""
+    if values is None:
+        return "-"
+    values = tuple(values) if isinstance(values, (tuple, list)) else (values,)
+    if not values:
+        return "-"
+    if all(v == values[0] for v in values):
+        return _num(values[0])
+    return "(" + ", ".join(_num(v) for v in values) + ")"
+
+
+def fmt_shape(shape: Any) -> str:
+    """``[1, 64, 112, 112]``, as torch prints sizes."""
+    return "-" if shape is None else "[" + ", ".join(str(d) for d in shape) + "]"
+
+
+def fmt_int(value: int) -> str:
+    """Thousands separated: ``9,408``."""
+    return f"{value:,}"
+
+
+def rf_dict(rf: Any) -> dict[str, Any] | None:
+    """The receptive field as JSON: one list entry per spatial axis."""
+    if rf is None:
+        return None
+    out = {name: jsonable(getattr(rf, name)) for name in RF_FIELDS if hasattr(rf, name)}
+    aligned = getattr(rf, "aligned", None)
+    if aligned is not None:
+        out["aligned"] = jsonable(aligned)
+    return out
+
+
+def source_dict(source: Any) -> dict[str, Any] | None:
+    if source is None:
+        return None
+    out = {"file": source.file, "line": source.line, "column": source.column}
+    for name in ("end_line", "end_column"):
+        if getattr(source, name, None) is not None:
+            out[name] = getattr(source, name)
+    return out
+
+
+def error_dict(error: BaseException, failed: Any = None) -> dict[str, Any]:
+    """A layer error as JSON: the builtin class torch raises, torch's message, the hint."""
+    builtin = getattr(error, "builtin", None)
+    out: dict[str, Any] = {
+        "type": builtin.__name__ if builtin is not None else type(error).__name__,
+        "message": str(error),
+        "hint": getattr(error, "hint", "") or "",
+        "stage": getattr(error, "stage", None),
+        "layer": getattr(error, "layer", None),
+    }
+    if failed is not None:
+        out["index"] = failed.index
+        out["source"] = source_dict(failed.source)
+    return out
+
+
+def _row_dict(row: Any) -> dict[str, Any]:
+    return {
+        "index": row.index,
+        "name": row.name,
+        "type": row.type,
+        "input_shape": jsonable(row.input_shape),
+        "output_shape": jsonable(row.output_shape),
+        "params": row.params,
+        "macs": row.macs,
+        "receptive_field": rf_dict(row.receptive_field),
+        "source": source_dict(row.source),
+    }
+
+
+def report_dict(report: Any, file: str | None = None) -> dict[str, Any]:
+    """A :class:`conv_calc.graph.nodes.Report` as the ``conv-calc stack --format json`` document."""
+    failed = report.failed
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "file": file,
+        "ok": report.error is None,
+        "input_shape": jsonable(report.input_shape),
+        "output_shape": jsonable(report.output_shape),
+        "total_params": report.total_params,
+        "total_macs": report.total_macs,
+        "layers": [_row_dict(row) for row in report.layers],
+        "failed": None if failed is None else {
+            "index": failed.index,
+            "name": failed.name,
+            "type": failed.type,
+            "input_shape": jsonable(failed.input_shape),
+            "source": source_dict(failed.source),
+        },
+        "error": None if report.error is None else error_dict(report.error, failed),
+    }
+
+
+def report_json(report: Any, file: str | None = None) -> str:
+    return dumps(report_dict(report, file))
+
+
+def dumps(document: Any) -> str:
+    """JSON indented by 2, with lists of plain values kept on one line (shapes stay readable).
+
+    >>> print(dumps({"shape": [1, 3], "rf": {"size": [7, 7]}, "rows": [{"a": 1}]}), end="")
+    {
+      "shape": [1, 3],
+      "rf": {
+        "size": [7, 7]
+      },
+      "rows": [
+        {
+          "a": 1
+        }
+      ]
+    }
+    """
+    return _dump(document, 0) + "\n"
+
+
+def _dump(value: Any, level: int) -> str:
+    pad, inner = "  " * level, "  " * (level + 1)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = (f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_dump(v, level + 1)}"
+                 for k, v in value.items())
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list) and value and (
+            any(isinstance(v, (dict, list)) for v in value)
+            or len(json.dumps(value, ensure_ascii=False)) > 80):
+        return "[\n" + ",\n".join(f"{inner}{_dump(v, level + 1)}" for v in value) + f"\n{pad}]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def row_cells(row: Any) -> list[str]:
+    """The table cells of one row, as strings (digits never abbreviated)."""
+    rf = row.receptive_field
+    return [
+        str(row.index), row.name, row.type, fmt_shape(row.output_shape),
+        fmt_axes(getattr(rf, "size", None)), fmt_axes(getattr(rf, "jump", None)),
+        fmt_axes(getattr(rf, "start", None)), fmt_int(row.params), fmt_int(row.macs),
+    ]
+
+
+def failed_cells(report: Any) -> list[str] | None:
+    """The cells of the failing row (marked), or None."""
+    failed = report.failed
+    if failed is None:
+        return None
+    builtin = getattr(report.error, "builtin", None)
+    kind = builtin.__name__ if builtin is not None else type(report.error).__name__
+    return [f"{FAIL_MARK} {failed.index}", failed.name, failed.type, f"{FAIL_MARK} {kind}",
+            "", "", "", "", ""]
+
+
+def total_cells(report: Any) -> list[str]:
+    return ["", "total", "", fmt_shape(report.output_shape) if report.ok else "-",
+            "", "", "", fmt_int(report.total_params), fmt_int(report.total_macs)]
+
+
+def plain_table(report: Any, title: str | None = None) -> str | None:
+    """The piped (non-terminal) table of ``conv-calc stack`` without importing rich.
+
+    Byte for byte what :mod:`conv_calc.render.table` prints through rich for
+    piped output (rich's SIMPLE_HEAD box, cells padded by one space, no outer
+    padding, trailing spaces stripped): importing and running rich costs more
+    than the whole analysis of ResNet-50. Returns None for cells whose display
+    width is not simply their length (wide or combining characters, line
+    breaks); the caller then lets rich lay the table out.
+    """
+    rows = [row_cells(row) for row in report.layers]
+    fail = failed_cells(report)
+    total = total_cells(report)
+    body = rows + ([fail] if fail is not None else [])
+    header = [name for name, _ in COLUMNS]
+    every = [header, *body, total, [title or ""]]
+    if any(not _plain(cell) for cells in every for cell in cells):
+        return None
+    widths = [max(len(cells[i]) for cells in [header, *body, total]) for i in range(len(COLUMNS))]
+
+    def line(cells: list[str]) -> str:
+        parts = [cell.rjust(w) if right else cell.ljust(w)
+                 for cell, w, (_, right) in zip(cells, widths, COLUMNS)]
+        return "   ".join(parts).rstrip()
+
+    out = [title] if title else []
+    out += [line(header), "─" * (sum(widths) + 3 * (len(widths) - 1))]
+    out += [line(cells) for cells in body]
+    out += ["", line(total)]
+    return "\n".join(out) + "\n"
+
+
+def _plain(cell: str) -> bool:
+    """Printable ASCII, or the failure mark: cells whose width is their length."""
+    return all(" " <= ch <= "~" or ch == FAIL_MARK for ch in cell)
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def report_markdown(report: Any) -> str:
+    """A GitHub-flavoured markdown table (the failing row marked, totals last)."""
+    lines = ["| " + " | ".join(h for h, _ in COLUMNS) + " |",
+             "|" + "|".join("---:" if right else "---" for _, right in COLUMNS) + "|"]
+    rows = [row_cells(r) for r in report.layers]
+    fail = failed_cells(report)
+    if fail is not None:
+        rows.append(fail)
+    rows.append(["**" + c + "**" if c else "" for c in total_cells(report)])
+    for cells in rows:
+        lines.append("| " + " | ".join(_md_escape(c) for c in cells) + " |")
+    text = "\n".join(lines) + "\n"
+    if report.error is not None:
+        text += "\n" + "\n".join("> " + _md_escape(line) if line else ">"
+                                 for line in format_layer_error(report.error, report.failed)
+                                 .splitlines()) + "\n"
+    return text
+
+
+def report_csv(report: Any) -> str:
+    """One row per layer with raw numbers; the failing layer last with status ``error``."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for row in report.layers:
+        rf = row.receptive_field
+        writer.writerow([
+            row.index, row.name, row.type, "x".join(map(str, row.input_shape)),
+            "x".join(map(str, row.output_shape)),
+            fmt_axes(getattr(rf, "size", None)), fmt_axes(getattr(rf, "jump", None)),
+            fmt_axes(getattr(rf, "start", None)), row.params, row.macs, "ok",
+        ])
+    failed = report.failed
+    if failed is not None:
+        shape = "" if failed.input_shape is None else "x".join(map(str, failed.input_shape))
+        writer.writerow([failed.index, failed.name, failed.type, shape, "", "", "", "", "", "",
+                         "error"])
+    return buf.getvalue()
+
+
+def format_layer_error(error: BaseException, failed: Any = None) -> str:
+    """The plain error block shown after a table: where, torch's message, the hint.
+
+    >>> from conv_calc.errors import LayerRuntimeError
+    >>> print(format_layer_error(LayerRuntimeError("boom", hint="fix it", stage="forward")))
+    RuntimeError: boom
+    hint: fix it
+    """
+    lines = []
+    if failed is not None:
+        where = f"layer {failed.index} '{failed.name}' ({failed.type})"
+        if failed.source is not None:
+            where += f" at {failed.source}"
+        stage = getattr(error, "stage", None)
+        when = {"init": "cannot be built", "forward": "fails in forward"}.get(stage, "fails")
+        shape = "" if failed.input_shape is None else f" on input {fmt_shape(failed.input_shape)}"
+        lines.append(f"error: {where} {when}{shape}:")
+    builtin = getattr(error, "builtin", None)
+    kind = builtin.__name__ if builtin is not None else type(error).__name__
+    lines.append(f"{kind}: {error}")
+    hint = getattr(error, "hint", "")
+    if hint:
+        lines.append(f"hint: {hint}")
+    return "\n".join(lines)
+
+
+def format_problems(problems: Any, fallback_file: str = "<input>") -> str:
+    """``file:line:col: message`` plus an indented hint, one block per problem."""
+    lines = []
+    for problem in problems:
+        source = getattr(problem, "source", None)
+        if source is not None:
+            where = f"{source.file}:{source.line}:{source.column}"
+        else:
+            where = fallback_file
+        lines.append(f"{where}: {getattr(problem, 'message', problem)}")
+        hint = getattr(problem, "hint", "")
+        if hint:
+            lines.append(f"  hint: {hint}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Stack files: the YAML vocabulary, the hardened reader, argument checks, problems and the JSON Schema."""

@@ -1,0 +1,255 @@
+"""The JSON Schema (draft-07) of stack files, for editors and CI.
+
+Built from :data:`conv_calc.nn.LAYERS` and, for ``framework: keras`` files,
+:data:`conv_calc.keras.LAYERS` (every layer with its constructor's argument
+names) and the item kinds of :mod:`conv_calc.stackfile.load`. It checks structure and types;
+shapes and torch's own rules are conv-calc's job. No YAML import here.
+
+    python -m conv_calc.stackfile.schema > docs/stack.schema.json
+
+>>> schema = stack_schema()
+>>> schema["$schema"], sorted(schema["required"])
+('http://json-schema.org/draft-07/schema#', ['layers'])
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from conv_calc.stackfile.args import STRING_CHOICES, category, signature_of
+
+__all__ = ["stack_schema", "SCHEMA_URI"]
+
+SCHEMA_URI = "http://json-schema.org/draft-07/schema#"
+
+# Kept equal to conv_calc.stackfile.load (which imports YAML, so it is not imported here);
+# tests/test_schema.py checks that they agree.
+KEYWORDS = ("sequential", "residual", "parallel", "save", "cat", "add")
+COMMON = ("name", "repeat", "expect")
+OPTIONS = {"residual": ("shortcut",), "parallel": ("merge", "dim"),
+           "cat": ("dim", "crop", "saved_first"), "add": ("crop", "saved_first")}
+TOP_KEYS = ("version", "name", "framework", "input", "layers", "blocks", "expect")
+FRAMEWORKS = ("torch", "keras")
+KERAS_BASE_KWARGS = ("name", "dtype", "trainable", "autocast", "activity_regularizer",
+                     "input_shape", "input_dim")
+FORMAT_VERSION = 1
+
+_EXPR = {"type": "string", "pattern": r"^\$",
+         "description": "a block parameter: $name, or integer arithmetic such as $width * 4"}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/definitions/{name}"}
+
+
+def _arg_schema(name: str, default: Any) -> dict[str, Any]:
+    cat = category(name, default)
+    if cat == "int":
+        scalar: list[dict[str, Any]] = [{"type": ["integer", "boolean", "null"]}, _ref("expr")]
+        choices = STRING_CHOICES.get(name)
+        if choices:
+            scalar.append({"enum": list(choices)})
+        return {"anyOf": [*scalar, {"type": "array", "items": {"anyOf": scalar}}]}
+    if cat == "float":
+        scalar = [{"type": ["number", "boolean", "null"]}, _ref("expr")]
+        return {"anyOf": [*scalar, {"type": "array", "items": {"anyOf": scalar}}]}
+    if cat == "bool":
+        return {"anyOf": [{"type": ["boolean", "integer", "null"]}, _ref("expr")]}
+    return _ref("value")
+
+
+def _item_object(kind: str, value: dict[str, Any], extra: dict[str, Any] | None = None,
+                 common: tuple[str, ...] = COMMON, description: str = "") -> dict[str, Any]:
+    props: dict[str, Any] = {kind: value}
+    for key in common:
+        props[key] = _ref(key)
+    props.update(extra or {})
+    schema: dict[str, Any] = {"type": "object", "required": [kind], "properties": props,
+                              "additionalProperties": False}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _layer_defs(layers: dict[str, type], keras: bool) -> dict[str, Any]:
+    """``layer:Conv2d`` (torch) or ``keras:Conv2D`` definitions: each layer with its arguments."""
+    defs: dict[str, Any] = {}
+    for name in sorted(layers):
+        params, var_kw = signature_of(layers[name])
+        if keras:
+            # As the loader (conv_calc.stackfile.load): Keras's **kwargs are only Layer's own keywords,
+            # and values go to the layer unchecked (Keras validates them).
+            props = {p: _ref("value") for p in params}
+            props.update({k: _ref("value") for k in KERAS_BASE_KWARGS})
+            if name == "LeakyReLU":
+                props["alpha"] = _ref("value")
+            args = {"type": "object", "properties": props, "additionalProperties": False}
+            where = "keras.layers"
+        else:
+            args = {"type": "object",
+                    "properties": {p: _arg_schema(p, d) for p, d in params.items()},
+                    "additionalProperties": _ref("value") if var_kw else False}
+            where = "torch.nn"
+        doc = getattr(layers[name], "__doc__", None) or ""
+        defs[f"{'keras' if keras else 'layer'}:{name}"] = _item_object(
+            name, {"anyOf": [{"type": "null"}, args]},
+            description=f"{where}.{name}" + (f": {doc.strip().splitlines()[0]}" if doc.strip() else ""))
+    return defs
+
+
+def _structure_defs(layers: dict[str, type], keras: bool) -> dict[str, Any]:
+    """The item, items, block and structural definitions of one framework.
+
+    torch's keep their plain names (``item``, ``items``, ``residual``...); Keras's
+    are prefixed ``keras_`` and refer to Keras layers only. save/cat/add hold no
+    layers and are shared.
+    """
+    p = "keras_" if keras else ""
+    names = sorted(layers)
+    layer_kind = "keras" if keras else "layer"
+    merge = "Concatenate (default, axis -1) or Add" if keras else "torch.cat (default) or torch.add"
+    item_kinds: list[dict[str, Any]] = [{"enum": names, "description": "a layer with all "
+                                         "arguments defaulted or inferred"},
+                                        {"type": "string", "pattern": r"^[^$]",
+                                         "description": "a block defined under `blocks:`"}]
+    item_kinds += [_ref(f"{layer_kind}:{name}") for name in names]
+    defs: dict[str, Any] = {
+        f"{p}items": {"type": "array", "items": _ref(f"{p}item")},
+        f"{p}items_or_null": {"anyOf": [{"type": "null"}, _ref(f"{p}items")]},
+        f"{p}sequential": _item_object("sequential", _ref(f"{p}items_or_null"),
+                                       description="a nested, named block run in order"),
+        f"{p}residual": _item_object("residual", _ref(f"{p}items_or_null"),
+                                     {"shortcut": _ref(f"{p}items_or_null")},
+                                     description="body(x) + shortcut(x); no shortcut: the identity"),
+        f"{p}parallel": _item_object("parallel", {"type": "array", "minItems": 1, "items": {
+            "anyOf": [_ref(f"{p}items"), _ref(f"{p}item")]}},
+            {"merge": {"enum": ["cat", "add"]}, "dim": {"anyOf": [{"type": "integer"}, _ref("expr")]}},
+            description=f"branches on the same input, merged by {merge}"),
+    }
+    item_kinds += [_ref(f"{p}{kind}") for kind in ("sequential", "residual", "parallel")]
+    item_kinds += [_ref(kind) for kind in ("save", "cat", "add")]
+    reserved = [*names, *KEYWORDS, *sorted({o for opts in OPTIONS.values() for o in opts})]
+    defs[f"{p}block_use"] = {
+        "type": "object", "minProperties": 1, "maxProperties": 4,
+        "description": "a block from `blocks:` with its parameters",
+        "properties": {key: _ref(key) for key in COMMON},
+        "propertyNames": {"anyOf": [{"enum": list(COMMON)}, {"not": {"enum": reserved}}]},
+        "not": {"propertyNames": {"enum": list(COMMON)}},
+        "additionalProperties": {"anyOf": [{"type": "null"},
+                                           {"type": "object", "additionalProperties": _ref("value")}]},
+    }
+    item_kinds.append(_ref(f"{p}block_use"))
+    defs[f"{p}item"] = {"anyOf": item_kinds}
+    defs[f"{p}block"] = {
+        "description": "a reusable block: a list of layers, or one item (sequential, residual, "
+                       "parallel or a layer) with optional `params` (defaults; null = required)",
+        "anyOf": [_ref(f"{p}items"), {
+            "type": "object",
+            "properties": {"params": {"type": "object", "additionalProperties": _ref("value")}},
+            "propertyNames": {"not": {"enum": ["name", "repeat"]}},
+        }],
+    }
+    defs[f"{p}blocks"] = {"type": "object", "additionalProperties": _ref(f"{p}block"),
+                          "propertyNames": {"not": {"enum": reserved}}}
+    return defs
+
+
+def stack_schema(layers: dict[str, type] | None = None,
+                 keras_layers: dict[str, type] | None = None) -> dict[str, Any]:
+    """The draft-07 JSON Schema of the stack-file format, as a dict (``json.dumps`` it).
+
+    ``layers`` are the torch layers (default :data:`conv_calc.nn.LAYERS`),
+    ``keras_layers`` those of ``framework: keras`` files (default
+    :data:`conv_calc.keras.LAYERS`); an ``if``/``then``/``else`` on ``framework``
+    picks the layer vocabulary of ``layers`` and ``blocks``.
+
+    >>> s = stack_schema()
+    >>> s["if"], sorted(s["then"]["properties"]), "keras:Conv2D" in s["definitions"]
+    ({'properties': {'framework': {'const': 'keras'}}, 'required': ['framework']}, \
+['blocks', 'layers'], True)
+    """
+    if layers is None:
+        from conv_calc.nn import LAYERS as layers  # noqa: N811 - the registry
+    if keras_layers is None:
+        from conv_calc.keras import LAYERS as keras_layers  # noqa: N811 - the registry
+    definitions: dict[str, Any] = {
+        "expr": _EXPR,
+        "value": {"not": {"type": "object"},
+                  "description": "a number, string, boolean, null or list"},
+        "name": {"type": "string", "minLength": 1,
+                 "description": "the row name; nested names are joined with '.'"},
+        "repeat": {"anyOf": [{"type": "integer", "minimum": 1}, _ref("expr")],
+                   "description": "N copies; named NAME.0 ... NAME.N-1, or by position"},
+        "size_list": {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^-?\d+(/\d+)?$"},
+                                {"type": "array", "items": {"anyOf": [
+                                    {"type": "integer"},
+                                    {"type": "string", "pattern": r"^-?\d+(/\d+)?$"}]}}]},
+        "expect": {
+            "type": "object", "additionalProperties": False,
+            "description": "what this layer (or the network) must produce; checked by lint",
+            "properties": {
+                "output_shape": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+                "params": {"type": "integer", "minimum": 0},
+                "macs": {"type": "integer", "minimum": 0},
+                "receptive_field": {"anyOf": [{"type": "integer"}, {
+                    "type": "object", "additionalProperties": False,
+                    "properties": {k: _ref("size_list") for k in
+                                   ("size", "size_min", "jump", "start", "effective_padding")}}]},
+            },
+        },
+        "save": _item_object("save", {"type": "string", "minLength": 1}, common=(),
+                             description="keep the current tensor under a name for a later cat/add"),
+        "cat": _item_object("cat", {"type": "string", "minLength": 1},
+                            {"dim": {"anyOf": [{"type": "integer"}, _ref("expr")]},
+                             "crop": {"enum": ["center", None]},
+                             "saved_first": {"type": "boolean"}},
+                            description="concatenate a saved tensor: torch.cat([saved, x], dim), "
+                                        "Keras: Concatenate(axis=dim, default -1)"),
+        "add": _item_object("add", {"type": "string", "minLength": 1},
+                            {"crop": {"enum": ["center", None]}, "saved_first": {"type": "boolean"}},
+                            description="add a saved tensor: torch.add(x, saved), Keras: Add()"),
+    }
+    definitions.update(_layer_defs(layers, keras=False))
+    definitions.update(_structure_defs(layers, keras=False))
+    definitions.update(_layer_defs(keras_layers, keras=True))
+    definitions.update(_structure_defs(keras_layers, keras=True))
+    return {
+        "$schema": SCHEMA_URI,
+        "title": "conv-calc stack file",
+        "description": "A convolutional network for conv-calc: an input shape and a list of "
+                       "torch.nn layers, or Keras 3 layers with `framework: keras` "
+                       "(see docs/stack-format.md, docs/keras.md).",
+        "type": "object",
+        "required": ["layers"],
+        "additionalProperties": False,
+        "properties": {
+            "version": {"const": FORMAT_VERSION},
+            "name": {"type": "string"},
+            "framework": {"enum": list(FRAMEWORKS),
+                          "description": "torch (default): torch.nn layers; keras: Keras 3 "
+                                         "layers, channels_last (docs/keras.md)"},
+            "input": {"type": "array", "minItems": 1,
+                      "items": {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "null"}]},
+                      "description": "the input shape as PyTorch sees it, e.g. [1, 3, 224, 224] "
+                                     "(Keras: [null, 224, 224, 3], the batch may be null)"},
+            "layers": {"description": "the network, in order: layers (torch.nn class names, or "
+                                      "keras.layers names with `framework: keras`) and blocks"},
+            "blocks": {"description": "reusable blocks by name, used as layers are"},
+            "expect": _ref("expect"),
+        },
+        # The vocabulary of `layers` and `blocks` depends on `framework`.
+        "if": {"properties": {"framework": {"const": "keras"}}, "required": ["framework"]},
+        "then": {"properties": {"layers": _ref("keras_items_or_null"),
+                                "blocks": _ref("keras_blocks")}},
+        "else": {"properties": {"layers": _ref("items_or_null"), "blocks": _ref("blocks")}},
+        "definitions": definitions,
+    }
+
+
+def main() -> None:
+    print(json.dumps(stack_schema(), indent=2))
+
+
+if __name__ == "__main__":
+    main()
