@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import synthetic  # noqa: E402
 
 from conv_calc import nn  # noqa: E402
-from conv_calc.receptive.core import AxisMap, AxisState  # noqa: E402
+from conv_calc.receptive import AxisMap, AxisState  # noqa: E402
 from conv_calc.graph.nodes import Parallel, Stack  # noqa: E402
 
 

@@ -1,4 +1,4 @@
-"""Brute force: explicit dependency sets through random 1-d networks vs conv_calc.receptive.core.
+"""Brute force: explicit dependency sets through random 1-d networks vs conv_calc.receptive.
 
 Each op maps an output index to the set of its input indices; D(u) is the
 composition (union) back to the network input; branches take the union of
@@ -14,7 +14,7 @@ from math import gcd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conv_calc.receptive.core import AxisMap, AxisState, aligned
+from conv_calc.receptive import AxisMap, AxisState, aligned
 
 # ---------------------------------------------------------------- ops as plain tap functions
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conv_calc.receptive import piecewise as pw
-from conv_calc.receptive.core import AxisMap, AxisState, Component, aligned
+from conv_calc.receptive import AxisMap, AxisState, Component, aligned
 from tests.test_receptive_bruteforce import axis_map, nets, op, state_of
 
 

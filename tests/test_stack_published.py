@@ -12,7 +12,7 @@ from fractions import Fraction
 import pytest
 
 from conv_calc import nn
-from conv_calc.receptive.core import chain_receptive_field
+from conv_calc.receptive import chain_receptive_field
 from conv_calc.graph.nodes import Residual, Stack
 
 

@@ -33,7 +33,7 @@ from typing import Any, Sequence
 from conv_calc.errors import LayerError
 from conv_calc.nn.merge import add_shape, cat_shape
 from conv_calc.nn.base import Layer, as_shape
-from conv_calc.receptive.core import AxisState, ReceptiveField, aligned
+from conv_calc.receptive import AxisState, ReceptiveField, aligned
 from conv_calc.receptive.layers import crop_map, layer_axis_maps, layer_dimensionality
 from conv_calc.graph.nodes import (
     FailedLayer, LayerNode, Merge, Parallel, Report, Residual, Row, Save, Sequential,

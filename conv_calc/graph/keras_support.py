@@ -24,7 +24,7 @@ from conv_calc.errors import LayerError
 from conv_calc.keras import LAYERS
 from conv_calc.keras.base import KerasLayer
 from conv_calc.keras.core import add_output_shape, concatenate_output_shape
-from conv_calc.receptive.core import AxisMap
+from conv_calc.receptive import AxisMap
 from conv_calc.receptive.layers import interpolate_taps
 
 __all__ = ["LAYERS", "KerasLayer", "symbolic_shape", "forward_stage", "params", "macs",

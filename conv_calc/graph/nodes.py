@@ -125,7 +125,7 @@ class Row:
     output_shape: tuple[int, ...]
     params: int
     macs: int
-    receptive_field: Any  # conv_calc.receptive.core.ReceptiveField, or None when not defined
+    receptive_field: Any  # conv_calc.receptive.ReceptiveField, or None when not defined
     source: Source | None = None
     layer: Layer | None = None
 
@@ -186,7 +186,7 @@ class Stack:
         """Run every layer's shape checks in order; never raises for a network that breaks.
 
         Returns one :class:`Row` per layer and per merge, in execution order,
-        with the receptive field of each (conv_calc.receptive.core). When a layer
+        with the receptive field of each (conv_calc.receptive). When a layer
         fails (at construction or in its shape checks), ``report.error`` is
         that :class:`~conv_calc.errors.LayerError` with ``.layer`` set to the
         row name, ``report.failed`` says where, and ``report.layers`` holds

@@ -2,7 +2,7 @@
 
 :func:`layer_axis_maps` reads a layer's torch attributes (after its
 ``output_shape`` succeeded, so they are valid) and returns, per tracked axis,
-an :class:`~conv_calc.receptive.core.AxisMap` (``None``: the axis is unchanged),
+an :class:`~conv_calc.receptive.AxisMap` (``None``: the axis is unchanged),
 plus where the axes sit in the output tensor (negative dims; ``None`` once an
 axis has been flattened away).
 
@@ -21,7 +21,7 @@ import re
 import struct
 from typing import Any, Sequence
 
-from conv_calc.receptive.core import AxisMap
+from conv_calc.receptive.maps import AxisMap
 
 __all__ = ["layer_axis_maps", "layer_dimensionality", "crop_map", "interpolate_taps"]
 

@@ -16,9 +16,9 @@ the segments times their states' (small) periods, never ``P``:
 - merges and alignment sweep the segments' boundaries.
 
 A table whose period is at most :data:`ENUMERATE` is written out as a plain
-:class:`~conv_calc.receptive.core.Component`, as before, so small cats are unchanged.
+:class:`~conv_calc.receptive.Component`, as before, so small cats are unchanged.
 
->>> from conv_calc.receptive.core import AxisState, AxisMap
+>>> from conv_calc.receptive import AxisState, AxisMap
 >>> x = AxisState.identity()
 >>> s = cat_state([x, x.then(AxisMap.conv(3, 1, 1))], [10**8, 10**8])
 >>> s.hull(0), s.hull(10**8), s.hull(2 * 10**8 - 1), s.fields(2 * 10**8)["size"]
@@ -29,10 +29,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from fractions import Fraction
-from math import gcd
+from math import gcd, lcm
 from typing import Any, Iterable, Sequence
 
-from conv_calc.receptive.core import AxisMap, AxisState, Component, Number, _lcm, _ratio, cached_property
+from conv_calc.receptive.component import Component
+from conv_calc.receptive.maps import AxisMap, Number, cached_property, ratio
+from conv_calc.receptive.state import AxisState
 
 __all__ = ["Piecewise", "cat_state", "ENUMERATE"]
 
@@ -87,6 +89,16 @@ def _hull_of(hs: Iterable[tuple[int, int] | None]) -> tuple[int, int] | None:
 class Piecewise:
     """A periodic hull table given by segments of small periodic states (see the module doc)."""
 
+    @staticmethod
+    def union_of(comps: Sequence[Any]) -> Any:
+        """The union :mod:`conv_calc.receptive.state` asks a non-plain component for."""
+        return union(comps)
+
+    @staticmethod
+    def aligned_of(states: Sequence[AxisState], comps: Sequence[Any], L: int) -> bool:
+        """Alignment of branches of which one at least is a cat along the axis."""
+        return aligned_piecewise(states, comps, L)
+
     def __init__(self, period: int, shift: int,
                  segments: tuple[tuple[int, int, AxisState, int, int], ...]) -> None:
         self.period, self.shift, self.segments = period, shift, segments
@@ -111,7 +123,7 @@ class Piecewise:
 
     @cached_property
     def jump_number(self) -> Number:
-        return _ratio(self.shift, self.period)
+        return ratio(self.shift, self.period)
 
     def at(self, u: int) -> tuple[int, int] | None:
         q, r = divmod(u, self.period)
@@ -297,7 +309,7 @@ def union(comps: Sequence[Any]) -> Any:
     """The union of components of one jump, at least one of them Piecewise."""
     L = 1
     for c in comps:
-        L = _lcm(L, c.period)
+        L = lcm(L, c.period)
     shift = int(comps[0].jump * L)
     if L <= ENUMERATE:
         return _plain(L, shift, lambda u: _hull_of(c.at(u) for c in comps))
@@ -310,12 +322,12 @@ def union(comps: Sequence[Any]) -> Any:
 
 
 def aligned_piecewise(states: Sequence[AxisState], comps: Sequence[Any], L: int) -> bool:
-    """:func:`~conv_calc.receptive.core.aligned` over a long period: per elementary interval,
+    """:func:`~conv_calc.receptive.aligned` over a long period: per elementary interval,
     two periods of its states' lcm decide (equal jumps repeat, unequal ones drift)."""
     for lo, hi, covering in _sweep(comps, L):
         Lc = 1
         for _, _, st, _, _ in covering:
-            Lc = _lcm(Lc, st.period)
+            Lc = lcm(Lc, st.period)
         for u in range(lo, min(hi, lo + 2 * Lc)):
             centres = set()
             for _, _, st, x, y in covering:

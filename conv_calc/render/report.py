@@ -30,7 +30,7 @@ __all__ = [
 #: Version of the JSON documents; fields are only ever added.
 SCHEMA_VERSION = 1
 
-#: Receptive-field fields, in the order of conv_calc.receptive.core.ReceptiveField.
+#: Receptive-field fields, in the order of conv_calc.receptive.ReceptiveField.
 RF_FIELDS = ("size", "size_min", "jump", "start", "effective_padding")
 
 #: Table columns (header, right-aligned?) shared by the table, markdown and CSV.
