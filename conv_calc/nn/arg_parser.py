@@ -189,7 +189,9 @@ class Signature:
                 return None
             elif varargs_eligible and nargs > 1:
                 # torch 2.13 reports a var-args call whose first element is no int as extra args
-                self._extra_args(nargs)
+                self._extra_args(nargs, hint=f"{self.name}(*{p.name}) reads its arguments as "
+                                             f"{p.name} only when the first one is an int, and it "
+                                             f"is {obj!r}: write every element as an integer.")
             else:
                 self._type_error(p, obj, None if is_kwd else pos + 1, failed)
             if not is_kwd:
@@ -209,7 +211,7 @@ class Signature:
             error(*args)
         return None
 
-    def _extra_args(self, nargs: int) -> None:
+    def _extra_args(self, nargs: int, hint: str = "") -> None:
         # python_arg_parser.cpp: extra_args
         lo, hi = self.min_args, self.max_pos_args
         if lo != hi:
@@ -217,8 +219,8 @@ class Signature:
         else:
             msg = (f"{self.name}() takes {hi} positional argument{'' if hi == 1 else 's'} "
                    f"but {nargs} {'was' if nargs == 1 else 'were'} given")
-        raise LayerTypeError(msg, hint=f"{self.name}{self} takes at most {hi} positional "
-                                       f"argument{'' if hi == 1 else 's'}: drop the extra ones.")
+        raise LayerTypeError(msg, hint=hint or f"{self.name}{self} takes at most {hi} positional "
+                                               f"argument{'' if hi == 1 else 's'}: drop the extra ones.")
 
     def _missing(self, idx: int) -> None:
         # python_arg_parser.cpp: missing_args (its plural is inverted: "1 ... arguments")

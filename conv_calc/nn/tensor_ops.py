@@ -5,9 +5,10 @@ Python argument parser sees them (positional or keyword, var-args int lists, wro
 types, extra or missing arguments), and returns the output shape or raises torch's
 exception: same builtin class, same message, plus a ``hint``.
 
-- ``add(a, b)``, ``sub``, ``mul``, ``div(a, b, rounding_mode=None)``: ``torch.add(a, b)``
-  ...; :func:`elementwise` folds one op over several shapes left to right.
-  Shape: the broadcast of the inputs (aligned at the last dim, sizes equal or 1).
+- ``add(a, b)``, ``sub(a, b)``, ``mul(a, b)``, ``div(a, b, rounding_mode=None)``:
+  ``torch.add(a, b)`` and so on; :func:`elementwise` folds one of them over several
+  shapes left to right. Shape: the broadcast of the inputs (aligned at the last dim,
+  each pair of sizes equal or one of them 1).
 - ``flatten(x, start_dim=0, end_dim=-1)``: ``torch.flatten``.
 - ``reshape(x, *shape)``, ``view(x, *size)``: one size may be -1 and is inferred. A view
   also needs strides that allow it; pass ``input_strides`` for a tensor that is not
@@ -32,6 +33,7 @@ memory layout TensorIterator picks; conv-calc does not model that layout and acc
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -69,13 +71,6 @@ def i64(value: int) -> int:
     (-9223372036854775808, 5)
     """
     return (value + 2**63) % 2**64 - 2**63
-
-
-def _numel(shape: Sequence[int]) -> int:
-    n = 1
-    for d in shape:
-        n *= d
-    return n
 
 
 # ----------------------------------------------------------------- elementwise
@@ -251,10 +246,10 @@ def _compute_stride(old: Sequence[int], old_stride: Sequence[int], new: Sequence
     base = old_stride[-1]
     tensor_numel = view_numel = 1
     for d in range(len(old) - 1, -1, -1):
-        tensor_numel *= old[d]
+        tensor_numel = i64(tensor_numel * old[d])
         if d == 0 or (old[d - 1] != 1 and old_stride[d - 1] != tensor_numel * base):
             while view_d >= 0 and (view_numel < tensor_numel or new[view_d] == 1):
-                view_numel *= new[view_d]
+                view_numel = i64(view_numel * new[view_d])
                 view_d -= 1
             if view_numel != tensor_numel:
                 return False
@@ -275,16 +270,19 @@ def view_dims(shape: Sequence[int], sizes: Sequence[int],
     """
     shape = tuple(shape)
     check_concrete(sizes, "aten/src/ATen/RegisterCPU_3.cpp:5710")
-    numel = _numel(shape)
+    numel = math.prod(shape)
     new = infer_size(sizes, numel)
-    if numel and strides is not None and not _compute_stride(shape, tuple(strides), new):
+    # A tensor that is not contiguous is copied by reshape first, so only view takes
+    # strides; contiguous strides can still fail when the sizes wrapped at 64 bits.
+    strides = contiguous_strides(shape) if strides is None else tuple(strides)
+    if numel and not _compute_stride(shape, strides, new):
         # aten/src/ATen/native/TensorShape.cpp: view_impl
         raise LayerRuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one "
             "dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
-            hint=f"the input (shape {fmt_list(shape)}, strides {fmt_list(strides)}) is not "
-                 f"contiguous, so it cannot be viewed as {fmt_list(new)}: use reshape, or call "
-                 ".contiguous() first.")
+            hint=f"the input (shape {fmt_list(shape)}, strides {fmt_list(strides)}) cannot be "
+                 f"viewed as {fmt_list(new)}: for a tensor that is not contiguous use reshape or "
+                 "call .contiguous() first; otherwise the sizes wrapped around at 64 bits.")
     if not numel and new != list(shape):
         # computeStride gives an empty tensor contiguous strides in wrapping int64
         check_wrapped_strides(new, hint=f"the empty {what} {fmt_list(new)} has strides beyond "
@@ -347,7 +345,7 @@ def flatten_dims(shape: Sequence[int], start_dim: int, end_dim: int) -> tuple[in
         return (1,)
     if start == end:
         return shape
-    merged = i64(_numel(shape[start:end + 1]))
+    merged = i64(math.prod(shape[start:end + 1]))
     return view_dims(shape, [*shape[:start], merged, *shape[end + 1:]], what="flatten")
 
 

@@ -192,7 +192,12 @@ def split(input_shape: Sequence[int], /, *args: Any, **kwargs: Any) -> tuple[tup
 # ----------------------------------------------------------------- reductions
 
 def _reduced(shape: tuple[int, ...], dims: list[int] | None, keepdim: bool) -> tuple[int, ...]:
-    """aten/src/ATen/native/ReduceOpsUtils.h: make_dim_mask, then the reduction's shape."""
+    """aten/src/ATen/native/ReduceOpsUtils.h: make_dim_mask, then the reduction's shape.
+
+    Every dim is range-checked before any is checked for repeats (unlike squeeze).
+    """
+    for d in dims or ():
+        wrap_dim(d, len(shape))
     drop = set(range(len(shape))) if not dims else dim_list_to_set(dims, len(shape))
     return tuple(1 if i in drop else s for i, s in enumerate(shape) if keepdim or i not in drop)
 
