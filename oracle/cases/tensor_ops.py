@@ -109,7 +109,10 @@ def reshape_view() -> Iterator[dict]:
                         ((0,), (0, BIG, 4)), ((0,), (BIG, 2, 0)), ((0, 5), (BIG, 2, 0)),
                         ((0,), (BIG, BIG, 2, 0)), ((0,), (2**40, 2**40, 0)), ((0, 3), (3, 0)),
                         ((0, BIG, 1), (BIG, 0)), ((0, BIG, 1), (0, BIG, 1)), ((4, 0), (0, 2**62, 2)),
-                        ((0,), (2**32, 2**32, 0)), ((0,), (2**31, 2**32, 0, 1))]:
+                        ((0,), (2**32, 2**32, 0)), ((0,), (2**31, 2**32, 0, 1)),
+                        # the product wraps around to the element count: computeStride refuses
+                        ((1,), (2**63 - 1, 2**63 - 1)), ((3,), (2**63 - 1, 2**63 - 1, -1)),
+                        ((1,), (-1, 2**63 - 1, 2**63 - 1)), ((2, 3), (2**63 - 1, 2**63 - 1, 6))]:
         for fn in ("Tensor.reshape", "Tensor.view"):
             yield _f(f"edge/{fn.split('.')[1]}/big-{_r(shape)}-{_r(size)}", fn, [shape], list(size))
     # Sizes below -2**62 are no concrete SymInts.
@@ -225,7 +228,7 @@ def splits() -> Iterator[dict]:
 def reductions() -> Iterator[dict]:
     shapes = [(), (5,), (2, 3, 4), (0, 3, 4), (3, 0, 4), (2, 1, 0), (1, 1)]
     dims = [None, 0, 1, -1, -2, 3, -4, (), [], (1,), (0, 2), (1, 1), (1, -2), (2, 0), [0, 1, 2], (0, 5), (5,),
-            (0, -1)]
+            (0, -1), (0, 0, 5), (5, 0, 0)]
     for fn in ("mean", "sum", "amax"):
         for shape in shapes:
             yield _f(f"edge/{fn}/{_r(shape)}-noargs", f"Tensor.{fn}", [shape])
