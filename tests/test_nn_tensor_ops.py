@@ -156,6 +156,15 @@ def test_view_of_a_permuted_tensor(strides, size, ok):
     assert F["Tensor.reshape"]((4, 2, 3), *size)  # reshape copies instead
 
 
+def test_hints_name_the_numbers():
+    with pytest.raises(RuntimeError) as info:
+        F["Tensor.split"]((10,), [3, 6])
+    assert "add up to 9, but dim 0 has 10" in info.value.hint  # tensor_reduce.sum shadows the builtin
+    with pytest.raises(TypeError) as info:
+        F["Tensor.reshape"]((2, 3, 4), 6.0, -1)
+    assert "6.0" in info.value.hint
+
+
 def test_elementwise_fold():
     assert elementwise("add", [(1, 64, 8, 8), (1, 64, 1, 1), (64, 8, 1)]) == (1, 64, 8, 8)
     with pytest.raises(RuntimeError, match=r"tensor a \(4\) must match the size of tensor b \(5\)"):

@@ -207,8 +207,9 @@ def infer_size(shape: Sequence[int], numel: int) -> list[int]:
         return out
     raise LayerRuntimeError(
         f"shape '{fmt_list(shape)}' is invalid for input of size {numel}",
-        hint=f"the input has {numel} elements, which shape {fmt_list(shape)} cannot hold: "
-             f"choose sizes whose product is {numel}, or use -1 for one of them.")
+        hint=f"the input has {numel} element{'' if numel == 1 else 's'}, which shape "
+             f"{fmt_list(shape)} cannot hold: choose sizes whose product is {numel}, or use -1 "
+             "for one of them.")
 
 
 def check_concrete(sizes: Sequence[int], where: str) -> None:

@@ -20,6 +20,7 @@ shape (a tuple of shapes for chunk and split) or torch's exception with a hint.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from typing import Any
 
@@ -139,7 +140,7 @@ def _split_with_sizes(shape: tuple[int, ...], sizes: list[int], dim: int) -> tup
         raise LayerRuntimeError(
             f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
             f"dimension {dim}), but got split_sizes={fmt_list(sizes)}",
-            hint=f"the sizes {fmt_list(sizes)} add up to {sum(sizes)}, but dim {dim} has {size}: "
+            hint=f"the sizes {fmt_list(sizes)} add up to {builtins.sum(sizes)}, but dim {dim} has {size}: "
                  f"make them add up to {size}.")
     lengths, start = [], 0
     for n in sizes:
@@ -179,7 +180,8 @@ def split(input_shape: Sequence[int], /, *args: Any, **kwargs: Any) -> tuple[tup
     try:
         split_size, dim = Tensor.split(None, *args, **kwargs)
     except TypeError as err:
-        raise LayerTypeError(str(err), hint="Tensor.split takes (split_size_or_sections, dim=0).") from None
+        raise LayerTypeError(str(err), hint="Tensor.split takes (split_size, dim=0), split_size being "
+                                           "an int or a list of sizes.") from None
     if isinstance(split_size, int):
         got = parse(_VF_SPLIT, (TENSOR, split_size, dim), {})
         if isinstance(got["split_size"], list):  # pragma: no cover - an int matches the first
