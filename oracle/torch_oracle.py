@@ -11,6 +11,15 @@ outcome is the shape of the output (the values' shape when a layer returns a
 tuple), or the stage ("init" or "forward"), builtin exception class and
 ``str()`` of the exception.
 
+A case with ``"function"`` instead of ``"layer"`` calls a tensor function on
+``torch.zeros`` of each shape in ``"inputs"``: ``torch.add`` as
+``torch.add(*tensors, *args, **kwargs)``, ``Tensor.reshape`` as
+``tensors[0].reshape(*args, **kwargs)``; with ``"fold": true`` the function is
+applied left to right over the tensors (a merge of several names), and
+``"input_permute"`` permutes the first tensor first (a non-contiguous input).
+Its outcome is ``{"shape": ...}``, ``{"shapes": [...]}`` for a tuple of tensors,
+or a "forward" error.
+
 DESIGN.md section 1: where torch's outcome depends on the CPU backend we record
 the reference kernels' answer (oneDNN and NNPACK disabled, one thread) and flag
 the case ``backend_kernel``, keeping the default backend's outcome (two
@@ -21,6 +30,7 @@ PYTHONHASHSEED=0.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import warnings
 from pathlib import Path
@@ -53,6 +63,49 @@ def _run(torch, case: dict) -> dict:
     return {"shape": list(out.shape)}
 
 
+def _call_function(torch, case: dict, device: str = "cpu"):
+    tensors = [torch.zeros(s, device=device) for s in case["inputs"]]
+    if case.get("input_permute") is not None:
+        tensors[0] = tensors[0].permute(case["input_permute"])
+    owner, name = case["function"].split(".")
+    args, kwargs = decode(case.get("args", [])), decode(case.get("kwargs", {}))
+    if case.get("fold"):
+        return functools.reduce(getattr(torch, name), tensors)
+    if owner == "torch":
+        return getattr(torch, name)(*tensors, *args, **kwargs)
+    return getattr(tensors[0], name)(*args, **kwargs)
+
+
+def _run_function(torch, case: dict) -> dict | None:
+    """The outcome of a function case, or None when torch cannot create its inputs."""
+    for shape in case["inputs"]:
+        numel = 1
+        for d in shape:
+            numel *= d
+        if numel > MAX_ELEMENTS:
+            return None
+        try:
+            torch.empty(shape, device="meta")
+            torch.empty(shape)
+        except RuntimeError:
+            return None
+    if case["function"] in ("torch.add", "torch.sub", "torch.mul", "torch.div"):
+        # Only these allocate a result larger than their inputs.
+        try:
+            if _call_function(torch, case, device="meta").numel() > MAX_ELEMENTS:
+                return None
+        except Exception:  # noqa: BLE001 - meta cannot judge; the real run decides
+            pass
+    try:
+        with torch.no_grad():
+            out = _call_function(torch, case)
+    except Exception as exc:  # noqa: BLE001
+        return {"stage": "forward", "type": builtin_name(exc), "message": str(exc)}
+    if isinstance(out, (tuple, list)):
+        return {"shapes": [list(t.shape) for t in out]}
+    return {"shape": list(out.shape)}
+
+
 def _too_big(torch, case: dict) -> bool:
     shape = case["input"]
     numel = 1
@@ -74,6 +127,9 @@ def _too_big(torch, case: dict) -> bool:
 
 def run_case(torch, case: dict) -> dict | None:
     """The recorded outcome of one case, or None when it is too large to run."""
+    if "function" in case:
+        expect = _run_function(torch, case)
+        return None if expect is None else dict(case, expect=expect)
     if _too_big(torch, case):
         return None
     torch.set_num_threads(2)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from conv_calc import nn
 from conv_calc.errors import LayerError
+from conv_calc.nn.tensor_ops import contiguous_strides, elementwise
 from oracle.codec import decode
 from oracle.driver import builtin_name
 
@@ -29,8 +30,39 @@ def _error(stage: str, exc: BaseException) -> dict:
     return out
 
 
+#: Functions that return a tuple of tensors.
+_TUPLE_FUNCTIONS = {"Tensor.split", "Tensor.chunk"}
+
+
+def _function_outcome(case: dict) -> dict:
+    """A function case (oracle/torch_oracle.py): {"shape"}, {"shapes"} or the error."""
+    inputs = [tuple(s) for s in case["inputs"]]
+    kwargs = decode(case.get("kwargs", {}))
+    perm = case.get("input_permute")
+    if perm is not None:
+        strides = contiguous_strides(inputs[0])
+        inputs[0] = tuple(inputs[0][d] for d in perm)
+        if case["function"] == "Tensor.view":
+            kwargs["input_strides"] = tuple(strides[d] for d in perm)
+    name = case["function"]
+    try:
+        if case.get("fold"):
+            out = elementwise(name.split(".")[1], inputs)
+        elif name.startswith("torch."):
+            out = nn.FUNCTIONS[name](*inputs, *decode(case.get("args", [])), **kwargs)
+        else:
+            out = nn.FUNCTIONS[name](inputs[0], *decode(case.get("args", [])), **kwargs)
+    except Exception as exc:  # noqa: BLE001 - the outcome is what is compared
+        return _error("forward", exc)
+    if name in _TUPLE_FUNCTIONS:
+        return {"shapes": [list(s) for s in out]}
+    return {"shape": list(out)}
+
+
 def conv_calc_outcome(case: dict) -> dict:
     """What conv_calc.nn does with ``case``: {"shape": [...]} or the error it raises."""
+    if "function" in case:
+        return _function_outcome(case)
     cls = getattr(nn, case["layer"])
     args = decode(case.get("args", []))
     kwargs = decode(case.get("kwargs", {}))
@@ -46,6 +78,13 @@ def conv_calc_outcome(case: dict) -> dict:
 
 
 def describe(case: dict) -> str:
+    if "function" in case:
+        args = ", ".join([*(repr(a) for a in decode(case.get("args", []))),
+                          *(f"{k}={v!r}" for k, v in decode(case.get("kwargs", {})).items())])
+        on = " on " + ", ".join(str(s) for s in case["inputs"])
+        extra = (" (folded)" if case.get("fold") else "") + (
+            f" after permute{tuple(case['input_permute'])}" if case.get("input_permute") else "")
+        return f"{case['function']}({args}){on}{extra}"
     args = ", ".join([*(repr(a) for a in decode(case.get("args", []))),
                       *(f"{k}={v!r}" for k, v in decode(case.get("kwargs", {})).items())])
     fkw = decode(case.get("forward_kwargs", {}))

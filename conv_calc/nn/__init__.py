@@ -13,6 +13,9 @@ from conv_calc.nn import (
     padding,
     pooling,
     reshape,
+    tensor_dims,
+    tensor_ops,
+    tensor_reduce,
     transposed,
     upsample,
 )
@@ -32,4 +35,16 @@ _MODULES = (conv, transposed, pooling, adaptive, upsample, padding, reshape, nor
 #: Every layer class by its torch name: an explicit registry, not discovery.
 LAYERS: dict[str, type[Layer]] = {name: getattr(m, name) for m in _MODULES for name in m.__all__}
 
-__all__ = ["Layer", "LAYERS", *LAYERS]
+#: Every tensor function by its torch spelling (``torch.add``, ``Tensor.reshape``): each takes
+#: the input shape(s) first, then torch's arguments (tensor_ops.py, tensor_dims.py,
+#: tensor_reduce.py).
+FUNCTIONS = {
+    **{f"torch.{n}": getattr(tensor_ops, n) for n in ("add", "sub", "mul", "div", "flatten")},
+    "Tensor.flatten": tensor_ops.tensor_flatten,
+    "Tensor.reshape": tensor_ops.reshape,
+    "Tensor.view": tensor_ops.view,
+    **{f"Tensor.{n}": getattr(tensor_dims, n) for n in ("permute", "transpose", "squeeze", "unsqueeze")},
+    **{f"Tensor.{n}": getattr(tensor_reduce, n) for n in tensor_reduce.__all__},
+}
+
+__all__ = ["Layer", "LAYERS", "FUNCTIONS", *LAYERS]

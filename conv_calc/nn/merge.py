@@ -29,11 +29,15 @@ class MergeIndexError(LayerIndexError):
     """``torch.cat`` raises IndexError for a dim out of range."""
 
 
-def add_shape(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...]:
+_VERBS = {"add": "adding", "sub": "subtracting", "mul": "multiplying", "div": "dividing"}
+
+
+def add_shape(a: Sequence[int], b: Sequence[int], *, op: str = "add") -> tuple[int, ...]:
     """The broadcast shape of ``torch.add(a, b)``, or torch's error.
 
     ATen ``infer_size`` walks the dims from the last one and reports the first
-    mismatch it meets, numbered in the broadcast result.
+    mismatch it meets, numbered in the broadcast result. ``sub``, ``mul`` and
+    ``div`` broadcast the same way; ``op`` only words the hint.
 
     >>> try:
     ...     add_shape((1, 3, 8, 8), (1, 4, 8, 9))
@@ -53,7 +57,7 @@ def add_shape(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...]:
             raise MergeRuntimeError(
                 f"The size of tensor a ({da}) must match the size of tensor b ({db}) "
                 f"at non-singleton dimension {i}",
-                hint=f"adding shapes {fmt_list(a)} and {fmt_list(b)}: dimension {i} is {da} on "
+                hint=f"{_VERBS.get(op, op)} shapes {fmt_list(a)} and {fmt_list(b)}: dimension {i} is {da} on "
                      f"one side and {db} on the other; make the branches produce the same size "
                      "(a projection shortcut, matching strides or padding).")
         out[i] = db if da == 1 else da

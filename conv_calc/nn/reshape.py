@@ -15,6 +15,7 @@ from conv_calc.nn.base import Layer, as_shape, fmt_list
 from conv_calc.nn.factory import parse_size
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
 from conv_calc.nn.tensor_checks import wrap_dim
+from conv_calc.nn.tensor_ops import infer_size, tensor_flatten, view_dims
 from conv_calc.nn.torch_args import check_int64, check_int_arg, check_list_head
 
 __all__ = ["Flatten", "Unflatten", "Identity", "Linear"]
@@ -46,24 +47,8 @@ class Flatten(Layer):
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)
         check_forward_kwargs(self, forward_kwargs)
-        check_int_arg("flatten", "start_dim", 1, self.start_dim)
-        check_int_arg("flatten", "end_dim", 2, self.end_dim)
-        check_int64(self.start_dim, "start_dim")
-        check_int64(self.end_dim, "end_dim")
-        start = wrap_dim(self.start_dim, len(shape), "start_dim")
-        end = wrap_dim(self.end_dim, len(shape), "end_dim")
-        if start > end:
-            # aten/src/ATen/native/TensorShape.cpp: flatten
-            raise LayerRuntimeError(
-                "flatten() has invalid args: start_dim cannot come after end_dim",
-                hint=f"start_dim={self.start_dim} is dim {start} and end_dim={self.end_dim} is dim {end} "
-                     f"of the {len(shape)}-d input: start_dim must not come after end_dim.")
-        if not shape:
-            return (1,)
-        merged = 1
-        for d in shape[start:end + 1]:
-            merged *= d
-        return shape[:start] + (merged,) + shape[end + 1:]
+        # torch/nn/modules/flatten.py: Flatten.forward -> input.flatten(start_dim, end_dim)
+        return tensor_flatten(shape, self.start_dim, self.end_dim)
 
 
 class Unflatten(Layer):
@@ -122,45 +107,20 @@ class Unflatten(Layer):
                 "unflatten got an unexpected error:\nDimension specified as 0 but tensor has no dimensions",
                 hint="a 0-d input has no dimension to unflatten: give it at least one dimension.")
         dim = wrap_dim(self.dim, len(shape))
-        numel = shape[dim]
-        inferred = _infer_size(sizes, numel, dim)
-        return shape[:dim] + tuple(inferred) + shape[dim + 1:]
+        try:
+            inferred = infer_size(sizes, shape[dim])
+        except LayerRuntimeError as err:
+            raise _unflatten_error(err, sizes, dim, shape[dim]) from None
+        # aten/src/ATen/native/TensorShape.cpp: unflatten_impl -> self.view(shape)
+        return view_dims(shape, [*shape[:dim], *inferred, *shape[dim + 1:]], what="unflatten")
 
 
-def _infer_size(sizes: list[int], numel: int, dim: int) -> list[int]:
-    """aten/src/ATen/InferSize.h: infer_size_impl, with unflatten's error wording."""
-    def unexpected(msg: str, hint: str) -> LayerRuntimeError:
-        # aten/src/ATen/native/TensorShape.cpp: handle_unflatten_exception; torch appends
-        # a C++ backtrace ("Exception raised from infer_size_impl ...") that we leave out.
-        return LayerRuntimeError("unflatten got an unexpected error:\n" + msg, hint=hint)
-
-    infer_dim = None
-    newsize = 1
-    for i, s in enumerate(sizes):
-        if s == -1:
-            if infer_dim is not None:
-                raise unexpected("only one dimension can be inferred",
-                                 f"unflattened_size {fmt_list(sizes)} has more than one -1: at most one size can be inferred.")
-            infer_dim = i
-        elif s >= 0:
-            newsize *= s
-        else:
-            raise unexpected(f"invalid shape dimension {s} at index {i} of shape {fmt_list(sizes)}",
-                             f"size {s} in unflattened_size is negative: sizes must be >= 0, or -1 to infer one.")
-    if infer_dim is not None:
-        if newsize == 0 and numel == 0:
-            raise unexpected(
-                f"cannot reshape tensor of 0 elements into shape {fmt_list(sizes)} because the "
-                "unspecified dimension size -1 can be any value and is ambiguous",
-                "with a 0 in unflattened_size and an empty dim, the -1 could be anything: give it explicitly.")
-        if newsize != 0 and numel % newsize == 0:
-            out = list(sizes)
-            out[infer_dim] = numel // newsize
-            return out
-    elif newsize == numel:
-        return list(sizes)
-    # aten/src/ATen/native/TensorShape.cpp: handle_unflatten_exception
-    raise LayerRuntimeError(
+def _unflatten_error(err: LayerRuntimeError, sizes: list[int], dim: int, numel: int) -> LayerRuntimeError:
+    """aten/src/ATen/native/TensorShape.cpp: handle_unflatten_exception (torch appends a C++
+    backtrace to the "unexpected error" message, which we leave out)."""
+    if "is invalid for input of size" not in str(err):
+        return LayerRuntimeError("unflatten got an unexpected error:\n" + str(err), hint=err.hint)
+    return LayerRuntimeError(
         f"unflatten: Provided sizes {fmt_list(sizes)} don't multiply up to the size of dim {dim} "
         f"({numel}) in the input tensor",
         hint=f"dim {dim} has {numel} elements, which unflattened_size {fmt_list(sizes)} cannot hold: "
