@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from typing import Any
 
 # The one import of merge.py in the engine (main is moving it to conv_calc/nn/merge.py).
-from conv_calc.merge import add_shape
+from conv_calc.nn.merge import add_shape
 from conv_calc.errors import LayerRuntimeError, LayerTypeError
 from conv_calc.nn.arg_parser import TENSOR, Signature, format_invalid_args, parse
 from conv_calc.nn.base import as_shape, fmt_list
