@@ -1,7 +1,7 @@
 """The ``conv-calc`` command line (thin: parse, call the engine, render, exit code).
 
-Exit codes: 0 all good; 1 the layer or network has a problem torch would raise;
-2 usage error, unreadable or malformed input, or an internal error; 130 interrupted.
+Exit codes and the one error path: :mod:`conv_calc.cli.exits`. Plain ``stack`` and
+``layer`` calls usually never get here: :mod:`conv_calc.cli.entry` runs them without Typer.
 
 Start-up matters (``conv-calc layer`` should cost little more than Typer
 itself), so rich, yaml, json and the schema are imported inside the commands
@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, Optional
 
 import typer
 
 from conv_calc import __version__
-
-EXIT_OK = 0
-EXIT_PROBLEM = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+from conv_calc.cli import lint as lint_commands
+from conv_calc.cli.exits import guarded
+from conv_calc.cli.solve import solve_app
 
 app = typer.Typer(
     name="conv-calc",
@@ -71,15 +69,6 @@ def _main(
                                  help="Print the version and exit."),
 ) -> None:
     """Output shapes, receptive fields and PyTorch's errors for convolutional networks."""
-
-
-def _fail(message: str, hint: str = "", code: int = EXIT_USAGE) -> NoReturn:
-    """Print ``error: message`` (and the hint) to stderr and exit with ``code``."""
-    text = f"error: {message}\n"
-    if hint:
-        text += f"hint: {hint}\n"
-    sys.stderr.write(text)
-    raise typer.Exit(code)
 
 
 # ---------------------------------------------------------------- conv-calc layer
@@ -162,7 +151,7 @@ def layer(
         "out_channels": out_channels, "ceil_mode": True if ceil_mode else None, "bias": bias,
     }
     code = cli_layer.run(spec, input, {k: v for k, v in options.items() if v is not None},
-                         output_size, fmt.value, _fail,
+                         output_size, fmt.value,
                          framework=framework.value if framework else None)
     if code:
         raise typer.Exit(code)
@@ -202,7 +191,7 @@ def stack(
              "default: the file's `framework:` key, else torch.")] = None,
 ) -> None:
     from conv_calc.cli import stack as cli_stack
-    code = cli_stack.run(file, input, fmt.value, _fail,
+    code = cli_stack.run(file, input, fmt.value,
                          framework=framework.value if framework else None)
     if code:
         raise typer.Exit(code)
@@ -229,14 +218,12 @@ def schema() -> None:
 
 # ---------------------------------------------------------------- conv-calc lint, rules, rule
 
-from conv_calc.cli.lint import register as _register_lint  # noqa: E402 - after _fail
-
-_register_lint(app, _fail)
+app.command("lint", help=lint_commands.LINT_HELP, no_args_is_help=True)(lint_commands.lint_command)
+app.command("rules")(lint_commands.rules_command)
+app.command("rule", no_args_is_help=True)(lint_commands.rule_command)
 
 
 # ---------------------------------------------------------------- conv-calc solve
-
-from conv_calc.cli.solve import solve_app  # noqa: E402
 
 app.add_typer(solve_app, name="solve")
 
@@ -244,7 +231,5 @@ app.add_typer(solve_app, name="solve")
 # ---------------------------------------------------------------- entry point
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the Typer app and map every outcome to an exit code (conv_calc.cli.entry.guarded)."""
-    from conv_calc.cli.entry import guarded
-
+    """Run the Typer app and map every outcome to an exit code (conv_calc.cli.exits.guarded)."""
     return guarded(lambda: app(args=argv, prog_name="conv-calc", standalone_mode=True))

@@ -7,18 +7,18 @@ here, against a table of the options the Typer commands declare, and run
 directly. Anything else (``--help``, an unknown or repeated option, a value
 outside its choices, another command) goes to the Typer app in
 :mod:`conv_calc.cli.app`, which owns every message about usage; both paths share the
-exit-code mapping below (tests/test_entry.py holds them to the same output).
+exit codes and error path of :mod:`conv_calc.cli.exits` (tests/test_entry.py holds
+them to the same output).
 """
 
 from __future__ import annotations
 
-import os
 import sys
-from typing import Any, NoReturn
+from typing import Any
 
-__all__ = ["main", "internal_error", "EXIT_OK", "EXIT_PROBLEM", "EXIT_USAGE", "EXIT_INTERRUPTED"]
+from conv_calc.cli.exits import guarded
 
-EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+__all__ = ["main"]
 
 _FRAMEWORKS = ("torch", "keras")
 
@@ -55,47 +55,13 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     call = _fast_call(args)
     if call is None:
+        # Deferred: importing the Typer app is what the fast path exists to avoid.
         from conv_calc.cli.app import main as typer_main
 
         return typer_main(args)
     command, target, values = call
     run = _run_stack if command == "stack" else _run_layer
     return guarded(lambda: run(target, values))
-
-
-def guarded(run) -> int:
-    """Run ``run()`` and map every outcome to an exit code; no traceback for users."""
-    try:
-        code = run()
-    except SystemExit as exc:
-        code = exc.code
-        if code is None:
-            return EXIT_OK
-        return code if isinstance(code, int) else EXIT_USAGE
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        return EXIT_INTERRUPTED
-    except RecursionError:
-        return internal_error("the input is nested too deeply")
-    except MemoryError:
-        return internal_error("out of memory")
-    except Exception:  # noqa: BLE001 - the last line of defence
-        return internal_error()
-    return EXIT_OK if code is None else code
-
-
-def internal_error(what: str | None = None) -> int:
-    exc = sys.exc_info()[1]
-    if os.environ.get("CONV_CALC_DEBUG"):
-        import traceback
-
-        traceback.print_exc()
-    detail = what or f"{type(exc).__name__}: {exc}"
-    sys.stderr.write(
-        f"conv-calc: internal error ({detail})\n"
-        "This is a bug in conv-calc, not in your input; please report it. "
-        "Set CONV_CALC_DEBUG=1 to see the traceback.\n")
-    return EXIT_USAGE
 
 
 def _fast_call(args: list[str]) -> tuple[str, str, dict[str, Any]] | None:
@@ -135,14 +101,9 @@ def _fast_call(args: list[str]) -> tuple[str, str, dict[str, Any]] | None:
     return args[0], targets[0], values
 
 
-def _fail(message: str, hint: str = "", code: int = EXIT_USAGE) -> NoReturn:
-    sys.stderr.write(f"error: {message}\n" + (f"hint: {hint}\n" if hint else ""))
-    raise SystemExit(code)
-
-
 def _run_stack(file: str, values: dict[str, Any]) -> int:
     from conv_calc.cli import stack as cli_stack
-    return cli_stack.run(file, values.get("input"), values.get("format", "table"), _fail,
+    return cli_stack.run(file, values.get("input"), values.get("format", "table"),
                          framework=values.get("framework"))
 
 
@@ -153,4 +114,4 @@ def _run_layer(spec: str, values: dict[str, Any]) -> int:
     if options.get("ceil_mode") is False:
         del options["ceil_mode"]
     return cli_layer.run(spec, values.get("input"), options, values.get("output_size"),
-                         values.get("format", "text"), _fail, framework=values.get("framework"))
+                         values.get("format", "text"), framework=values.get("framework"))

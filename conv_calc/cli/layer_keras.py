@@ -21,18 +21,16 @@ import inspect
 import re
 import sys
 from types import SimpleNamespace
-from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any
 
 from conv_calc.cli.ctor import KERAS_PREFIXES, Ctor, CtorError, ShapeError, format_ctor, \
     parse_ctor, parse_option_value, parse_shape
+from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, fail
 from conv_calc.errors import LayerError
 from conv_calc.render.report import SCHEMA_VERSION, error_dict, fmt_shape, jsonable, rf_dict
 from conv_calc.render.layer import layer_text
 
 __all__ = ["run", "is_keras_ctor", "keras_input", "keras_lookup", "KERAS_ALIASES"]
-
-Fail = Callable[..., NoReturn]
 
 #: keras.layers exports these other names for the same classes (keras/src/layers/__init__.py).
 KERAS_ALIASES = {
@@ -83,7 +81,7 @@ def is_keras_ctor(ctor: Ctor) -> bool:
     return ctor.type in KERAS_ALIASES or ctor.type in _registry()
 
 
-def keras_lookup(name: str, fail: Fail, exact: bool = False) -> type:
+def keras_lookup(name: str, exact: bool = False) -> type:
     """The Keras spec class for a name (aliases too), exactly, then (unless ``exact``) ignoring case."""
     layers = _registry()
     bare = name.strip()
@@ -159,7 +157,7 @@ def _params(cls: type) -> dict[str, inspect.Parameter]:
             if k != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
 
 
-def _short_kwargs(cls: type, options: dict[str, Any], channels: int, fail: Fail) -> dict:
+def _short_kwargs(cls: type, options: dict[str, Any], channels: int) -> dict:
     params = _params(cls)
     kwargs: dict[str, Any] = {}
     for option, raw in options.items():
@@ -193,7 +191,7 @@ def _short_kwargs(cls: type, options: dict[str, Any], channels: int, fail: Fail)
     return kwargs
 
 
-def _in_channels(options: dict[str, Any], fail: Fail) -> int:
+def _in_channels(options: dict[str, Any]) -> int:
     raw = options.get("in_channels")
     if raw is None:
         return DEFAULT_CHANNELS
@@ -208,7 +206,7 @@ def _in_channels(options: dict[str, Any], fail: Fail) -> int:
 
 
 def run(spec: str, input_text: str | None, options: dict[str, Any],
-        output_size_text: str | None, fmt: str, fail: Fail) -> int:
+        output_size_text: str | None, fmt: str) -> int:
     """``conv-calc layer`` for a Keras layer; returns the exit code."""
     if input_text is None:
         fail("--input is required: the output shape depends on it",
@@ -230,21 +228,19 @@ def run(spec: str, input_text: str | None, options: dict[str, Any],
         try:
             ctor = parse_ctor(spec)
         except CtorError as err:
-            sys.stderr.write(f"error: cannot read the layer: {err} (column {err.column})\n"
-                             + "".join(f"  {line}\n" for line in err.caret().splitlines()))
-            hint = err.hint or "write it as in Keras code, e.g. 'Conv2D(64, 3, strides=2)'."
-            sys.stderr.write(f"hint: {hint}\n")
-            return 2
+            fail(f"cannot read the layer: {err} (column {err.column})",
+                 err.hint or "write it as in Keras code, e.g. 'Conv2D(64, 3, strides=2)'.",
+                 detail="".join(f"  {line}\n" for line in err.caret().splitlines()))
         if ctor.module and ctor.module not in KERAS_PREFIXES:
             fail(f"{ctor.module}.{ctor.type} is a torch.nn name, but --framework keras was given",
                  "write the Keras layer (e.g. keras.layers.Conv2D), or drop --framework keras.")
-        cls = keras_lookup(ctor.type, fail, exact=True)
+        cls = keras_lookup(ctor.type, exact=True)
         args, kwargs = ctor.args, dict(ctor.kwargs)
         channels = DEFAULT_CHANNELS
     else:
-        cls = keras_lookup(spec, fail)
-        channels = _in_channels(options, fail)
-        kwargs = _short_kwargs(cls, options, channels, fail)
+        cls = keras_lookup(spec)
+        channels = _in_channels(options)
+        kwargs = _short_kwargs(cls, options, channels)
         args = ()
         ctor = Ctor(cls.__name__, (), kwargs)
     if cls.__name__ in MERGES:
@@ -288,7 +284,7 @@ def run(spec: str, input_text: str | None, options: dict[str, Any],
         sys.stdout.write(layer_text(title=title, input_shape=shape, output_shape=out,
                                     formulas=formulas, general=general, rf=rf, params=row.params,
                                     macs=row.macs))
-    return 0
+    return EXIT_OK
 
 
 _WHEN = {"init": "cannot be built", "compute_output_shape": "fails in compute_output_shape",
@@ -306,13 +302,13 @@ def _report_error(err: LayerError, title: str, type_name: str, shape: tuple, fmt
             "params": None, "macs": None, "receptive_field": None, "formulas": [],
             "error": error,
         })
-        return 1
+        return EXIT_PROBLEM
     from conv_calc.render.report import format_layer_error
 
     sys.stdout.write(f"{title}\n\ninput   {fmt_shape(shape)}\n")
     when = _WHEN.get(keras_stage, "fails")
     sys.stderr.write(f"error: {type_name} {when}:\n{format_layer_error(err)}\n")
-    return 1
+    return EXIT_PROBLEM
 
 
 def _write_json(document: dict[str, Any]) -> None:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from typing import Annotated, Any, NoReturn, Optional
+from typing import Annotated, Any, Optional
 
 import typer
+
+from conv_calc.cli.exits import fail
+from conv_calc.errors import hint_of
 
 SCHEMA_VERSION = 1
 
@@ -20,12 +23,6 @@ class LayerFormat(str, Enum):
     text = "text"
     json = "json"
 
-
-def _fail(message: str, hint: str = "") -> NoReturn:
-    """conv_calc.cli.app's error exit (imported late: conv_calc.cli.app imports this module)."""
-    from conv_calc.cli.app import _fail as fail
-
-    fail(message, hint)
 
 solve_app = typer.Typer(
     name="solve",
@@ -55,14 +52,14 @@ def _layer(text: str) -> Any:
     try:
         ctor = parse_ctor(text)
     except CtorError as err:
-        _fail(f"LAYER: {err} (column {err.column})", err.hint)
-    cls = lookup(ctor.type, _fail)
+        fail(f"LAYER: {err} (column {err.column})", err.hint)
+    cls = lookup(ctor.type)
     try:
         return cls(*ctor.args, **ctor.kwargs)
     except LayerError as err:
-        _fail(f"{ctor.type}: {err}", getattr(err, "hint", ""))
+        fail(f"{ctor.type}: {err}", hint_of(err))
     except TypeError as err:
-        _fail(f"{ctor.type}: {err}")
+        fail(f"{ctor.type}: {err}")
 
 
 def _sizes(text: str | None, what: str) -> tuple[int, ...] | None:
@@ -73,9 +70,9 @@ def _sizes(text: str | None, what: str) -> tuple[int, ...] | None:
     try:
         sizes = parse_shape(text)
     except ShapeError as err:
-        _fail(f"{what}: {err}", err.hint)
+        fail(f"{what}: {err}", err.hint)
     if not sizes or any(v < 1 for v in sizes):
-        _fail(f"{what}: sizes must be positive, got {text!r}")
+        fail(f"{what}: sizes must be positive, got {text!r}")
     return sizes
 
 
@@ -86,12 +83,12 @@ def _spatial(sizes: tuple[int, ...], layer: Any, what: str) -> tuple[int, ...]:
     try:
         nd = layer_axes(layer)["nd"]
     except SolveError as err:
-        _fail(str(err), err.hint)
+        fail(str(err), err.hint)
     if len(sizes) == nd + 2:
         return sizes[2:]
     if len(sizes) in (1, nd):
         return sizes
-    _fail(f"{what}: {len(sizes)} sizes for a {nd}-d layer",
+    fail(f"{what}: {len(sizes)} sizes for a {nd}-d layer",
           f"give one size for every axis, {nd} sizes, or the full shape (N, C, ...).")
 
 
@@ -112,7 +109,7 @@ def _guard(fn):
     try:
         return fn()
     except SolveError as err:
-        _fail(str(err), err.hint)
+        fail(str(err), err.hint)
 
 
 # ---------------------------------------------------------------- padding
@@ -306,10 +303,10 @@ def input_sizes(
     shape = None
     if input is not None:
         shape = _sizes(input, "--input")
-    network = load(file, _fail)
+    network = load(file)
     full = shape or network.input_shape
     if not full:
-        _fail("no input shape: give one in the file (input: [...]) or with --input")
+        fail("no input shape: give one in the file (input: [...]) or with --input")
     axes = None
     if axis is not None:
         axes = (_axis(axis, len(full)),)
@@ -346,9 +343,9 @@ def _range(text: str) -> tuple[int, int]:
         if len(parts) != 2:
             raise ValueError
     except (ValueError, IndexError):
-        _fail(f"--range: expected LO..HI such as 1..100000, got {text!r}")
+        fail(f"--range: expected LO..HI such as 1..100000, got {text!r}")
     if lo < 1 or hi < lo:
-        _fail(f"--range: need 1 <= LO <= HI, got {text!r}")
+        fail(f"--range: need 1 <= LO <= HI, got {text!r}")
     return lo, hi
 
 
@@ -360,9 +357,9 @@ def _axis(text: str, rank: int) -> int:
     try:
         v = int(t)
     except ValueError:
-        _fail(f"--axis: expected H, W, D, L or a dim number, got {text!r}")
+        fail(f"--axis: expected H, W, D, L or a dim number, got {text!r}")
     if not -rank <= v < rank or (v % rank) < 2:
-        _fail(f"--axis: {v} is not a spatial dim of a rank-{rank} input")
+        fail(f"--axis: {v} is not a spatial dim of a rank-{rank} input")
     return v - rank if v >= 0 else v
 
 

@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from typing import Any, NoReturn
 
 from conv_calc.cli.ctor import ShapeError, parse_shape
-from conv_calc.errors import LayerError
+from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, Failure, fail
+from conv_calc.errors import LayerError, hint_of
 
 __all__ = ["run", "load"]
 
-Fail = Callable[..., NoReturn]
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 
 
-def load(file: str, fail: Fail, fmt: str = "table", framework: str | None = None) -> Any:
+def load(file: str, fmt: str = "table", framework: str | None = None) -> Any:
     """The :class:`~conv_calc.graph.nodes.Stack` of ``file`` (``-`` = stdin); problems -> exit 2."""
     from conv_calc.stackfile import load as spec
 
@@ -52,16 +51,14 @@ def _problems(err: ValueError, file: str, fmt: str = "table") -> NoReturn:
         # Machine readers get the problems as data on stdout too (the text stays on stderr).
         sys.stdout.write(_problems_json(err, file))
     if problems:
-        sys.stderr.write(format_problems(problems, file) + "\n")
         count = len(problems)
-        sys.stderr.write(f"{file}: {count} problem{'s' if count != 1 else ''}, "
-                         "the network was not analysed\n")
-    else:
-        hint = getattr(err, "hint", "")
-        # Problems found after loading (no input shape anywhere) concern the whole
-        # document: located at its start, as every malformed input is.
-        sys.stderr.write(f"{file}:1:1: {err}\n" + (f"  hint: {hint}\n" if hint else ""))
-    raise SystemExit(2)  # not typer.Exit: the fast path in conv_calc.cli.entry runs without Typer
+        raise Failure(format_problems(problems, file) + "\n"
+                      + f"{file}: {count} problem{'s' if count != 1 else ''}, "
+                        "the network was not analysed\n")
+    hint = hint_of(err)
+    # Problems found after loading (no input shape anywhere) concern the whole
+    # document: located at its start, as every malformed input is.
+    raise Failure(f"{file}:1:1: {err}\n" + (f"  hint: {hint}\n" if hint else ""))
 
 
 def _problems_json(err: ValueError, file: str) -> str:
@@ -72,14 +69,13 @@ def _problems_json(err: ValueError, file: str) -> str:
               "source": source_dict(p.source)}
              for p in problems]
     if not items:
-        items = [{"code": None, "message": str(err), "hint": getattr(err, "hint", ""),
+        items = [{"code": None, "message": str(err), "hint": hint_of(err),
                   "source": None}]
     return dumps({"schema_version": SCHEMA_VERSION, "file": file, "ok": False,
                   "malformed": True, "problems": items})
 
 
-def run(file: str, input_text: str | None, fmt: str, fail: Fail,
-        framework: str | None = None) -> int:
+def run(file: str, input_text: str | None, fmt: str, framework: str | None = None) -> int:
     shape = None
     keras_batch = False
     if input_text is not None:
@@ -93,7 +89,7 @@ def run(file: str, input_text: str | None, fmt: str, fail: Fail,
             shape = parse_shape(text)
         except ShapeError as err:
             fail(f"--input: {err}", err.hint)
-    network = load(file, fail, fmt) if framework is None else load(file, fail, fmt, framework)
+    network = load(file, fmt, framework)
     if keras_batch:
         if getattr(network, "framework", "torch") != "keras":
             fail(f"--input: {input_text}: an unknown (None) batch is a Keras notion",
@@ -106,11 +102,11 @@ def run(file: str, input_text: str | None, fmt: str, fail: Fail,
         from conv_calc.render.report import format_layer_error
 
         sys.stderr.write(format_layer_error(err) + "\n")
-        return 1
+        return EXIT_PROBLEM
     except ValueError as err:  # a malformed definition, e.g. no input shape anywhere
         _problems(err, name, fmt)
     _write(report, name, fmt)
-    return 0 if report.error is None else 1
+    return EXIT_OK if report.error is None else EXIT_PROBLEM
 
 
 def _terminal(stream: Any) -> bool:

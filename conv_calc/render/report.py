@@ -20,6 +20,8 @@ import json
 from fractions import Fraction
 from typing import Any
 
+from conv_calc.errors import hint_of
+
 __all__ = [
     "SCHEMA_VERSION", "jsonable", "fmt_axes", "fmt_shape", "fmt_int",
     "rf_dict", "source_dict", "error_dict", "report_dict", "report_json", "dumps",
@@ -111,7 +113,7 @@ def error_dict(error: BaseException, failed: Any = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "type": builtin.__name__ if builtin is not None else type(error).__name__,
         "message": str(error),
-        "hint": getattr(error, "hint", "") or "",
+        "hint": hint_of(error),
         "stage": getattr(error, "stage", None),
         "layer": getattr(error, "layer", None),
     }
@@ -323,7 +325,7 @@ def format_layer_error(error: BaseException, failed: Any = None) -> str:
     builtin = getattr(error, "builtin", None)
     kind = builtin.__name__ if builtin is not None else type(error).__name__
     lines.append(f"{kind}: {error}")
-    hint = getattr(error, "hint", "")
+    hint = hint_of(error)
     if hint:
         lines.append(f"hint: {hint}")
     return "\n".join(lines)
@@ -339,7 +341,7 @@ def format_problems(problems: Any, fallback_file: str = "<input>") -> str:
         else:
             where = fallback_file
         lines.append(f"{where}: {getattr(problem, 'message', problem)}")
-        hint = getattr(problem, "hint", "")
+        hint = hint_of(problem)
         if hint:
             lines.append(f"  hint: {hint}")
     return "\n".join(lines)
