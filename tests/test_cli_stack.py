@@ -37,7 +37,8 @@ def loaded(monkeypatch):
 
     def use(report):
         holder["stack"] = FakeStack(report)
-        monkeypatch.setattr(cli_stack, "load", lambda file, fmt="table", framework=None: holder["stack"])
+        monkeypatch.setattr(cli_stack, "load",
+                            lambda file, fmt="table", framework=None: holder["stack"])
         return holder["stack"]
     return use
 

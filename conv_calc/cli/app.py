@@ -4,7 +4,7 @@ Exit codes and the one error path: :mod:`conv_calc.cli.exits`. Plain ``stack`` a
 ``layer`` calls usually never get here: :mod:`conv_calc.cli.entry` runs them without Typer.
 
 Start-up matters (``conv-calc --version`` should cost little more than Typer
-itself), so the engine, rich, yaml, json and the schema are imported
+itself), so the engine, rich, yaml, the JSON writer and the schema are imported
 inside the commands that use them (here, in :func:`conv_calc.cli.options.run`,
 :mod:`conv_calc.cli.lint` and :mod:`conv_calc.cli.solve`), never at module level.
 """
@@ -191,11 +191,11 @@ def schema() -> None:
       conv-calc schema > conv-calc.schema.json
       # yaml-language-server: $schema=conv-calc.schema.json
     """
-    import json
-
+    # Deferred: start-up of every other command.
+    from conv_calc.render.report import dumps
     from conv_calc.stackfile.schema import stack_schema
 
-    sys.stdout.write(json.dumps(stack_schema(), indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(dumps(stack_schema()))
 
 
 # ---------------------------------------------------------------- conv-calc lint, rules, rule

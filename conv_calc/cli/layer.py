@@ -16,7 +16,8 @@ from conv_calc.cli.ctor import CtorError, ShapeError, format_ctor, parse_ctor, p
     parse_shape, Ctor
 from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, fail
 from conv_calc.errors import LayerError
-from conv_calc.render.report import SCHEMA_VERSION, error_dict, fmt_shape, jsonable, rf_dict
+from conv_calc.render.report import SCHEMA_VERSION, dumps, error_dict, fmt_shape, \
+    format_layer_error, jsonable, rf_dict
 from conv_calc.render.layer import general_formula, layer_formulas, layer_text, spatial_dims
 
 __all__ = ["run", "lookup", "expand_input"]
@@ -40,7 +41,7 @@ DEFAULT_CHANNELS = 3
 
 def lookup(name: str, exact: bool = False) -> type:
     """The layer class for a torch name, matched exactly, then (unless ``exact``) ignoring case."""
-    from conv_calc.nn import LAYERS
+    from conv_calc.nn import LAYERS  # deferred: a Keras layer never needs every torch layer
 
     bare = name.strip()
     for prefix in ("torch.nn.", "nn."):
@@ -146,7 +147,7 @@ def _title(layer: Any, ctor: Ctor) -> str:
 def receptive_field(layer: Any, shape: tuple[int, ...]) -> Any:
     """The layer's receptive field (via the stack analysis), or None where undefined."""
     try:
-        from conv_calc.graph.nodes import Stack
+        from conv_calc.graph.nodes import Stack  # deferred: only a layer that builds needs it
 
         report = Stack([layer]).analyze(input_shape=shape)
     except (NotImplementedError, ImportError, LayerError, ValueError):
@@ -160,7 +161,7 @@ def _keras_ctor(spec: str) -> bool:
     """A constructor written with a Keras prefix or a Keras-only class name (Conv2D)."""
     if "(" not in spec and ")" not in spec:
         return False
-    from conv_calc.cli.layer_keras import is_keras_ctor
+    from conv_calc.cli.layer_keras import is_keras_ctor  # deferred: only a constructor needs it
 
     try:
         ctor = parse_ctor(spec)
@@ -180,6 +181,7 @@ def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_
     go to :mod:`conv_calc.cli.layer_keras`.
     """
     if framework == "keras" or (framework is None and _keras_ctor(spec)):
+        # Deferred: torch layers never need it.
         from conv_calc.cli import layer_keras as cli_layer_keras
         return cli_layer_keras.run(spec, input_text, options, output_size_text, fmt)
     if input_text is None:
@@ -250,12 +252,12 @@ def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_
     formulas = layer_formulas(cls.__name__, built, shape, out, output_size)
     general = general_formula(cls.__name__, bool(getattr(built, "ceil_mode", False)))
     if fmt == "json":
-        _write_json({
+        sys.stdout.write(dumps({
             "schema_version": SCHEMA_VERSION, "layer": title, "type": cls.__name__,
             "input_shape": jsonable(shape), "output_shape": jsonable(out),
             "params": params, "macs": macs, "receptive_field": rf_dict(rf),
             "formulas": formulas, "error": None,
-        })
+        }))
     else:
         sys.stdout.write(layer_text(title=title, input_shape=shape, output_shape=out,
                                     formulas=formulas, general=general, rf=rf, params=params,
@@ -266,21 +268,14 @@ def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_
 def _report_error(err: LayerError, title: str, type_name: str, shape: tuple[int, ...],
                   fmt: str) -> int:
     if fmt == "json":
-        _write_json({
+        sys.stdout.write(dumps({
             "schema_version": SCHEMA_VERSION, "layer": title, "type": type_name,
             "input_shape": jsonable(shape), "output_shape": None, "params": None, "macs": None,
             "receptive_field": None, "formulas": [], "error": error_dict(err),
-        })
+        }))
         return EXIT_PROBLEM
-    from conv_calc.render.report import format_layer_error
-
     sys.stdout.write(f"{title}\n\ninput   {fmt_shape(shape)}\n")
     when = "cannot be built" if err.stage == "init" else "fails in forward"
     sys.stderr.write(f"error: {type_name} {when}:\n{format_layer_error(err)}\n")
     return EXIT_PROBLEM
 
-
-def _write_json(document: dict[str, Any]) -> None:
-    from conv_calc.render.report import dumps
-
-    sys.stdout.write(dumps(document))

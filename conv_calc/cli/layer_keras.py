@@ -27,7 +27,8 @@ from conv_calc.cli.ctor import KERAS_PREFIXES, Ctor, CtorError, ShapeError, form
     parse_ctor, parse_option_value, parse_shape
 from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, fail
 from conv_calc.errors import LayerError
-from conv_calc.render.report import SCHEMA_VERSION, error_dict, fmt_shape, jsonable, rf_dict
+from conv_calc.render.report import SCHEMA_VERSION, dumps, error_dict, fmt_shape, \
+    format_layer_error, jsonable, rf_dict
 from conv_calc.render.layer import layer_text
 
 __all__ = ["run", "is_keras_ctor", "keras_input", "keras_lookup", "KERAS_ALIASES"]
@@ -63,7 +64,7 @@ FLAGS = {
 
 
 def _registry() -> dict[str, type]:
-    from conv_calc.keras import LAYERS
+    from conv_calc.keras import LAYERS  # deferred: torch constructors are told apart without it
 
     return LAYERS
 
@@ -74,7 +75,7 @@ def is_keras_ctor(ctor: Ctor) -> bool:
         return True
     if ctor.module:
         return False
-    from conv_calc.nn import LAYERS as torch_layers
+    from conv_calc.nn import LAYERS as torch_layers  # deferred: only a bare class name needs it
 
     if ctor.type in torch_layers:  # ReLU, Flatten...: torch's unless written keras.layers.ReLU
         return False
@@ -257,7 +258,7 @@ def run(spec: str, input_text: str | None, options: dict[str, Any],
         fail(f"--input: {input_text}: only the batch may be unknown (None)",
              "give every spatial size and the channels, e.g. --input None,224,224,3.")
 
-    from conv_calc.graph.nodes import Stack
+    from conv_calc.graph.nodes import Stack  # deferred: only a layer that builds needs it
 
     try:
         report = Stack([layer], framework="keras").analyze(input_shape=shape)
@@ -268,18 +269,19 @@ def run(spec: str, input_text: str | None, options: dict[str, Any],
     row = report.layers[0]
     out = tuple(row.output_shape)
 
+    # Deferred: only a layer that builds needs it.
     from conv_calc.render.layer_keras import keras_formulas, keras_general_formula
 
     formulas = keras_formulas(layer, shape, out)
     general = keras_general_formula(layer) if formulas else None
     rf = row.receptive_field if getattr(layer, "rank", 0) else None
     if fmt == "json":
-        _write_json({
+        sys.stdout.write(dumps({
             "schema_version": SCHEMA_VERSION, "framework": "keras", "layer": title,
             "type": cls.__name__, "input_shape": jsonable(shape), "output_shape": jsonable(out),
             "params": row.params, "macs": row.macs, "receptive_field": rf_dict(rf),
             "formulas": formulas, "error": None,
-        })
+        }))
     else:
         sys.stdout.write(layer_text(title=title, input_shape=shape, output_shape=out,
                                     formulas=formulas, general=general, rf=rf, params=row.params,
@@ -296,22 +298,15 @@ def _report_error(err: LayerError, title: str, type_name: str, shape: tuple, fmt
     if fmt == "json":
         error = error_dict(err)
         error["keras_stage"] = keras_stage
-        _write_json({
+        sys.stdout.write(dumps({
             "schema_version": SCHEMA_VERSION, "framework": "keras", "layer": title,
             "type": type_name, "input_shape": jsonable(shape), "output_shape": None,
             "params": None, "macs": None, "receptive_field": None, "formulas": [],
             "error": error,
-        })
+        }))
         return EXIT_PROBLEM
-    from conv_calc.render.report import format_layer_error
-
     sys.stdout.write(f"{title}\n\ninput   {fmt_shape(shape)}\n")
     when = _WHEN.get(keras_stage, "fails")
     sys.stderr.write(f"error: {type_name} {when}:\n{format_layer_error(err)}\n")
     return EXIT_PROBLEM
 
-
-def _write_json(document: dict[str, Any]) -> None:
-    from conv_calc.render.report import dumps
-
-    sys.stdout.write(dumps(document))

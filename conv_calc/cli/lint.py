@@ -9,14 +9,16 @@ files, reads the config, picks the format and decides the exit code:
 - 130 interrupted (``conv_calc.cli.exits.guarded``).
 
 The commands are registered by :mod:`conv_calc.cli.app`. Only light modules are
-imported at start-up: registering the commands must not cost ``conv-calc
---version`` anything measurable.
+imported at module level: registering the commands must not cost ``conv-calc
+--version`` anything measurable, so the lint engine, its config reader and the
+renderers are imported where they are used (each marked "deferred: start-up").
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterator
 from enum import Enum
@@ -124,14 +126,14 @@ def rules_command(
                    ] = RulesFormat.text,
 ) -> None:
     """List the lint rules: code, default severity, name, summary."""
-    from conv_calc.lint.rules import RULES
+    from conv_calc.lint.rules import RULES  # deferred: start-up
 
     if fmt is RulesFormat.json:
-        import json
+        from conv_calc.render.report import dumps  # deferred: start-up
 
         doc = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary}
                for r in RULES.values()]
-        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        sys.stdout.write(dumps(doc))
         return
     width = max(len(r.name) for r in RULES.values())
     for r in RULES.values():
@@ -142,11 +144,11 @@ def rule_command(
     code: Annotated[str, typer.Argument(metavar="CODE", help="A code (CC201) or name.")],
 ) -> None:
     """Explain one lint rule: what it checks, why, and how to fix it."""
-    from conv_calc.lint.rules import RULES, lookup
+    from conv_calc.lint.rules import RULES, lookup  # deferred: start-up
 
     found = lookup(code)
     if found is None:
-        import difflib
+        import difflib  # deferred: start-up
 
         close = difflib.get_close_matches(code.upper(), list(RULES), 1) or \
             difflib.get_close_matches(code.lower(), [r.name for r in RULES.values()], 1)
@@ -182,7 +184,7 @@ def _rel_to(path: str, root: str) -> str:
 
 
 def _selected(path: str, cfg: Any) -> bool:
-    from conv_calc.lint.config import DEFAULT_FILES, matches_glob
+    from conv_calc.lint.config import DEFAULT_FILES, matches_glob  # deferred: start-up
 
     rel = _rel_to(path, cfg.root)
     if any(matches_glob(rel, g) for g in cfg.exclude):
@@ -194,8 +196,6 @@ def _special(path: str) -> bool:
     """A FIFO, socket or device found in a directory: opening it could block forever.
     (Named on the command line it is read: `conv-calc lint <(generate)` is a FIFO.)
     A dangling symlink is not special: it is reported as unreadable."""
-    import stat
-
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -240,8 +240,8 @@ def collect(paths: list[str], cfg: Any, force_exclude: bool) -> Iterator[tuple[s
 
 def _settings(cfg: Any, select: list[str], ignore: list[str]) -> Any:
     """The Settings of the run: the config's, with the command line's --select/--ignore."""
+    from conv_calc.lint.config import check_selector  # deferred: start-up
     from conv_calc.lint.core import Settings
-    from conv_calc.lint.config import check_selector
 
     sel = tuple(check_selector(s, "--select") for s in select) if select else cfg.select
     ign = cfg.ignore + tuple(check_selector(s, "--ignore") for s in ignore)
@@ -261,24 +261,21 @@ def _choose_format(fmt: str | None, cfg: Any) -> str:
 def _config_failure(err: Any, fmt: str | None, output_file: str | None) -> NoReturn:
     """A broken config or selector: exit 2 with the message on stderr, and still a document
     for the machine formats (json, sarif) and an annotation for github, where the report goes."""
-    from conv_calc.render import lint as lint_render
+    from conv_calc.render import lint as lint_render  # deferred: start-up
+    from conv_calc.render.report import dumps
     text = ""
     if fmt == "json":
-        from conv_calc.render.report import dumps
-
         doc = lint_render.json_document([], EXIT_USAGE)
         doc["error"] = {"message": str(err), "hint": err.hint}
         text = dumps(doc)
     elif fmt == "sarif":
-        import json
-
         doc = lint_render.sarif_document([])
         doc["runs"][0]["invocations"] = [{
             "executionSuccessful": False, "exitCode": EXIT_USAGE,
             "toolExecutionNotifications": [{
                 "level": "error",
                 "message": {"text": str(err) + (f"\nhint: {err.hint}" if err.hint else "")}}]}]
-        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        text = dumps(doc)
     elif fmt == "github":
         text = lint_render.github_error(str(err), err.hint)
     if text:
@@ -303,9 +300,9 @@ def _emit(text: str, output_file: str | None) -> None:
 def run(paths: list[str], *, fmt: str | None, output_file: str | None, select: list[str],
         ignore: list[str], fail_on: str | None, exit_zero: bool, config: str | None,
         isolated: bool, force_exclude: bool, quiet: bool) -> int:
-    from conv_calc.lint import core as lint
-    from conv_calc.render import lint as lint_render
+    from conv_calc.lint import core as lint  # deferred: start-up
     from conv_calc.lint.config import ConfigError, LintConfig, load_config
+    from conv_calc.render import lint as lint_render
 
     try:
         cfg = LintConfig(root=os.path.abspath(".")) if isolated else load_config(config)

@@ -13,6 +13,8 @@ from typing import Any, NoReturn
 from conv_calc.cli.ctor import ShapeError, parse_shape
 from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, Failure, fail
 from conv_calc.errors import LayerError, hint_of
+from conv_calc.render import report as render
+from conv_calc.stackfile import load as spec
 
 __all__ = ["run", "load"]
 
@@ -22,8 +24,6 @@ STDIN_NAME = "<stdin>"
 
 def load(file: str, fmt: str = "table", framework: str | None = None) -> Any:
     """The :class:`~conv_calc.graph.nodes.Stack` of ``file`` (``-`` = stdin); problems -> exit 2."""
-    from conv_calc.stackfile import load as spec
-
     try:
         if file == STDIN:
             return spec.load_stack(_read_stdin(), filename=STDIN_NAME, framework=framework)
@@ -44,15 +44,13 @@ def _read_stdin() -> bytes:
 
 
 def _problems(err: ValueError, file: str, fmt: str = "table") -> NoReturn:
-    from conv_calc.render.report import format_problems
-
     problems = getattr(err, "problems", None)
     if fmt == "json":
         # Machine readers get the problems as data on stdout too (the text stays on stderr).
         sys.stdout.write(_problems_json(err, file))
     if problems:
         count = len(problems)
-        raise Failure(format_problems(problems, file) + "\n"
+        raise Failure(render.format_problems(problems, file) + "\n"
                       + f"{file}: {count} problem{'s' if count != 1 else ''}, "
                         "the network was not analysed\n")
     hint = hint_of(err)
@@ -62,17 +60,15 @@ def _problems(err: ValueError, file: str, fmt: str = "table") -> NoReturn:
 
 
 def _problems_json(err: ValueError, file: str) -> str:
-    from conv_calc.render.report import SCHEMA_VERSION, dumps, source_dict
-
     problems = getattr(err, "problems", None) or ()
     items = [{"code": getattr(p, "code", None), "message": p.message, "hint": p.hint,
-              "source": source_dict(p.source)}
+              "source": render.source_dict(p.source)}
              for p in problems]
     if not items:
         items = [{"code": None, "message": str(err), "hint": hint_of(err),
                   "source": None}]
-    return dumps({"schema_version": SCHEMA_VERSION, "file": file, "ok": False,
-                  "malformed": True, "problems": items})
+    return render.dumps({"schema_version": render.SCHEMA_VERSION, "file": file, "ok": False,
+                         "malformed": True, "problems": items})
 
 
 def run(file: str, input_text: str | None, fmt: str, framework: str | None = None) -> int:
@@ -99,9 +95,7 @@ def run(file: str, input_text: str | None, fmt: str, framework: str | None = Non
     try:
         report = network.analyze(input_shape=shape)
     except LayerError as err:  # analyze() should not raise these; treat as the network's problem
-        from conv_calc.render.report import format_layer_error
-
-        sys.stderr.write(format_layer_error(err) + "\n")
+        sys.stderr.write(render.format_layer_error(err) + "\n")
         return EXIT_PROBLEM
     except ValueError as err:  # a malformed definition, e.g. no input shape anywhere
         _problems(err, name, fmt)
@@ -120,7 +114,6 @@ def _terminal(stream: Any) -> bool:
 
 
 def _write(report: Any, name: str, fmt: str) -> None:
-    from conv_calc.render import report as render
     if fmt == "json":
         sys.stdout.write(render.report_json(report, name))
         return
@@ -136,6 +129,7 @@ def _write(report: Any, name: str, fmt: str) -> None:
     if text is not None:
         sys.stdout.write(text)  # piped: the same bytes rich would print, without importing it
     else:
+        # Deferred: rich costs more start-up time than analysing ResNet-50.
         from conv_calc.render.table import print_report_table
 
         print_report_table(report, sys.stdout, title=name)
