@@ -31,6 +31,7 @@ __all__ = [
     "LayerZeroDivisionError",
     "BACKEND_NOTE",
     "LayerMeta",
+    "hint_of",
 ]
 
 #: Appended to the hint of errors whose wording (or whether torch raises at all)
@@ -109,6 +110,15 @@ class LayerAssertionError(LayerError, AssertionError):
 
 class LayerZeroDivisionError(LayerError, ZeroDivisionError):
     """torch lets Python's ``ZeroDivisionError`` through (GroupNorm with ``num_groups=0``)."""
+
+
+def hint_of(error: object) -> str:
+    """The hint of an error (or of a problem record), ``""`` for one without.
+
+    >>> hint_of(LayerValueError("bad", hint="fix it")), hint_of(ValueError("bad"))
+    ('fix it', '')
+    """
+    return getattr(error, "hint", "") or ""
 
 
 # ---------------------------------------------------------------- stage marking

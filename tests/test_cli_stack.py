@@ -37,7 +37,8 @@ def loaded(monkeypatch):
 
     def use(report):
         holder["stack"] = FakeStack(report)
-        monkeypatch.setattr(cli_stack, "load", lambda file, fail, fmt="table": holder["stack"])
+        monkeypatch.setattr(cli_stack, "load",
+                            lambda file, fmt="table", framework=None: holder["stack"])
         return holder["stack"]
     return use
 
@@ -163,7 +164,7 @@ def test_malformed_file_lists_every_problem(monkeypatch):
                 Problem("unknown argument 'kernel' for Conv2d", "did you mean 'kernel_size'?",
                         Source("net.yaml", 4, 22), "unknown-argument")]
 
-    def load(file, fail, fmt="table"):
+    def load(file, fmt="table", framework=None):
         try:
             raise StackFileError(problems)
         except ValueError as err:

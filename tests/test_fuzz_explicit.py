@@ -8,6 +8,7 @@ process: exit 130, no traceback).
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -87,7 +88,7 @@ def test_stdin(tmp_path):
     with no_hang():
         result = run("stack", "-", "--format", "json", input=OK_NET.encode())
     check_outcome(result)
-    assert result.code == 0 and '"output_shape": [1, 4, 6, 6]' in result.stdout.replace("\n", "")
+    assert result.code == 0 and json.loads(result.stdout)["output_shape"] == [1, 4, 6, 6]
 
 
 def test_stdin_garbage():

@@ -1,27 +1,30 @@
 """The ``conv-calc`` command line (thin: parse, call the engine, render, exit code).
 
-Exit codes: 0 all good; 1 the layer or network has a problem torch would raise;
-2 usage error, unreadable or malformed input, or an internal error; 130 interrupted.
+Exit codes and the one error path: :mod:`conv_calc.cli.exits`. Plain ``stack`` and
+``layer`` calls usually never get here: :mod:`conv_calc.cli.entry` runs them without Typer.
 
-Start-up matters (``conv-calc layer`` should cost little more than Typer
-itself), so rich, yaml, json and the schema are imported inside the commands
-that use them, never at module level.
+Start-up matters (``conv-calc --version`` should cost little more than Typer
+itself), so the engine, rich, yaml, the JSON writer and the schema are imported
+inside the commands that use them (here, in :func:`conv_calc.cli.options.run`,
+:mod:`conv_calc.cli.lint` and :mod:`conv_calc.cli.solve`), never at module level.
 """
 
 from __future__ import annotations
 
+import inspect
 import sys
+from collections.abc import Callable
 from enum import Enum
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
 from conv_calc import __version__
-
-EXIT_OK = 0
-EXIT_PROBLEM = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+from conv_calc.cli import lint as lint_commands
+from conv_calc.cli import options
+from conv_calc.cli.exits import guarded
+from conv_calc.cli.options import LAYER, STACK
+from conv_calc.cli.solve import solve_app
 
 app = typer.Typer(
     name="conv-calc",
@@ -42,21 +45,42 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-    csv = "csv"
+# The choices of the table-declared options, as the Enums Typer shows and checks.
+Format = Enum("Format", {c: c for c in options.FORMATS}, type=str)
+LayerFormat = Enum("LayerFormat", {c: c for c in options.LAYER_FORMATS}, type=str)
+Framework = Enum("Framework", {c: c for c in options.FRAMEWORKS}, type=str)
 
 
-class LayerFormat(str, Enum):
-    text = "text"
-    json = "json"
+def _option(table: dict[str, options.Option], name: str) -> Any:
+    """The ``typer.Option`` of a table-declared option."""
+    o = table[name]
+    return typer.Option(*o.decls, metavar=o.metavar, help=o.help, show_default=o.show_default)
 
 
-class Framework(str, Enum):
-    torch = "torch"
-    keras = "keras"
+def _declared(command: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Check, as the app is built, that a command's options are its table's, defaults included:
+    the fast path (conv_calc.cli.entry) reads the same table, so the two cannot drift."""
+    table = options.OPTIONS[command]
+
+    def check(function: Callable[..., None]) -> Callable[..., None]:
+        params = list(inspect.signature(function).parameters.values())[1:]
+        declared = [(p.name, p.default) for p in params]
+        if declared != [(name, o.default) for name, o in table.items()]:
+            raise RuntimeError(f"conv-calc {command}: the Typer parameters {declared} are not "
+                               "the options of conv_calc.cli.options")
+        return function
+    return check
+
+
+def _run(command: str, arguments: dict[str, Any]) -> None:
+    """Run a table-declared command with what Typer parsed (its argument first, then every
+    option, as ``locals()`` gives them); a non-zero exit code ends the program."""
+    target, *names = arguments
+    given = {n: arguments[n].value if isinstance(arguments[n], Enum) else arguments[n]
+             for n in names}
+    code = options.run(command, arguments[target], given)
+    if code:
+        raise typer.Exit(code)
 
 
 def _version(value: bool) -> None:
@@ -71,15 +95,6 @@ def _main(
                                  help="Print the version and exit."),
 ) -> None:
     """Output shapes, receptive fields and PyTorch's errors for convolutional networks."""
-
-
-def _fail(message: str, hint: str = "", code: int = EXIT_USAGE) -> NoReturn:
-    """Print ``error: message`` (and the hint) to stderr and exit with ``code``."""
-    text = f"error: {message}\n"
-    if hint:
-        text += f"hint: {hint}\n"
-    sys.stderr.write(text)
-    raise typer.Exit(code)
 
 
 # ---------------------------------------------------------------- conv-calc layer
@@ -111,61 +126,28 @@ or --framework keras) take channels_last shapes, the batch may be None
 
 
 @app.command(help=_LAYER_HELP, no_args_is_help=True)
+@_declared("layer")
 def layer(
     spec: Annotated[str, typer.Argument(
         metavar="LAYER",
         help="A constructor such as 'Conv2d(3, 64, kernel_size=7)' (quote it), or a layer name "
              "such as conv2d, maxpool2d, convtranspose2d for the short form.")],
-    input: Annotated[Optional[str], typer.Option(
-        "--input", "-i", metavar="SHAPE",
-        help="Input shape: 1x3x224x224, 1,3,224,224, or spatial only: 224, 224x224.")] = None,
-    kernel_size: Annotated[Optional[str], typer.Option(
-        "--kernel-size", "-k", metavar="K", help="Short form: kernel size, 7 or 7x5.")] = None,
-    stride: Annotated[Optional[str], typer.Option(
-        "--stride", "-s", metavar="S", help="Short form: stride, 2 or 2x1.")] = None,
-    padding: Annotated[Optional[str], typer.Option(
-        "--padding", "-p", metavar="P", help="Short form: padding, 3, 3x1, same or valid.")] = None,
-    dilation: Annotated[Optional[str], typer.Option(
-        "--dilation", "-d", metavar="D", help="Short form: dilation.")] = None,
-    output_padding: Annotated[Optional[str], typer.Option(
-        "--output-padding", metavar="OP", help="Short form: output_padding (transposed convs).")
-    ] = None,
-    groups: Annotated[Optional[str], typer.Option(
-        "--groups", "-g", metavar="G", help="Short form: groups.")] = None,
-    in_channels: Annotated[Optional[str], typer.Option(
-        "--in-channels", "--in", metavar="C",
-        help="Short form: in_channels (default: from --input, else 3).")] = None,
-    out_channels: Annotated[Optional[str], typer.Option(
-        "--out-channels", "--out", metavar="C",
-        help="Short form: out_channels (default: in_channels).")] = None,
-    ceil_mode: Annotated[bool, typer.Option(
-        "--ceil-mode", help="Short form: ceil_mode=True (pooling).")] = False,
-    bias: Annotated[Optional[bool], typer.Option(
-        "--bias/--no-bias", help="Short form: bias (default as torch: True).",
-        show_default=False)] = None,
-    output_size: Annotated[Optional[str], typer.Option(
-        "--output-size", metavar="SIZE",
-        help="Transposed convs: forward's output_size (e.g. 112 or 112x112); adaptive pools: "
-             "the output_size argument.")] = None,
-    fmt: Annotated[LayerFormat, typer.Option(
-        "--format", "-f", help="text for people, json for programs.")] = LayerFormat.text,
-    framework: Annotated[Optional[Framework], typer.Option(
-        "--framework",
-        help="torch (conv_calc.nn) or keras (Keras 3 layers, channels_last); default: keras "
-             "for a Keras-only class name (Conv2D) or prefix (keras.layers.), else torch.")
-    ] = None,
+    input: Annotated[Optional[str], _option(LAYER, "input")] = None,
+    kernel_size: Annotated[Optional[str], _option(LAYER, "kernel_size")] = None,
+    stride: Annotated[Optional[str], _option(LAYER, "stride")] = None,
+    padding: Annotated[Optional[str], _option(LAYER, "padding")] = None,
+    dilation: Annotated[Optional[str], _option(LAYER, "dilation")] = None,
+    output_padding: Annotated[Optional[str], _option(LAYER, "output_padding")] = None,
+    groups: Annotated[Optional[str], _option(LAYER, "groups")] = None,
+    in_channels: Annotated[Optional[str], _option(LAYER, "in_channels")] = None,
+    out_channels: Annotated[Optional[str], _option(LAYER, "out_channels")] = None,
+    ceil_mode: Annotated[bool, _option(LAYER, "ceil_mode")] = False,
+    bias: Annotated[Optional[bool], _option(LAYER, "bias")] = None,
+    output_size: Annotated[Optional[str], _option(LAYER, "output_size")] = None,
+    fmt: Annotated[LayerFormat, _option(LAYER, "fmt")] = LayerFormat.text,
+    framework: Annotated[Optional[Framework], _option(LAYER, "framework")] = None,
 ) -> None:
-    from conv_calc.cli import layer as cli_layer
-    options = {
-        "kernel_size": kernel_size, "stride": stride, "padding": padding, "dilation": dilation,
-        "output_padding": output_padding, "groups": groups, "in_channels": in_channels,
-        "out_channels": out_channels, "ceil_mode": True if ceil_mode else None, "bias": bias,
-    }
-    code = cli_layer.run(spec, input, {k: v for k, v in options.items() if v is not None},
-                         output_size, fmt.value, _fail,
-                         framework=framework.value if framework else None)
-    if code:
-        raise typer.Exit(code)
+    _run("layer", locals())
 
 
 # ---------------------------------------------------------------- conv-calc stack
@@ -186,26 +168,15 @@ file prints every problem as file:line:col and exits 2.
 
 
 @app.command(help=_STACK_HELP, no_args_is_help=True)
+@_declared("stack")
 def stack(
     file: Annotated[str, typer.Argument(
         metavar="FILE", help="The stack file (YAML); '-' reads standard input.")],
-    input: Annotated[Optional[str], typer.Option(
-        "--input", "-i", metavar="SHAPE",
-        help="Override the file's input shape: 1x3x224x224 or 1,3,224,224.")] = None,
-    fmt: Annotated[Format, typer.Option(
-        "--format", "-f",
-        help="table (people), json (programs, stdout), markdown (docs), csv (spreadsheets).")
-    ] = Format.table,
-    framework: Annotated[Optional[Framework], typer.Option(
-        "--framework",
-        help="Read the file as torch (conv_calc.nn) or keras (Keras 3 layers, channels_last); "
-             "default: the file's `framework:` key, else torch.")] = None,
+    input: Annotated[Optional[str], _option(STACK, "input")] = None,
+    fmt: Annotated[Format, _option(STACK, "fmt")] = Format.table,
+    framework: Annotated[Optional[Framework], _option(STACK, "framework")] = None,
 ) -> None:
-    from conv_calc.cli import stack as cli_stack
-    code = cli_stack.run(file, input, fmt.value, _fail,
-                         framework=framework.value if framework else None)
-    if code:
-        raise typer.Exit(code)
+    _run("stack", locals())
 
 
 # ---------------------------------------------------------------- conv-calc schema
@@ -220,23 +191,21 @@ def schema() -> None:
       conv-calc schema > conv-calc.schema.json
       # yaml-language-server: $schema=conv-calc.schema.json
     """
-    import json
-
+    # Deferred: start-up of every other command.
+    from conv_calc.render.report import dumps
     from conv_calc.stackfile.schema import stack_schema
 
-    sys.stdout.write(json.dumps(stack_schema(), indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(dumps(stack_schema()))
 
 
 # ---------------------------------------------------------------- conv-calc lint, rules, rule
 
-from conv_calc.cli.lint import register as _register_lint  # noqa: E402 - after _fail
-
-_register_lint(app, _fail)
+app.command("lint", help=lint_commands.LINT_HELP, no_args_is_help=True)(lint_commands.lint_command)
+app.command("rules")(lint_commands.rules_command)
+app.command("rule", no_args_is_help=True)(lint_commands.rule_command)
 
 
 # ---------------------------------------------------------------- conv-calc solve
-
-from conv_calc.cli.solve import solve_app  # noqa: E402
 
 app.add_typer(solve_app, name="solve")
 
@@ -244,7 +213,5 @@ app.add_typer(solve_app, name="solve")
 # ---------------------------------------------------------------- entry point
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the Typer app and map every outcome to an exit code (conv_calc.cli.entry.guarded)."""
-    from conv_calc.cli.entry import guarded
-
+    """Run the Typer app and map every outcome to an exit code (conv_calc.cli.exits.guarded)."""
     return guarded(lambda: app(args=argv, prog_name="conv-calc", standalone_mode=True))

@@ -3,99 +3,40 @@
 Typer (with the Click it vendors and pydantic) takes about as long to import as
 conv-calc takes to analyse ResNet-50, so the two everyday calls, ``conv-calc
 stack FILE [options]`` and ``conv-calc layer LAYER [options]``, are recognised
-here, against a table of the options the Typer commands declare, and run
-directly. Anything else (``--help``, an unknown or repeated option, a value
-outside its choices, another command) goes to the Typer app in
-:mod:`conv_calc.cli.app`, which owns every message about usage; both paths share the
-exit-code mapping below (tests/test_entry.py holds them to the same output).
+here, against the table the Typer commands are declared from
+(:mod:`conv_calc.cli.options`), and run directly. Anything else (``--help``, an
+unknown or repeated option, a value outside its choices, another command) goes
+to the Typer app in :mod:`conv_calc.cli.app`, which owns every message about
+usage. Both paths make the same call (:func:`conv_calc.cli.options.run`) and
+share the exit codes and error path of :mod:`conv_calc.cli.exits`
+(tests/test_entry.py holds them to the same output).
 """
 
 from __future__ import annotations
 
-import os
 import sys
-from typing import Any, NoReturn
+from typing import Any
 
-__all__ = ["main", "internal_error", "EXIT_OK", "EXIT_PROBLEM", "EXIT_USAGE", "EXIT_INTERRUPTED"]
+from conv_calc.cli.exits import guarded
+from conv_calc.cli.options import OPTIONS, run
 
-EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+__all__ = ["main"]
 
-_FRAMEWORKS = ("torch", "keras")
-
-#: Per fast command: option spelling -> (parameter, choices or None; "flag" for a switch).
-_FAST: dict[str, dict[str, tuple[str, Any]]] = {
-    "stack": {
-        "--input": ("input", None), "-i": ("input", None),
-        "--format": ("format", ("table", "json", "markdown", "csv")),
-        "-f": ("format", ("table", "json", "markdown", "csv")),
-        "--framework": ("framework", _FRAMEWORKS),
-    },
-    "layer": {
-        "--input": ("input", None), "-i": ("input", None),
-        "--kernel-size": ("kernel_size", None), "-k": ("kernel_size", None),
-        "--stride": ("stride", None), "-s": ("stride", None),
-        "--padding": ("padding", None), "-p": ("padding", None),
-        "--dilation": ("dilation", None), "-d": ("dilation", None),
-        "--output-padding": ("output_padding", None),
-        "--groups": ("groups", None), "-g": ("groups", None),
-        "--in-channels": ("in_channels", None), "--in": ("in_channels", None),
-        "--out-channels": ("out_channels", None), "--out": ("out_channels", None),
-        "--ceil-mode": ("ceil_mode", "flag"),
-        "--bias": ("bias", "flag"), "--no-bias": ("bias", "flag"),
-        "--output-size": ("output_size", None),
-        "--format": ("format", ("text", "json")), "-f": ("format", ("text", "json")),
-        "--framework": ("framework", _FRAMEWORKS),
-    },
-}
-_SHORT_FORM = ("kernel_size", "stride", "padding", "dilation", "output_padding", "groups",
-               "in_channels", "out_channels", "ceil_mode", "bias")
+#: Per fast command: option spelling -> (parameter, the value of a switch or None, choices).
+_FAST = {command: {spelling: (name, value, option.choices)
+                   for name, option in table.items() for spelling, value in option.spellings()}
+         for command, table in OPTIONS.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     call = _fast_call(args)
     if call is None:
+        # Deferred: importing the Typer app is what the fast path exists to avoid.
         from conv_calc.cli.app import main as typer_main
 
         return typer_main(args)
-    command, target, values = call
-    run = _run_stack if command == "stack" else _run_layer
-    return guarded(lambda: run(target, values))
-
-
-def guarded(run) -> int:
-    """Run ``run()`` and map every outcome to an exit code; no traceback for users."""
-    try:
-        code = run()
-    except SystemExit as exc:
-        code = exc.code
-        if code is None:
-            return EXIT_OK
-        return code if isinstance(code, int) else EXIT_USAGE
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        return EXIT_INTERRUPTED
-    except RecursionError:
-        return internal_error("the input is nested too deeply")
-    except MemoryError:
-        return internal_error("out of memory")
-    except Exception:  # noqa: BLE001 - the last line of defence
-        return internal_error()
-    return EXIT_OK if code is None else code
-
-
-def internal_error(what: str | None = None) -> int:
-    exc = sys.exc_info()[1]
-    if os.environ.get("CONV_CALC_DEBUG"):
-        import traceback
-
-        traceback.print_exc()
-    detail = what or f"{type(exc).__name__}: {exc}"
-    sys.stderr.write(
-        f"conv-calc: internal error ({detail})\n"
-        "This is a bug in conv-calc, not in your input; please report it. "
-        "Set CONV_CALC_DEBUG=1 to see the traceback.\n")
-    return EXIT_USAGE
+    return guarded(lambda: run(*call))
 
 
 def _fast_call(args: list[str]) -> tuple[str, str, dict[str, Any]] | None:
@@ -113,13 +54,13 @@ def _fast_call(args: list[str]) -> tuple[str, str, dict[str, Any]] | None:
         name, eq, value = token.partition("=")
         if name not in table:
             return None
-        key, choices = table[name]
+        key, switch, choices = table[name]
         if key in values:
             return None  # repeated: Typer decides what that means
-        if choices == "flag":
+        if switch is not None:
             if eq:
                 return None
-            values[key] = name != "--no-bias"
+            values[key] = switch
             continue
         if not eq:
             value = next(rest, None)
@@ -133,24 +74,3 @@ def _fast_call(args: list[str]) -> tuple[str, str, dict[str, Any]] | None:
     if len(targets) != 1:
         return None
     return args[0], targets[0], values
-
-
-def _fail(message: str, hint: str = "", code: int = EXIT_USAGE) -> NoReturn:
-    sys.stderr.write(f"error: {message}\n" + (f"hint: {hint}\n" if hint else ""))
-    raise SystemExit(code)
-
-
-def _run_stack(file: str, values: dict[str, Any]) -> int:
-    from conv_calc.cli import stack as cli_stack
-    return cli_stack.run(file, values.get("input"), values.get("format", "table"), _fail,
-                         framework=values.get("framework"))
-
-
-def _run_layer(spec: str, values: dict[str, Any]) -> int:
-    from conv_calc.cli import layer as cli_layer
-    # The short-form options as conv_calc.cli.layer passes them: ceil_mode only when set.
-    options = {k: values[k] for k in _SHORT_FORM if k in values}
-    if options.get("ceil_mode") is False:
-        del options["ceil_mode"]
-    return cli_layer.run(spec, values.get("input"), options, values.get("output_size"),
-                         values.get("format", "text"), _fail, framework=values.get("framework"))

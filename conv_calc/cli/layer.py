@@ -10,18 +10,17 @@ import difflib
 import inspect
 import re
 import sys
-from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any
 
 from conv_calc.cli.ctor import CtorError, ShapeError, format_ctor, parse_ctor, parse_option_value, \
     parse_shape, Ctor
+from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, fail
 from conv_calc.errors import LayerError
-from conv_calc.render.report import SCHEMA_VERSION, error_dict, fmt_shape, jsonable, rf_dict
+from conv_calc.render.report import SCHEMA_VERSION, dumps, error_dict, fmt_shape, \
+    format_layer_error, jsonable, rf_dict
 from conv_calc.render.layer import general_formula, layer_formulas, layer_text, spatial_dims
 
 __all__ = ["run", "lookup", "expand_input"]
-
-Fail = Callable[..., NoReturn]
 
 #: The command-line flag of each short-form option, for messages.
 FLAGS = {
@@ -40,9 +39,9 @@ EXAMPLES = {"kernel_size": "-k 3", "in_channels": "--in 3", "out_channels": "--o
 DEFAULT_CHANNELS = 3
 
 
-def lookup(name: str, fail: Fail, exact: bool = False) -> type:
+def lookup(name: str, exact: bool = False) -> type:
     """The layer class for a torch name, matched exactly, then (unless ``exact``) ignoring case."""
-    from conv_calc.nn import LAYERS
+    from conv_calc.nn import LAYERS  # deferred: a Keras layer never needs every torch layer
 
     bare = name.strip()
     for prefix in ("torch.nn.", "nn."):
@@ -85,8 +84,8 @@ def expand_input(shape: tuple[int, ...], n: int | None, channels: int) -> tuple[
     return shape
 
 
-def _short_kwargs(cls: type, options: dict[str, Any], shape: tuple[int, ...], n: int | None,
-                  fail: Fail) -> dict[str, Any]:
+def _short_kwargs(cls: type, options: dict[str, Any], shape: tuple[int, ...],
+                  n: int | None) -> dict[str, Any]:
     params = _params(cls)
     kwargs: dict[str, Any] = {}
     for option, raw in options.items():
@@ -148,7 +147,7 @@ def _title(layer: Any, ctor: Ctor) -> str:
 def receptive_field(layer: Any, shape: tuple[int, ...]) -> Any:
     """The layer's receptive field (via the stack analysis), or None where undefined."""
     try:
-        from conv_calc.graph.nodes import Stack
+        from conv_calc.graph.nodes import Stack  # deferred: only a layer that builds needs it
 
         report = Stack([layer]).analyze(input_shape=shape)
     except (NotImplementedError, ImportError, LayerError, ValueError):
@@ -162,7 +161,7 @@ def _keras_ctor(spec: str) -> bool:
     """A constructor written with a Keras prefix or a Keras-only class name (Conv2D)."""
     if "(" not in spec and ")" not in spec:
         return False
-    from conv_calc.cli.layer_keras import is_keras_ctor
+    from conv_calc.cli.layer_keras import is_keras_ctor  # deferred: only a constructor needs it
 
     try:
         ctor = parse_ctor(spec)
@@ -175,15 +174,16 @@ def _keras_ctor(spec: str) -> bool:
 
 
 def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_text: str | None,
-        fmt: str, fail: Fail, framework: str | None = None) -> int:
+        fmt: str, framework: str | None = None) -> int:
     """The whole command; returns the exit code (usage errors go through ``fail``).
 
     Keras layers (``framework="keras"``, or a constructor :func:`_keras_ctor` recognises)
     go to :mod:`conv_calc.cli.layer_keras`.
     """
     if framework == "keras" or (framework is None and _keras_ctor(spec)):
+        # Deferred: torch layers never need it.
         from conv_calc.cli import layer_keras as cli_layer_keras
-        return cli_layer_keras.run(spec, input_text, options, output_size_text, fmt, fail)
+        return cli_layer_keras.run(spec, input_text, options, output_size_text, fmt)
     if input_text is None:
         fail("--input is required: the output shape depends on it",
              "give the full shape (--input 1x3x224x224) or only the spatial size (--input 224).")
@@ -201,20 +201,18 @@ def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_
         try:
             ctor = parse_ctor(spec)
         except CtorError as err:
-            sys.stderr.write(f"error: cannot read the layer: {err} (column {err.column})\n"
-                             + "".join(f"  {line}\n" for line in err.caret().splitlines()))
-            fail_hint = err.hint or ("write it as in PyTorch code, e.g. "
-                                     "'Conv2d(3, 64, kernel_size=3, stride=2, padding=1)'.")
-            sys.stderr.write(f"hint: {fail_hint}\n")
-            return 2
-        cls = lookup(ctor.type, fail, exact=True)
+            fail(f"cannot read the layer: {err} (column {err.column})",
+                 err.hint or ("write it as in PyTorch code, e.g. "
+                              "'Conv2d(3, 64, kernel_size=3, stride=2, padding=1)'."),
+                 detail="".join(f"  {line}\n" for line in err.caret().splitlines()))
+        cls = lookup(ctor.type, exact=True)
         n = spatial_dims(cls.__name__)
         kwargs = dict(ctor.kwargs)
         args = ctor.args
     else:
-        cls = lookup(spec, fail)
+        cls = lookup(spec)
         n = spatial_dims(cls.__name__)
-        kwargs = _short_kwargs(cls, options, given, n, fail)
+        kwargs = _short_kwargs(cls, options, given, n)
         args = ()
         ctor = Ctor(cls.__name__, (), kwargs)
 
@@ -254,37 +252,30 @@ def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_
     formulas = layer_formulas(cls.__name__, built, shape, out, output_size)
     general = general_formula(cls.__name__, bool(getattr(built, "ceil_mode", False)))
     if fmt == "json":
-        _write_json({
+        sys.stdout.write(dumps({
             "schema_version": SCHEMA_VERSION, "layer": title, "type": cls.__name__,
             "input_shape": jsonable(shape), "output_shape": jsonable(out),
             "params": params, "macs": macs, "receptive_field": rf_dict(rf),
             "formulas": formulas, "error": None,
-        })
+        }))
     else:
         sys.stdout.write(layer_text(title=title, input_shape=shape, output_shape=out,
                                     formulas=formulas, general=general, rf=rf, params=params,
                                     macs=macs))
-    return 0
+    return EXIT_OK
 
 
 def _report_error(err: LayerError, title: str, type_name: str, shape: tuple[int, ...],
                   fmt: str) -> int:
     if fmt == "json":
-        _write_json({
+        sys.stdout.write(dumps({
             "schema_version": SCHEMA_VERSION, "layer": title, "type": type_name,
             "input_shape": jsonable(shape), "output_shape": None, "params": None, "macs": None,
             "receptive_field": None, "formulas": [], "error": error_dict(err),
-        })
-        return 1
-    from conv_calc.render.report import format_layer_error
-
+        }))
+        return EXIT_PROBLEM
     sys.stdout.write(f"{title}\n\ninput   {fmt_shape(shape)}\n")
     when = "cannot be built" if err.stage == "init" else "fails in forward"
     sys.stderr.write(f"error: {type_name} {when}:\n{format_layer_error(err)}\n")
-    return 1
+    return EXIT_PROBLEM
 
-
-def _write_json(document: dict[str, Any]) -> None:
-    from conv_calc.render.report import dumps
-
-    sys.stdout.write(dumps(document))

@@ -21,18 +21,17 @@ import inspect
 import re
 import sys
 from types import SimpleNamespace
-from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any
 
 from conv_calc.cli.ctor import KERAS_PREFIXES, Ctor, CtorError, ShapeError, format_ctor, \
     parse_ctor, parse_option_value, parse_shape
+from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, fail
 from conv_calc.errors import LayerError
-from conv_calc.render.report import SCHEMA_VERSION, error_dict, fmt_shape, jsonable, rf_dict
+from conv_calc.render.report import SCHEMA_VERSION, dumps, error_dict, fmt_shape, \
+    format_layer_error, jsonable, rf_dict
 from conv_calc.render.layer import layer_text
 
 __all__ = ["run", "is_keras_ctor", "keras_input", "keras_lookup", "KERAS_ALIASES"]
-
-Fail = Callable[..., NoReturn]
 
 #: keras.layers exports these other names for the same classes (keras/src/layers/__init__.py).
 KERAS_ALIASES = {
@@ -65,7 +64,7 @@ FLAGS = {
 
 
 def _registry() -> dict[str, type]:
-    from conv_calc.keras import LAYERS
+    from conv_calc.keras import LAYERS  # deferred: torch constructors are told apart without it
 
     return LAYERS
 
@@ -76,14 +75,14 @@ def is_keras_ctor(ctor: Ctor) -> bool:
         return True
     if ctor.module:
         return False
-    from conv_calc.nn import LAYERS as torch_layers
+    from conv_calc.nn import LAYERS as torch_layers  # deferred: only a bare class name needs it
 
     if ctor.type in torch_layers:  # ReLU, Flatten...: torch's unless written keras.layers.ReLU
         return False
     return ctor.type in KERAS_ALIASES or ctor.type in _registry()
 
 
-def keras_lookup(name: str, fail: Fail, exact: bool = False) -> type:
+def keras_lookup(name: str, exact: bool = False) -> type:
     """The Keras spec class for a name (aliases too), exactly, then (unless ``exact``) ignoring case."""
     layers = _registry()
     bare = name.strip()
@@ -159,7 +158,7 @@ def _params(cls: type) -> dict[str, inspect.Parameter]:
             if k != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
 
 
-def _short_kwargs(cls: type, options: dict[str, Any], channels: int, fail: Fail) -> dict:
+def _short_kwargs(cls: type, options: dict[str, Any], channels: int) -> dict:
     params = _params(cls)
     kwargs: dict[str, Any] = {}
     for option, raw in options.items():
@@ -193,7 +192,7 @@ def _short_kwargs(cls: type, options: dict[str, Any], channels: int, fail: Fail)
     return kwargs
 
 
-def _in_channels(options: dict[str, Any], fail: Fail) -> int:
+def _in_channels(options: dict[str, Any]) -> int:
     raw = options.get("in_channels")
     if raw is None:
         return DEFAULT_CHANNELS
@@ -208,7 +207,7 @@ def _in_channels(options: dict[str, Any], fail: Fail) -> int:
 
 
 def run(spec: str, input_text: str | None, options: dict[str, Any],
-        output_size_text: str | None, fmt: str, fail: Fail) -> int:
+        output_size_text: str | None, fmt: str) -> int:
     """``conv-calc layer`` for a Keras layer; returns the exit code."""
     if input_text is None:
         fail("--input is required: the output shape depends on it",
@@ -230,21 +229,19 @@ def run(spec: str, input_text: str | None, options: dict[str, Any],
         try:
             ctor = parse_ctor(spec)
         except CtorError as err:
-            sys.stderr.write(f"error: cannot read the layer: {err} (column {err.column})\n"
-                             + "".join(f"  {line}\n" for line in err.caret().splitlines()))
-            hint = err.hint or "write it as in Keras code, e.g. 'Conv2D(64, 3, strides=2)'."
-            sys.stderr.write(f"hint: {hint}\n")
-            return 2
+            fail(f"cannot read the layer: {err} (column {err.column})",
+                 err.hint or "write it as in Keras code, e.g. 'Conv2D(64, 3, strides=2)'.",
+                 detail="".join(f"  {line}\n" for line in err.caret().splitlines()))
         if ctor.module and ctor.module not in KERAS_PREFIXES:
             fail(f"{ctor.module}.{ctor.type} is a torch.nn name, but --framework keras was given",
                  "write the Keras layer (e.g. keras.layers.Conv2D), or drop --framework keras.")
-        cls = keras_lookup(ctor.type, fail, exact=True)
+        cls = keras_lookup(ctor.type, exact=True)
         args, kwargs = ctor.args, dict(ctor.kwargs)
         channels = DEFAULT_CHANNELS
     else:
-        cls = keras_lookup(spec, fail)
-        channels = _in_channels(options, fail)
-        kwargs = _short_kwargs(cls, options, channels, fail)
+        cls = keras_lookup(spec)
+        channels = _in_channels(options)
+        kwargs = _short_kwargs(cls, options, channels)
         args = ()
         ctor = Ctor(cls.__name__, (), kwargs)
     if cls.__name__ in MERGES:
@@ -261,7 +258,7 @@ def run(spec: str, input_text: str | None, options: dict[str, Any],
         fail(f"--input: {input_text}: only the batch may be unknown (None)",
              "give every spatial size and the channels, e.g. --input None,224,224,3.")
 
-    from conv_calc.graph.nodes import Stack
+    from conv_calc.graph.nodes import Stack  # deferred: only a layer that builds needs it
 
     try:
         report = Stack([layer], framework="keras").analyze(input_shape=shape)
@@ -272,23 +269,24 @@ def run(spec: str, input_text: str | None, options: dict[str, Any],
     row = report.layers[0]
     out = tuple(row.output_shape)
 
+    # Deferred: only a layer that builds needs it.
     from conv_calc.render.layer_keras import keras_formulas, keras_general_formula
 
     formulas = keras_formulas(layer, shape, out)
     general = keras_general_formula(layer) if formulas else None
     rf = row.receptive_field if getattr(layer, "rank", 0) else None
     if fmt == "json":
-        _write_json({
+        sys.stdout.write(dumps({
             "schema_version": SCHEMA_VERSION, "framework": "keras", "layer": title,
             "type": cls.__name__, "input_shape": jsonable(shape), "output_shape": jsonable(out),
             "params": row.params, "macs": row.macs, "receptive_field": rf_dict(rf),
             "formulas": formulas, "error": None,
-        })
+        }))
     else:
         sys.stdout.write(layer_text(title=title, input_shape=shape, output_shape=out,
                                     formulas=formulas, general=general, rf=rf, params=row.params,
                                     macs=row.macs))
-    return 0
+    return EXIT_OK
 
 
 _WHEN = {"init": "cannot be built", "compute_output_shape": "fails in compute_output_shape",
@@ -300,22 +298,15 @@ def _report_error(err: LayerError, title: str, type_name: str, shape: tuple, fmt
     if fmt == "json":
         error = error_dict(err)
         error["keras_stage"] = keras_stage
-        _write_json({
+        sys.stdout.write(dumps({
             "schema_version": SCHEMA_VERSION, "framework": "keras", "layer": title,
             "type": type_name, "input_shape": jsonable(shape), "output_shape": None,
             "params": None, "macs": None, "receptive_field": None, "formulas": [],
             "error": error,
-        })
-        return 1
-    from conv_calc.render.report import format_layer_error
-
+        }))
+        return EXIT_PROBLEM
     sys.stdout.write(f"{title}\n\ninput   {fmt_shape(shape)}\n")
     when = _WHEN.get(keras_stage, "fails")
     sys.stderr.write(f"error: {type_name} {when}:\n{format_layer_error(err)}\n")
-    return 1
+    return EXIT_PROBLEM
 
-
-def _write_json(document: dict[str, Any]) -> None:
-    from conv_calc.render.report import dumps
-
-    sys.stdout.write(dumps(document))

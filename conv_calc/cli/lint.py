@@ -6,30 +6,30 @@ files, reads the config, picks the format and decides the exit code:
 - 0 nothing at or above ``--fail-on`` (default ``error``; warnings alone pass);
 - 1 findings at or above it (a malformed file is a finding);
 - 2 usage, a broken config, an unreadable input (after every other file was linted);
-- 130 interrupted (``conv_calc.cli.app.main``).
+- 130 interrupted (``conv_calc.cli.exits.guarded``).
 
-Only light modules are imported at start-up: registering the commands must not
-cost ``conv-calc --version`` anything measurable.
+The commands are registered by :mod:`conv_calc.cli.app`. Only light modules are
+imported at module level: registering the commands must not cost ``conv-calc
+--version`` anything measurable, so the lint engine, its config reader and the
+renderers are imported where they are used (each marked "deferred: start-up").
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from enum import Enum
 from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
-__all__ = ["register", "run", "collect", "EXIT_OK", "EXIT_FINDINGS", "EXIT_USAGE"]
+from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, fail
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
+__all__ = ["lint_command", "rules_command", "rule_command", "LINT_HELP", "run", "collect"]
 
-Fail = Callable[..., NoReturn]
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
 _STACK_SNIFF = re.compile(rb"(?m)^layers[ \t]*:")
 STDIN = "-"
@@ -53,7 +53,7 @@ class RulesFormat(str, Enum):
     json = "json"
 
 
-_LINT_HELP = """Check stack files for CI: torch errors, merge mismatches, malformed files,
+LINT_HELP = """Check stack files for CI: torch errors, merge mismatches, malformed files,
 risky layers (warnings with stable codes) and unmet `expect:` keys.
 
 Every file is checked in one process and every problem of each file is
@@ -79,94 +79,89 @@ def _split(values: list[str] | None) -> list[str]:
     return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
 
 
-def register(app: typer.Typer, fail: Fail) -> None:
-    """Add the ``lint``, ``rules`` and ``rule`` commands to the conv-calc app."""
+def lint_command(
+    paths: Annotated[list[str], typer.Argument(
+        metavar="FILE_OR_DIR", help="Stack files or directories; '-' reads stdin.")],
+    fmt: Annotated[Optional[LintFormat], typer.Option(
+        "--format", "--output-format", "-f",
+        help="full, concise, json, github or sarif.", show_default=False)] = None,
+    output_file: Annotated[Optional[str], typer.Option(
+        "--output-file", "-o", metavar="PATH",
+        help="Write the report to PATH instead of stdout.")] = None,
+    select: Annotated[Optional[list[str]], typer.Option(
+        "--select", metavar="CODES",
+        help="Only these rules (codes, prefixes such as CC2, names); replaces the config's.")
+    ] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(
+        "--ignore", metavar="CODES", help="Skip these rules (added to the config's).")] = None,
+    fail_on: Annotated[Optional[FailOn], typer.Option(
+        "--fail-on", help="Lowest severity that makes the exit code 1 (default: error).",
+        show_default=False)] = None,
+    exit_zero: Annotated[bool, typer.Option(
+        "--exit-zero", help="Exit 0 even with findings (still 2 for usage/unreadable).")
+    ] = False,
+    config: Annotated[Optional[str], typer.Option(
+        "--config", metavar="PYPROJECT",
+        help="Read [tool.conv-calc] from this file instead of the nearest pyproject.toml.")
+    ] = None,
+    isolated: Annotated[bool, typer.Option(
+        "--isolated", help="Ignore every configuration file.")] = False,
+    force_exclude: Annotated[bool, typer.Option(
+        "--force-exclude",
+        help="Apply the files/exclude globs (and skip non-stack YAML) to files named on the "
+             "command line too (for pre-commit).")] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No summary line on stderr.")] = False,
+) -> None:
+    code = run(paths, fmt=None if fmt is None else fmt.value, output_file=output_file,
+               select=_split(select), ignore=_split(ignore),
+               fail_on=None if fail_on is None else fail_on.value, exit_zero=exit_zero,
+               config=config, isolated=isolated, force_exclude=force_exclude, quiet=quiet)
+    if code:
+        raise typer.Exit(code)
 
-    @app.command(help=_LINT_HELP, no_args_is_help=True)
-    def lint(
-        paths: Annotated[list[str], typer.Argument(
-            metavar="FILE_OR_DIR", help="Stack files or directories; '-' reads stdin.")],
-        fmt: Annotated[Optional[LintFormat], typer.Option(
-            "--format", "--output-format", "-f",
-            help="full, concise, json, github or sarif.", show_default=False)] = None,
-        output_file: Annotated[Optional[str], typer.Option(
-            "--output-file", "-o", metavar="PATH",
-            help="Write the report to PATH instead of stdout.")] = None,
-        select: Annotated[Optional[list[str]], typer.Option(
-            "--select", metavar="CODES",
-            help="Only these rules (codes, prefixes such as CC2, names); replaces the config's.")
-        ] = None,
-        ignore: Annotated[Optional[list[str]], typer.Option(
-            "--ignore", metavar="CODES", help="Skip these rules (added to the config's).")] = None,
-        fail_on: Annotated[Optional[FailOn], typer.Option(
-            "--fail-on", help="Lowest severity that makes the exit code 1 (default: error).",
-            show_default=False)] = None,
-        exit_zero: Annotated[bool, typer.Option(
-            "--exit-zero", help="Exit 0 even with findings (still 2 for usage/unreadable).")
-        ] = False,
-        config: Annotated[Optional[str], typer.Option(
-            "--config", metavar="PYPROJECT",
-            help="Read [tool.conv-calc] from this file instead of the nearest pyproject.toml.")
-        ] = None,
-        isolated: Annotated[bool, typer.Option(
-            "--isolated", help="Ignore every configuration file.")] = False,
-        force_exclude: Annotated[bool, typer.Option(
-            "--force-exclude",
-            help="Apply the files/exclude globs (and skip non-stack YAML) to files named on the "
-                 "command line too (for pre-commit).")] = False,
-        quiet: Annotated[bool, typer.Option(
-            "--quiet", "-q", help="No summary line on stderr.")] = False,
-    ) -> None:
-        code = run(paths, fmt=None if fmt is None else fmt.value, output_file=output_file,
-                   select=_split(select), ignore=_split(ignore),
-                   fail_on=None if fail_on is None else fail_on.value, exit_zero=exit_zero,
-                   config=config, isolated=isolated, force_exclude=force_exclude, quiet=quiet,
-                   fail=fail)
-        if code:
-            raise typer.Exit(code)
 
-    @app.command()
-    def rules(
-        fmt: Annotated[RulesFormat, typer.Option("--format", "-f", help="text or json.")
-                       ] = RulesFormat.text,
-    ) -> None:
-        """List the lint rules: code, default severity, name, summary."""
-        from conv_calc.lint.rules import RULES
+def rules_command(
+    fmt: Annotated[RulesFormat, typer.Option("--format", "-f", help="text or json.")
+                   ] = RulesFormat.text,
+) -> None:
+    """List the lint rules: code, default severity, name, summary."""
+    from conv_calc.lint.rules import RULES  # deferred: start-up
 
-        if fmt is RulesFormat.json:
-            import json
+    if fmt is RulesFormat.json:
+        from conv_calc.render.report import dumps  # deferred: start-up
 
-            doc = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary}
-                   for r in RULES.values()]
-            sys.stdout.write(json.dumps(doc, indent=2) + "\n")
-            return
-        width = max(len(r.name) for r in RULES.values())
-        for r in RULES.values():
-            sys.stdout.write(f"{r.code}  {r.severity:<7}  {r.name:<{width}}  {r.summary}\n")
+        doc = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary}
+               for r in RULES.values()]
+        sys.stdout.write(dumps(doc))
+        return
+    width = max(len(r.name) for r in RULES.values())
+    for r in RULES.values():
+        sys.stdout.write(f"{r.code}  {r.severity:<7}  {r.name:<{width}}  {r.summary}\n")
 
-    @app.command(no_args_is_help=True)
-    def rule(
-        code: Annotated[str, typer.Argument(metavar="CODE", help="A code (CC201) or name.")],
-    ) -> None:
-        """Explain one lint rule: what it checks, why, and how to fix it."""
-        from conv_calc.lint.rules import RULES, lookup
 
-        found = lookup(code)
-        if found is None:
-            import difflib
+def rule_command(
+    code: Annotated[str, typer.Argument(metavar="CODE", help="A code (CC201) or name.")],
+) -> None:
+    """Explain one lint rule: what it checks, why, and how to fix it."""
+    from conv_calc.lint.rules import RULES, lookup  # deferred: start-up
 
-            close = difflib.get_close_matches(code.upper(), list(RULES), 1) or \
-                difflib.get_close_matches(code.lower(), [r.name for r in RULES.values()], 1)
-            fail(f"unknown rule {code!r}",
-                 (f"did you mean {close[0]!r}? " if close else "") + "`conv-calc rules` lists them.")
-        sys.stdout.write(f"{found.code} {found.name} ({found.severity})\n\n{found.summary}.\n\n"
-                         f"{found.doc}\n")
-        if not found.suppressible:
-            sys.stdout.write("\nThis rule cannot be suppressed by a comment.\n")
-        else:
-            sys.stdout.write(f"\nSuppress it on one line with `# conv-calc: ignore[{found.code}]`, "
-                             "or in pyproject.toml: [tool.conv-calc] ignore = "
-                             f"[\"{found.code}\"].\n")
+    found = lookup(code)
+    if found is None:
+        import difflib  # deferred: start-up
+
+        close = difflib.get_close_matches(code.upper(), list(RULES), 1) or \
+            difflib.get_close_matches(code.lower(), [r.name for r in RULES.values()], 1)
+        fail(f"unknown rule {code!r}",
+             (f"did you mean {close[0]!r}? " if close else "") + "`conv-calc rules` lists them.")
+    sys.stdout.write(f"{found.code} {found.name} ({found.severity})\n\n{found.summary}.\n\n"
+                     f"{found.doc}\n")
+    if not found.suppressible:
+        sys.stdout.write("\nThis rule cannot be suppressed by a comment.\n")
+    else:
+        sys.stdout.write(f"\nSuppress it on one line with `# conv-calc: ignore[{found.code}]`, "
+                         "or in pyproject.toml: [tool.conv-calc] ignore = "
+                         f"[\"{found.code}\"].\n")
 
 
 # ------------------------------------------------------------------ files
@@ -189,7 +184,7 @@ def _rel_to(path: str, root: str) -> str:
 
 
 def _selected(path: str, cfg: Any) -> bool:
-    from conv_calc.lint.config import DEFAULT_FILES, matches_glob
+    from conv_calc.lint.config import DEFAULT_FILES, matches_glob  # deferred: start-up
 
     rel = _rel_to(path, cfg.root)
     if any(matches_glob(rel, g) for g in cfg.exclude):
@@ -201,8 +196,6 @@ def _special(path: str) -> bool:
     """A FIFO, socket or device found in a directory: opening it could block forever.
     (Named on the command line it is read: `conv-calc lint <(generate)` is a FIFO.)
     A dangling symlink is not special: it is reported as unreadable."""
-    import stat
-
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -247,8 +240,8 @@ def collect(paths: list[str], cfg: Any, force_exclude: bool) -> Iterator[tuple[s
 
 def _settings(cfg: Any, select: list[str], ignore: list[str]) -> Any:
     """The Settings of the run: the config's, with the command line's --select/--ignore."""
+    from conv_calc.lint.config import check_selector  # deferred: start-up
     from conv_calc.lint.core import Settings
-    from conv_calc.lint.config import check_selector
 
     sel = tuple(check_selector(s, "--select") for s in select) if select else cfg.select
     ign = cfg.ignore + tuple(check_selector(s, "--ignore") for s in ignore)
@@ -265,35 +258,32 @@ def _choose_format(fmt: str | None, cfg: Any) -> str:
     return "full" if sys.stdout.isatty() else "concise"
 
 
-def _config_failure(err: Any, fmt: str | None, output_file: str | None, fail: Fail) -> NoReturn:
+def _config_failure(err: Any, fmt: str | None, output_file: str | None) -> NoReturn:
     """A broken config or selector: exit 2 with the message on stderr, and still a document
     for the machine formats (json, sarif) and an annotation for github, where the report goes."""
-    from conv_calc.render import lint as lint_render
+    from conv_calc.render import lint as lint_render  # deferred: start-up
+    from conv_calc.render.report import dumps
     text = ""
     if fmt == "json":
-        from conv_calc.render.report import dumps
-
         doc = lint_render.json_document([], EXIT_USAGE)
         doc["error"] = {"message": str(err), "hint": err.hint}
         text = dumps(doc)
     elif fmt == "sarif":
-        import json
-
         doc = lint_render.sarif_document([])
         doc["runs"][0]["invocations"] = [{
             "executionSuccessful": False, "exitCode": EXIT_USAGE,
             "toolExecutionNotifications": [{
                 "level": "error",
                 "message": {"text": str(err) + (f"\nhint: {err.hint}" if err.hint else "")}}]}]
-        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        text = dumps(doc)
     elif fmt == "github":
         text = lint_render.github_error(str(err), err.hint)
     if text:
-        _emit(text, output_file, fail)
+        _emit(text, output_file)
     fail(str(err), err.hint)
 
 
-def _emit(text: str, output_file: str | None, fail: Fail) -> None:
+def _emit(text: str, output_file: str | None) -> None:
     """The report: to ``output_file`` or standard output."""
     if output_file:
         try:
@@ -309,22 +299,22 @@ def _emit(text: str, output_file: str | None, fail: Fail) -> None:
 
 def run(paths: list[str], *, fmt: str | None, output_file: str | None, select: list[str],
         ignore: list[str], fail_on: str | None, exit_zero: bool, config: str | None,
-        isolated: bool, force_exclude: bool, quiet: bool, fail: Fail) -> int:
-    from conv_calc.lint import core as lint
-    from conv_calc.render import lint as lint_render
+        isolated: bool, force_exclude: bool, quiet: bool) -> int:
+    from conv_calc.lint import core as lint  # deferred: start-up
     from conv_calc.lint.config import ConfigError, LintConfig, load_config
+    from conv_calc.render import lint as lint_render
 
     try:
         cfg = LintConfig(root=os.path.abspath(".")) if isolated else load_config(config)
         if cfg.path is None:
             cfg = LintConfig(root=os.path.abspath("."))
     except ConfigError as err:  # the config's output-format is unknown: flag or environment
-        _config_failure(err, fmt or _choose_format(None, LintConfig()), output_file, fail)
+        _config_failure(err, fmt or _choose_format(None, LintConfig()), output_file)
     chosen = _choose_format(fmt, cfg)
     try:
         settings = _settings(cfg, select, ignore)
     except ConfigError as err:
-        _config_failure(err, chosen, output_file, fail)
+        _config_failure(err, chosen, output_file)
     threshold = fail_on or cfg.fail_on
 
     results = []
@@ -355,9 +345,9 @@ def run(paths: list[str], *, fmt: str | None, output_file: str | None, select: l
     elif exit_zero or not failing:
         code = EXIT_OK
     else:
-        code = EXIT_FINDINGS
+        code = EXIT_PROBLEM
 
-    _emit(lint_render.render(chosen, results, code), output_file, fail)
+    _emit(lint_render.render(chosen, results, code), output_file)
     if chosen == "github":
         _github_extras(results, lint_render)
     if chosen in ("full", "concise", "github") and not quiet:

@@ -3,15 +3,23 @@
 Every subcommand prints a readable answer or, with ``--format json``, one JSON
 object (``schema_version``, ``question``, ...). Exit 0 on an answer -- "no
 solution" is an answer -- and 2 on bad usage or input.
+
+:mod:`conv_calc.cli.app` imports this module for every command, so the solvers,
+the layer and stack readers and the JSON writer are imported inside the
+subcommands that use them (each such import is marked "deferred: start-up").
 """
 
 from __future__ import annotations
 
 import sys
 from enum import Enum
-from typing import Annotated, Any, NoReturn, Optional
+from typing import Annotated, Any, Optional
 
 import typer
+
+from conv_calc.cli.ctor import CtorError, ShapeError, parse_ctor, parse_shape
+from conv_calc.cli.exits import fail
+from conv_calc.errors import LayerError, hint_of
 
 SCHEMA_VERSION = 1
 
@@ -20,12 +28,6 @@ class LayerFormat(str, Enum):
     text = "text"
     json = "json"
 
-
-def _fail(message: str, hint: str = "") -> NoReturn:
-    """conv_calc.cli.app's error exit (imported late: conv_calc.cli.app imports this module)."""
-    from conv_calc.cli.app import _fail as fail
-
-    fail(message, hint)
 
 solve_app = typer.Typer(
     name="solve",
@@ -48,71 +50,67 @@ FormatOpt = Annotated[LayerFormat, typer.Option("--format", "-f",
 
 
 def _layer(text: str) -> Any:
-    from conv_calc.cli.layer import lookup
-    from conv_calc.cli.ctor import CtorError, parse_ctor
-    from conv_calc.errors import LayerError
+    from conv_calc.cli.layer import lookup  # deferred: start-up
 
     try:
         ctor = parse_ctor(text)
     except CtorError as err:
-        _fail(f"LAYER: {err} (column {err.column})", err.hint)
-    cls = lookup(ctor.type, _fail)
+        fail(f"LAYER: {err} (column {err.column})", err.hint)
+    cls = lookup(ctor.type)
     try:
         return cls(*ctor.args, **ctor.kwargs)
     except LayerError as err:
-        _fail(f"{ctor.type}: {err}", getattr(err, "hint", ""))
+        fail(f"{ctor.type}: {err}", hint_of(err))
     except TypeError as err:
-        _fail(f"{ctor.type}: {err}")
+        fail(f"{ctor.type}: {err}")
 
 
 def _sizes(text: str | None, what: str) -> tuple[int, ...] | None:
-    from conv_calc.cli.ctor import ShapeError, parse_shape
-
     if text is None:
         return None
     try:
         sizes = parse_shape(text)
     except ShapeError as err:
-        _fail(f"{what}: {err}", err.hint)
+        fail(f"{what}: {err}", err.hint)
     if not sizes or any(v < 1 for v in sizes):
-        _fail(f"{what}: sizes must be positive, got {text!r}")
+        fail(f"{what}: sizes must be positive, got {text!r}")
     return sizes
 
 
 def _spatial(sizes: tuple[int, ...], layer: Any, what: str) -> tuple[int, ...]:
     """Spatial sizes (224, 224x224) or a full shape (1x3x224x224): the spatial part."""
-    from conv_calc.solve.layer import layer_axes, SolveError
+    from conv_calc.solve.layer import layer_axes, SolveError  # deferred: start-up
 
     try:
         nd = layer_axes(layer)["nd"]
     except SolveError as err:
-        _fail(str(err), err.hint)
+        fail(str(err), err.hint)
     if len(sizes) == nd + 2:
         return sizes[2:]
     if len(sizes) in (1, nd):
         return sizes
-    _fail(f"{what}: {len(sizes)} sizes for a {nd}-d layer",
-          f"give one size for every axis, {nd} sizes, or the full shape (N, C, ...).")
+    fail(f"{what}: {len(sizes)} sizes for a {nd}-d layer",
+         f"give one size for every axis, {nd} sizes, or the full shape (N, C, ...).")
 
 
 def _emit(payload: dict, text: str, fmt: LayerFormat) -> None:
     if fmt == LayerFormat.json:
-        import json
+        from conv_calc.render.report import dumps  # deferred: start-up
 
         payload = {"schema_version": SCHEMA_VERSION, **payload}
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        sys.stdout.write(dumps(payload, ensure_ascii=True))
     else:
         sys.stdout.write(text.rstrip("\n") + "\n")
 
 
 def _guard(fn):
     """Turn SolveError into exit 2 with its hint."""
-    from conv_calc.solve.layer import SolveError
+    from conv_calc.solve.layer import SolveError  # deferred: start-up
 
     try:
         return fn()
     except SolveError as err:
-        _fail(str(err), err.hint)
+        fail(str(err), err.hint)
 
 
 # ---------------------------------------------------------------- padding
@@ -135,7 +133,7 @@ def padding(
       conv-calc solve padding 'Conv1d(1, 1, 4)' --input 10 --output 10
       conv-calc solve padding 'MaxPool2d(3, stride=2, ceil_mode=True)' -i 112 -o 56
     """
-    from conv_calc.solve.layer import solve_padding
+    from conv_calc.solve.layer import solve_padding  # deferred: start-up
 
     lay = _layer(layer)
     ins = _spatial(_sizes(input, "--input"), lay, "--input")
@@ -191,7 +189,7 @@ def stride(
       conv-calc solve stride 'Conv1d(1, 1, 3)' --input 32 --output 4 --max-stride 8
       conv-calc solve stride 'MaxPool2d(2)' -i 224 -o 56
     """
-    from conv_calc.solve.layer import solve_stride_dilation
+    from conv_calc.solve.layer import solve_stride_dilation  # deferred: start-up
 
     lay = _layer(layer)
     ins = _spatial(_sizes(input, "--input"), lay, "--input")
@@ -238,7 +236,7 @@ def output_padding(
       conv-calc solve output-padding 'Conv1d(1, 1, 5, stride=3)'
       conv-calc solve output-padding 'Conv2d(3, 8, 3, 2, 1)' -t 'ConvTranspose2d(8, 3, 4, 2, 1)' -i 57
     """
-    from conv_calc.solve.transposed import solve_output_padding
+    from conv_calc.solve.transposed import solve_output_padding  # deferred: start-up
 
     lay = _layer(conv)
     tlay = None if transposed is None else _layer(transposed)
@@ -299,17 +297,17 @@ def input_sizes(
       conv-calc solve input-sizes examples/resnet50.yaml --range 1..100000 --axis H
       conv-calc solve input-sizes net.yaml --range 100..200 --list --format json
     """
-    from conv_calc.cli.stack import load
+    from conv_calc.cli.stack import load  # deferred: start-up
     from conv_calc.solve.stack import solve_input_sizes
 
     lo, hi = _range(range_)
     shape = None
     if input is not None:
         shape = _sizes(input, "--input")
-    network = load(file, _fail)
+    network = load(file)
     full = shape or network.input_shape
     if not full:
-        _fail("no input shape: give one in the file (input: [...]) or with --input")
+        fail("no input shape: give one in the file (input: [...]) or with --input")
     axes = None
     if axis is not None:
         axes = (_axis(axis, len(full)),)
@@ -346,9 +344,9 @@ def _range(text: str) -> tuple[int, int]:
         if len(parts) != 2:
             raise ValueError
     except (ValueError, IndexError):
-        _fail(f"--range: expected LO..HI such as 1..100000, got {text!r}")
+        fail(f"--range: expected LO..HI such as 1..100000, got {text!r}")
     if lo < 1 or hi < lo:
-        _fail(f"--range: need 1 <= LO <= HI, got {text!r}")
+        fail(f"--range: need 1 <= LO <= HI, got {text!r}")
     return lo, hi
 
 
@@ -360,14 +358,14 @@ def _axis(text: str, rank: int) -> int:
     try:
         v = int(t)
     except ValueError:
-        _fail(f"--axis: expected H, W, D, L or a dim number, got {text!r}")
+        fail(f"--axis: expected H, W, D, L or a dim number, got {text!r}")
     if not -rank <= v < rank or (v % rank) < 2:
-        _fail(f"--axis: {v} is not a spatial dim of a rank-{rank} input")
+        fail(f"--axis: {v} is not a spatial dim of a rank-{rank} input")
     return v - rank if v >= 0 else v
 
 
 def _axis_names(nd: int) -> tuple[str, ...]:
-    from conv_calc.solve.stack import AXIS_NAMES
+    from conv_calc.solve.stack import AXIS_NAMES  # deferred: start-up
 
     return AXIS_NAMES.get(nd, tuple(f"dim{i}" for i in range(nd)))
 

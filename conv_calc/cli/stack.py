@@ -8,23 +8,22 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from typing import Any, NoReturn
 
 from conv_calc.cli.ctor import ShapeError, parse_shape
-from conv_calc.errors import LayerError
+from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, Failure, fail
+from conv_calc.errors import LayerError, hint_of
+from conv_calc.render import report as render
+from conv_calc.stackfile import load as spec
 
 __all__ = ["run", "load"]
 
-Fail = Callable[..., NoReturn]
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 
 
-def load(file: str, fail: Fail, fmt: str = "table", framework: str | None = None) -> Any:
+def load(file: str, fmt: str = "table", framework: str | None = None) -> Any:
     """The :class:`~conv_calc.graph.nodes.Stack` of ``file`` (``-`` = stdin); problems -> exit 2."""
-    from conv_calc.stackfile import load as spec
-
     try:
         if file == STDIN:
             return spec.load_stack(_read_stdin(), filename=STDIN_NAME, framework=framework)
@@ -45,41 +44,34 @@ def _read_stdin() -> bytes:
 
 
 def _problems(err: ValueError, file: str, fmt: str = "table") -> NoReturn:
-    from conv_calc.render.report import format_problems
-
     problems = getattr(err, "problems", None)
     if fmt == "json":
         # Machine readers get the problems as data on stdout too (the text stays on stderr).
         sys.stdout.write(_problems_json(err, file))
     if problems:
-        sys.stderr.write(format_problems(problems, file) + "\n")
         count = len(problems)
-        sys.stderr.write(f"{file}: {count} problem{'s' if count != 1 else ''}, "
-                         "the network was not analysed\n")
-    else:
-        hint = getattr(err, "hint", "")
-        # Problems found after loading (no input shape anywhere) concern the whole
-        # document: located at its start, as every malformed input is.
-        sys.stderr.write(f"{file}:1:1: {err}\n" + (f"  hint: {hint}\n" if hint else ""))
-    raise SystemExit(2)  # not typer.Exit: the fast path in conv_calc.cli.entry runs without Typer
+        raise Failure(render.format_problems(problems, file) + "\n"
+                      + f"{file}: {count} problem{'s' if count != 1 else ''}, "
+                        "the network was not analysed\n")
+    hint = hint_of(err)
+    # Problems found after loading (no input shape anywhere) concern the whole
+    # document: located at its start, as every malformed input is.
+    raise Failure(f"{file}:1:1: {err}\n" + (f"  hint: {hint}\n" if hint else ""))
 
 
 def _problems_json(err: ValueError, file: str) -> str:
-    from conv_calc.render.report import SCHEMA_VERSION, dumps, source_dict
-
     problems = getattr(err, "problems", None) or ()
     items = [{"code": getattr(p, "code", None), "message": p.message, "hint": p.hint,
-              "source": source_dict(p.source)}
+              "source": render.source_dict(p.source)}
              for p in problems]
     if not items:
-        items = [{"code": None, "message": str(err), "hint": getattr(err, "hint", ""),
+        items = [{"code": None, "message": str(err), "hint": hint_of(err),
                   "source": None}]
-    return dumps({"schema_version": SCHEMA_VERSION, "file": file, "ok": False,
-                  "malformed": True, "problems": items})
+    return render.dumps({"schema_version": render.SCHEMA_VERSION, "file": file, "ok": False,
+                         "malformed": True, "problems": items})
 
 
-def run(file: str, input_text: str | None, fmt: str, fail: Fail,
-        framework: str | None = None) -> int:
+def run(file: str, input_text: str | None, fmt: str, framework: str | None = None) -> int:
     shape = None
     keras_batch = False
     if input_text is not None:
@@ -93,7 +85,7 @@ def run(file: str, input_text: str | None, fmt: str, fail: Fail,
             shape = parse_shape(text)
         except ShapeError as err:
             fail(f"--input: {err}", err.hint)
-    network = load(file, fail, fmt) if framework is None else load(file, fail, fmt, framework)
+    network = load(file, fmt, framework)
     if keras_batch:
         if getattr(network, "framework", "torch") != "keras":
             fail(f"--input: {input_text}: an unknown (None) batch is a Keras notion",
@@ -103,14 +95,12 @@ def run(file: str, input_text: str | None, fmt: str, fail: Fail,
     try:
         report = network.analyze(input_shape=shape)
     except LayerError as err:  # analyze() should not raise these; treat as the network's problem
-        from conv_calc.render.report import format_layer_error
-
-        sys.stderr.write(format_layer_error(err) + "\n")
-        return 1
+        sys.stderr.write(render.format_layer_error(err) + "\n")
+        return EXIT_PROBLEM
     except ValueError as err:  # a malformed definition, e.g. no input shape anywhere
         _problems(err, name, fmt)
     _write(report, name, fmt)
-    return 0 if report.error is None else 1
+    return EXIT_OK if report.error is None else EXIT_PROBLEM
 
 
 def _terminal(stream: Any) -> bool:
@@ -124,7 +114,6 @@ def _terminal(stream: Any) -> bool:
 
 
 def _write(report: Any, name: str, fmt: str) -> None:
-    from conv_calc.render import report as render
     if fmt == "json":
         sys.stdout.write(render.report_json(report, name))
         return
@@ -140,6 +129,7 @@ def _write(report: Any, name: str, fmt: str) -> None:
     if text is not None:
         sys.stdout.write(text)  # piped: the same bytes rich would print, without importing it
     else:
+        # Deferred: rich costs more start-up time than analysing ResNet-50.
         from conv_calc.render.table import print_report_table
 
         print_report_table(report, sys.stdout, title=name)

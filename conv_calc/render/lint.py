@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -22,6 +21,7 @@ from urllib.parse import quote
 
 from conv_calc import __version__
 from conv_calc.lint.rules import RULES
+from conv_calc.render.report import dumps, jsonable, row_dict
 
 __all__ = ["render", "summary", "github_line", "github_error", "escape_data", "escape_property",
            "sarif_document", "json_document", "step_summary", "JSON_SCHEMA_VERSION",
@@ -122,8 +122,6 @@ def _diagnostic(f: Any) -> dict[str, Any]:
 
 
 def json_document(results: Sequence[Any], exit_code: int | None = None) -> dict[str, Any]:
-    from conv_calc.render.report import _row_dict, jsonable
-
     files = []
     for r in results:
         report = r.report
@@ -132,7 +130,7 @@ def json_document(results: Sequence[Any], exit_code: int | None = None) -> dict[
             "ok": not r.findings,
             "analysed": report is not None,
             "output_shape": None if report is None else jsonable(report.output_shape),
-            "layers": [] if report is None else [_row_dict(row) for row in report.layers],
+            "layers": [] if report is None else [row_dict(row) for row in report.layers],
             "suppressed": r.suppressed,
             "diagnostics": [_diagnostic(f) for f in r.findings],
         })
@@ -274,9 +272,7 @@ def render(fmt: str, results: Sequence[Any], exit_code: int | None = None) -> st
     if fmt == "github":
         return github(results)
     if fmt == "json":
-        from conv_calc.render.report import dumps
-
         return dumps(json_document(results, exit_code))
     if fmt == "sarif":
-        return json.dumps(sarif_document(results), indent=2, ensure_ascii=False) + "\n"
+        return dumps(sarif_document(results))
     raise ValueError(f"unknown format {fmt!r}")

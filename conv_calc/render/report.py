@@ -20,9 +20,11 @@ import json
 from fractions import Fraction
 from typing import Any
 
+from conv_calc.errors import hint_of
+
 __all__ = [
     "SCHEMA_VERSION", "jsonable", "fmt_axes", "fmt_shape", "fmt_int",
-    "rf_dict", "source_dict", "error_dict", "report_dict", "report_json", "dumps",
+    "rf_dict", "source_dict", "error_dict", "row_dict", "report_dict", "report_json", "dumps",
     "report_markdown", "report_csv", "row_cells", "COLUMNS",
     "format_layer_error", "format_problems", "plain_table",
 ]
@@ -111,7 +113,7 @@ def error_dict(error: BaseException, failed: Any = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "type": builtin.__name__ if builtin is not None else type(error).__name__,
         "message": str(error),
-        "hint": getattr(error, "hint", "") or "",
+        "hint": hint_of(error),
         "stage": getattr(error, "stage", None),
         "layer": getattr(error, "layer", None),
     }
@@ -121,7 +123,8 @@ def error_dict(error: BaseException, failed: Any = None) -> dict[str, Any]:
     return out
 
 
-def _row_dict(row: Any) -> dict[str, Any]:
+def row_dict(row: Any) -> dict[str, Any]:
+    """One analysed layer as JSON (a row of ``conv-calc stack`` and of ``conv-calc lint``)."""
     return {
         "index": row.index,
         "name": row.name,
@@ -146,7 +149,7 @@ def report_dict(report: Any, file: str | None = None) -> dict[str, Any]:
         "output_shape": jsonable(report.output_shape),
         "total_params": report.total_params,
         "total_macs": report.total_macs,
-        "layers": [_row_dict(row) for row in report.layers],
+        "layers": [row_dict(row) for row in report.layers],
         "failed": None if failed is None else {
             "index": failed.index,
             "name": failed.name,
@@ -162,38 +165,21 @@ def report_json(report: Any, file: str | None = None) -> str:
     return dumps(report_dict(report, file))
 
 
-def dumps(document: Any) -> str:
-    """JSON indented by 2, with lists of plain values kept on one line (shapes stay readable).
+def dumps(document: Any, *, ensure_ascii: bool = False) -> str:
+    """The JSON text of every command: indented by 2, key order kept, a final newline.
 
-    >>> print(dumps({"shape": [1, 3], "rf": {"size": [7, 7]}, "rows": [{"a": 1}]}), end="")
+    >>> print(dumps({"shape": [1, 3], "name": "конв"}), end="")
     {
-      "shape": [1, 3],
-      "rf": {
-        "size": [7, 7]
-      },
-      "rows": [
-        {
-          "a": 1
-        }
-      ]
+      "shape": [
+        1,
+        3
+      ],
+      "name": "конв"
     }
+
+    ``ensure_ascii=True`` escapes non-ASCII text, as ``conv-calc solve`` has always written it.
     """
-    return _dump(document, 0) + "\n"
-
-
-def _dump(value: Any, level: int) -> str:
-    pad, inner = "  " * level, "  " * (level + 1)
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = (f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_dump(v, level + 1)}"
-                 for k, v in value.items())
-        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
-    if isinstance(value, list) and value and (
-            any(isinstance(v, (dict, list)) for v in value)
-            or len(json.dumps(value, ensure_ascii=False)) > 80):
-        return "[\n" + ",\n".join(f"{inner}{_dump(v, level + 1)}" for v in value) + f"\n{pad}]"
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(document, indent=2, ensure_ascii=ensure_ascii) + "\n"
 
 
 def row_cells(row: Any) -> list[str]:
@@ -323,7 +309,7 @@ def format_layer_error(error: BaseException, failed: Any = None) -> str:
     builtin = getattr(error, "builtin", None)
     kind = builtin.__name__ if builtin is not None else type(error).__name__
     lines.append(f"{kind}: {error}")
-    hint = getattr(error, "hint", "")
+    hint = hint_of(error)
     if hint:
         lines.append(f"hint: {hint}")
     return "\n".join(lines)
@@ -339,7 +325,7 @@ def format_problems(problems: Any, fallback_file: str = "<input>") -> str:
         else:
             where = fallback_file
         lines.append(f"{where}: {getattr(problem, 'message', problem)}")
-        hint = getattr(problem, "hint", "")
+        hint = hint_of(problem)
         if hint:
             lines.append(f"  hint: {hint}")
     return "\n".join(lines)

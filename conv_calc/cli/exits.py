@@ -1,0 +1,97 @@
+"""Exit codes and the one error path of the command line (DESIGN.md section 5).
+
+- 0 all good;
+- 1 the layer or network (or a linted file) has a problem torch would raise;
+- 2 usage error, unreadable or malformed input, or an internal error;
+- 130 interrupted.
+
+A command that must stop on a usage error or an unreadable input raises
+:class:`Failure` (:func:`fail` writes the usual ``error: ...`` / ``hint: ...``
+block) wherever it finds it. :func:`guarded`, around both the fast path
+(:mod:`conv_calc.cli.entry`) and the Typer app (:mod:`conv_calc.cli.app`), is
+the one place that prints it and turns it, and every other outcome, into an
+exit code: a user's input never produces a traceback.
+
+Light on purpose: the fast path imports it before anything else.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import NoReturn
+
+__all__ = ["EXIT_OK", "EXIT_PROBLEM", "EXIT_USAGE", "EXIT_INTERRUPTED", "Failure", "fail",
+           "guarded", "internal_error"]
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class Failure(Exception):
+    """Stop the command: ``text`` goes to stderr as it is, the exit code is ``code``.
+
+    >>> err = Failure("error: no input\\n")
+    >>> err.text, err.code
+    ('error: no input\\n', 2)
+    """
+
+    def __init__(self, text: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(text)
+        self.text = text
+        self.code = code
+
+
+def fail(message: str, hint: str = "", code: int = EXIT_USAGE, *, detail: str = "") -> NoReturn:
+    """Stop with ``error: message``, then ``detail`` (whole lines), then ``hint: hint``.
+
+    >>> try:
+    ...     fail("unknown layer 'Conf2d'", "did you mean 'Conv2d'?")
+    ... except Failure as err:
+    ...     print(err.text, end="")
+    error: unknown layer 'Conf2d'
+    hint: did you mean 'Conv2d'?
+    """
+    raise Failure(f"error: {message}\n{detail}" + (f"hint: {hint}\n" if hint else ""), code)
+
+
+def guarded(run: Callable[[], int | None]) -> int:
+    """Run ``run()`` and map every outcome to an exit code; no traceback for users."""
+    try:
+        code = run()
+    except Failure as exc:
+        sys.stderr.write(exc.text)
+        return exc.code
+    except SystemExit as exc:  # Typer's own exits: --help, --version, a usage error
+        code = exc.code
+        if code is None:
+            return EXIT_OK
+        return code if isinstance(code, int) else EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return EXIT_INTERRUPTED
+    except RecursionError:
+        return internal_error("the input is nested too deeply")
+    except MemoryError:
+        return internal_error("out of memory")
+    except Exception:  # noqa: BLE001 - the last line of defence
+        return internal_error()
+    return EXIT_OK if code is None else code
+
+
+def internal_error(what: str | None = None) -> int:
+    """Report the exception being handled as a bug (its traceback with CONV_CALC_DEBUG=1)."""
+    exc = sys.exc_info()[1]
+    if os.environ.get("CONV_CALC_DEBUG"):
+        import traceback  # only when asked for: it costs start-up time
+
+        traceback.print_exc()
+    detail = what or f"{type(exc).__name__}: {exc}"
+    sys.stderr.write(
+        f"conv-calc: internal error ({detail})\n"
+        "This is a bug in conv-calc, not in your input; please report it. "
+        "Set CONV_CALC_DEBUG=1 to see the traceback.\n")
+    return EXIT_USAGE
