@@ -44,10 +44,21 @@ from oracle.driver import GOLDEN, builtin_name, write_golden
 MAX_ELEMENTS = 20_000_000
 
 
+def _forward_kwargs(torch, case: dict, device: str = "cpu") -> dict:
+    """The case's forward keywords; MaxUnpool's ``indices`` (a shape, by default the input's)
+    become an int64 zero tensor: index 0 is valid in any non-empty output, and torch checks
+    no index of an empty one (conv_calc/nn/unpool.py)."""
+    fkw = decode(case.get("forward_kwargs", {}))
+    if case["layer"].startswith("MaxUnpool"):
+        fkw["indices"] = torch.zeros(fkw.get("indices", case["input"]), dtype=torch.long,
+                                     device=device)
+    return fkw
+
+
 def _run(torch, case: dict) -> dict:
     args = decode(case.get("args", []))
     kwargs = decode(case.get("kwargs", {}))
-    fkw = decode(case.get("forward_kwargs", {}))
+    fkw = _forward_kwargs(torch, case)
     try:
         module = getattr(torch.nn, case["layer"])(*args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - recording torch's behaviour
@@ -117,7 +128,7 @@ def _too_big(torch, case: dict) -> bool:
         args = decode(case.get("args", []))
         kwargs = decode(case.get("kwargs", {}))
         module = getattr(torch.nn, case["layer"])(*args, **kwargs).to("meta")
-        out = module(torch.zeros(shape, device="meta"), **decode(case.get("forward_kwargs", {})))
+        out = module(torch.zeros(shape, device="meta"), **_forward_kwargs(torch, case, "meta"))
         if isinstance(out, tuple):
             out = out[0]
         return out.numel() > MAX_ELEMENTS

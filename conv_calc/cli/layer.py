@@ -113,6 +113,11 @@ def _short_kwargs(cls: type, options: dict[str, Any], shape: tuple[int, ...],
             in_target = next((t for t in ALIASES["in_channels"] if t in kwargs), None)
             kwargs[target] = kwargs[in_target] if in_target else channels
     missing = [k for k, p in params.items() if p.default is inspect._empty and k not in kwargs]
+    if missing and missing[0] not in FLAGS:  # PixelShuffle's upscale_factor, Threshold's value...
+        call = ", ".join(f"{k}=..." for k in missing)
+        fail(f"{cls.__name__} needs {', '.join(missing)}, which the short form has no option for",
+             f"write the constructor instead: conv-calc layer '{cls.__name__}({call})' --input "
+             "1x3x224x224")
     if missing:
         flag = FLAGS.get(missing[0], missing[0])
         fail(f"{cls.__name__} needs {missing[0]}: give {flag}",
@@ -225,7 +230,7 @@ def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_
             fail(f"--output-size: {err}", err.hint)
         if n and len(output_size) == 1 and n > 1:
             output_size = output_size * n
-        if cls.__name__.startswith("ConvTranspose"):
+        if cls.__name__.startswith(("ConvTranspose", "MaxUnpool")):  # forward's output_size
             forward_kwargs["output_size"] = list(output_size)
         elif "output_size" in _params(cls) and "output_size" not in kwargs and not ctor.args:
             kwargs["output_size"] = output_size
@@ -233,8 +238,8 @@ def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_
             output_size = None
         else:
             fail(f"--output-size does not apply to {cls.__name__}",
-                 "it is forward's output_size of transposed convs, or the output_size of "
-                 "adaptive pools.")
+                 "it is forward's output_size of transposed convs and max unpooling, or the "
+                 "output_size of adaptive pools.")
 
     try:
         built = cls(*args, **kwargs)

@@ -7,30 +7,43 @@
 
 from conv_calc.nn import (
     activation,
+    activation_extra,
     adaptive,
     conv,
+    fold,
     norm,
+    norm_local,
+    norm_sync,
     padding,
     pooling,
     reshape,
+    shuffle,
     tensor_dims,
     tensor_ops,
     tensor_reduce,
     transposed,
+    unpool,
     upsample,
 )
 from conv_calc.nn.activation import *  # noqa: F401,F403
+from conv_calc.nn.activation_extra import *  # noqa: F401,F403
 from conv_calc.nn.adaptive import *  # noqa: F401,F403
 from conv_calc.nn.base import Layer
 from conv_calc.nn.conv import *  # noqa: F401,F403
+from conv_calc.nn.fold import *  # noqa: F401,F403
 from conv_calc.nn.norm import *  # noqa: F401,F403
+from conv_calc.nn.norm_local import *  # noqa: F401,F403
+from conv_calc.nn.norm_sync import *  # noqa: F401,F403
 from conv_calc.nn.padding import *  # noqa: F401,F403
 from conv_calc.nn.pooling import *  # noqa: F401,F403
 from conv_calc.nn.reshape import *  # noqa: F401,F403
+from conv_calc.nn.shuffle import *  # noqa: F401,F403
 from conv_calc.nn.transposed import *  # noqa: F401,F403
+from conv_calc.nn.unpool import *  # noqa: F401,F403
 from conv_calc.nn.upsample import *  # noqa: F401,F403
 
-_MODULES = (conv, transposed, pooling, adaptive, upsample, padding, reshape, norm, activation)
+_MODULES = (conv, transposed, pooling, adaptive, upsample, padding, reshape, norm, activation,
+            unpool, fold, shuffle, norm_local, norm_sync, activation_extra)
 
 #: Every layer class by its torch name: an explicit registry, not discovery.
 LAYERS: dict[str, type[Layer]] = {name: getattr(m, name) for m in _MODULES for name in m.__all__}

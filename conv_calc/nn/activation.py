@@ -23,7 +23,7 @@ from conv_calc.nn.forward_kwargs import check_forward_kwargs
 from conv_calc.nn.tensor_checks import wrap_dim
 # Split off into dropout.py; re-exported so that __all__ and conv_calc.nn stay as they were.
 from conv_calc.nn.dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d  # noqa: F401
-from conv_calc.nn.torch_args import check_int64, check_int_arg, tname as _tname
+from conv_calc.nn.torch_args import check_int64, check_int_arg, no_overload_error, tname as _tname
 
 __all__ = [
     "ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish",
@@ -311,20 +311,8 @@ class PReLU(Layer):
         # torch/nn/modules/activation.py: PReLU.__init__ -> torch.empty(num_parameters)
         parse_size("empty", num_parameters, "num_parameters")
         if not isinstance(init, Number) or isinstance(init, complex):
-            # torch/csrc/utils/python_arg_parser.cpp: no overload of Tensor.fill_ matched
-            t = _tname(init)
-            # torch/csrc/utils/python_arg_parser.cpp: a sequence is described with its element types
-            if isinstance(init, list):
-                desc = f"list of [{', '.join(_tname(v) for v in init)}]"
-            elif isinstance(init, tuple):
-                desc = f"tuple of ({', '.join(_tname(v) for v in init)}{',' if len(init) == 1 else ''})"
-            else:
-                desc = t
-            raise LayerTypeError(
-                f"fill_() received an invalid combination of arguments - got ({t}), but expected one of:\n"
-                f" * (Tensor value)\n      didn't match because some of the arguments have invalid types: (!{desc}!)\n"
-                f" * (Number value)\n      didn't match because some of the arguments have invalid types: (!{desc}!)\n",
-                hint=f"init={init!r}: it must be a number such as 0.25.")
+            raise no_overload_error("fill_", "value", init,
+                                    hint=f"init={init!r}: it must be a number such as 0.25.")
         # PReLU.reset_parameters -> weight.fill_(init): the Scalar's range, then float32's
         _check_scalar_int(init, "init")
         _check_float32(init, "init")

@@ -164,15 +164,18 @@ class _BatchNorm(_NormBase):
                  *, bias: bool = True) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
 
-    def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
-        shape = as_shape(input_shape)
-        check_forward_kwargs(self, forward_kwargs)
+    def _check_input_dim(self, shape: tuple[int, ...]) -> None:
         if len(shape) not in self._ranks:
             # torch/nn/modules/batchnorm.py: BatchNorm{1,2,3}d._check_input_dim
             raise LayerValueError(
                 f"expected {self._rank_text} input (got {len(shape)}D input)",
                 hint=f"{type(self).__name__} takes a {self._rank_text} input (N, C, ...); "
                      f"this one is {len(shape)}-d.")
+
+    def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
+        shape = as_shape(input_shape)
+        check_forward_kwargs(self, forward_kwargs)
+        self._check_input_dim(shape)
         # torch/nn/functional.py: _verify_batch_size (training mode)
         if _prod((shape[0], *shape[2:])) == 1:
             raise LayerValueError(

@@ -30,7 +30,7 @@ from typing import Any
 
 from conv_calc.errors import LayerNotImplementedError, LayerRuntimeError, LayerTypeError
 from conv_calc.nn.base import fmt_list
-from conv_calc.nn.tensor_checks import check_storage, check_strides
+from conv_calc.nn.tensor_checks import check_alloc, check_storage, check_strides, wrap_int64
 from conv_calc.nn.torch_args import parse_int_list
 
 __all__ = ["pad_shape", "check_pad_arg", "PAD_MODES"]
@@ -124,6 +124,14 @@ def _pairs(shape: tuple[int, ...], pad: tuple[int, ...]):
 
 def _constant(shape: tuple[int, ...], pad: tuple[int, ...], value: Any) -> tuple[int, ...]:
     out = list(shape)
+    if any(p < -2**62 for p in pad):
+        # The dispatcher's SymInt -> int conversion for constant_pad_nd (C10_AS_INTARRAYREF_SLOW);
+        # torch's message starts with the generated file's path in its build tree.
+        raise LayerRuntimeError(
+            "/__w/pytorch/pytorch/build/aten/src/ATen/RegisterCompositeExplicitAutograd_0.cpp:3016: "
+            "SymIntArrayRef expected to contain only concrete integers",
+            hint=f"a padding below -2**62 ({min(pad)}) is beyond what torch can store as a size: "
+                 "crop less.")
     for dim, size, before, after in _pairs(shape, pad):
         # Negative pads are applied first as narrow() calls, before then after.
         cur = size
@@ -139,6 +147,15 @@ def _constant(shape: tuple[int, ...], pad: tuple[int, ...], value: Any) -> tuple
                 cur += p
         out[dim] = size + before + after
     if any(p > 0 for p in pad):
+        for dim, size, before, after in _pairs(shape, pad):
+            if wrap_int64(size + before + after) < 0:
+                # aten/src/ATen/native/PadNd.cpp: constant_pad_nd (the sum wraps around in int64)
+                raise LayerRuntimeError(
+                    f"The input size {size}, plus negative padding {before} and {after} resulted "
+                    f"in a negative output size, which is invalid. Check dimension {dim} of your "
+                    "input.",
+                    hint=f"padding ({before}, {after}) on a dimension of size {size} makes a size "
+                         "beyond 2**63 that wraps around in torch's int64 maths: pad less.")
         _check_strides(out)
         if value is not None and not isinstance(value, bool) and abs(float(value)) > _FLOAT32_MAX \
                 and abs(float(value)) != float("inf"):
@@ -256,8 +273,11 @@ def _check_strides(out: list[int]) -> None:
     even with a zero batch); negative sizes fail first in check_size_nonnegative (see the
     callers)."""
     if all(d >= 0 for d in out):
-        check_storage(out, hint=f"the output {fmt_list(out)} has more bytes than an int64 can "
-                                "count: pad less or use a smaller input.")
+        nbytes = check_storage(out, hint=f"the output {fmt_list(out)} has more bytes than an int64 "
+                                         "can count: pad less or use a smaller input.")
+        check_alloc(nbytes, hint=f"the output {fmt_list(out)} takes {nbytes} bytes, more than "
+                                 "torch could allocate on the reference machine: pad less or use a "
+                                 "smaller input.")
     check_strides(out, hint=f"the output {fmt_list(out)} has more elements per sample than an "
                             "int64 can index: pad less or use a smaller input.")
 

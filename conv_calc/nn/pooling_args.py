@@ -29,7 +29,7 @@ from conv_calc.errors import LayerRuntimeError
 from conv_calc.nn.torch_args import (
     check_list_head, is_int, tname, type_error, unpack_list, unpack_long)
 
-__all__ = ["parse_args", "cdiv", "downcast_int", "wrap_int32", "INT32_MAX"]
+__all__ = ["parse_args", "cdiv", "div_rtn", "downcast_int", "wrap_int32", "INT32_MAX"]
 
 INT32_MAX = 2**31 - 1
 
@@ -42,6 +42,26 @@ def cdiv(a: int, b: int) -> int:
     """
     q = abs(a) // abs(b)
     return q if (a >= 0) == (b >= 0) else -q
+
+
+def div_rtn(x: int, y: int) -> int:
+    """aten/src/ATen/div_rtn.h: ``x / y`` rounded toward minus infinity, for int64 operands,
+    but with the quotient and the remainder held in C++ ``int`` (32 bits, wrapping).
+
+    That is why a block count of ``2**32 + 5`` passes torch's checks as 5, and why the
+    remainder's low 32 bits, not its sign, decide the rounding.
+
+    >>> div_rtn(-7, 2), div_rtn(2**32 + 5, 1), div_rtn(-2**63 + 1, 2**62)
+    (-4, 5, -1)
+    """
+    def as_int(v: int) -> int:
+        return (v + 2**31) % 2**32 - 2**31
+
+    q = as_int(cdiv(x, y))
+    r = as_int(x - cdiv(x, y) * y)
+    if r != 0 and (r < 0) != (y < 0):
+        q = as_int(q - 1)
+    return q
 
 
 def wrap_int32(value: int) -> int:

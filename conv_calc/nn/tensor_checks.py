@@ -121,6 +121,46 @@ def check_empty(sizes: Sequence[int], hint: str, *, numel: bool = False,
     check_strides(sizes, hint)
 
 
+def wrap_int64(value: int) -> int:
+    """An int64 result as C++ computes it on a two's-complement machine (wrapping).
+
+    >>> wrap_int64(2**63), wrap_int64(-2**63 - 1)
+    (-9223372036854775808, 9223372036854775807)
+    """
+    return (value + 2**63) % 2**64 - 2**63
+
+
+def check_symint(sizes: Sequence[int], hint: str) -> None:
+    """c10/core/SymIntArrayRef.h: fromIntArrayRefSlow -- a C++ size list handed to an op that
+    takes SymInts (``resize_``): a value below -2**62 has no inline SymInt representation."""
+    for d in sizes:
+        if d < -2**62:
+            raise LayerRuntimeError(
+                f"IntArrayRef contains an int that cannot be represented as a SymInt: {d}",
+                hint=hint)
+
+
+def check_resize(sizes: Sequence[int], hint: str) -> None:
+    """``output.resize_(sizes)`` from C++ on an empty CPU tensor (aten/src/ATen/native/Resize.cpp:
+    resize_impl_cpu_): the SymInt conversion, numel, bytes, the allocation, the strides.
+
+    No sign check: a negative size that the numel product lets through (a zero elsewhere)
+    ends up in the output's shape, as in torch.
+
+    >>> check_resize([0, -5, 3], hint="")
+    >>> check_resize([2**31, 2**31, 2**31], hint="")
+    Traceback (most recent call last):
+      ...
+    conv_calc.errors.LayerRuntimeError: numel: integer multiplication overflow
+    """
+    check_symint(sizes, hint)
+    check_numel(sizes, hint)
+    nbytes = check_storage(sizes, hint)
+    check_alloc(nbytes, hint + " (The limit is the machine's memory: torch on a larger "
+                               "machine would allocate it.)")
+    check_strides(sizes, hint)
+
+
 def wrap_dim(dim: int, ndim: int, what: str = "dim") -> int:
     """c10::maybe_wrap_dim: a dim in [-ndim, ndim-1] (a 0-d tensor counts as 1-d).
 

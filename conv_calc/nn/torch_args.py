@@ -152,6 +152,32 @@ def parse_int_array(fn: str, name: str, pos: int | None, value: Any, n: int,
     return parse_int_list(fn, name, pos, value, hint)
 
 
+def no_overload_error(fn: str, name: str, value: Any, hint: str) -> LayerTypeError:
+    """A Tensor method with a ``(Tensor name)`` and a ``(Number name)`` overload given neither
+    (``Tensor.fill_``, ``Tensor.pow``): python_arg_parser.cpp's "invalid combination" report,
+    which describes a list or tuple by its elements' types.
+
+    >>> print(no_overload_error("pow", "exponent", (1,), hint=""))
+    pow() received an invalid combination of arguments - got (tuple), but expected one of:
+     * (Tensor exponent)
+          didn't match because some of the arguments have invalid types: (!tuple of (int,)!)
+     * (Number exponent)
+          didn't match because some of the arguments have invalid types: (!tuple of (int,)!)
+    <BLANKLINE>
+    """
+    # torch/csrc/utils/python_arg_parser.cpp: FunctionSignature::toString / _formattedArgDesc
+    if isinstance(value, list):
+        desc = f"list of [{', '.join(tname(v) for v in value)}]"
+    elif isinstance(value, tuple):
+        desc = f"tuple of ({', '.join(tname(v) for v in value)}{',' if len(value) == 1 else ''})"
+    else:
+        desc = tname(value)
+    why = f"      didn't match because some of the arguments have invalid types: (!{desc}!)\n"
+    return LayerTypeError(
+        f"{fn}() received an invalid combination of arguments - got ({tname(value)}), but "
+        f"expected one of:\n * (Tensor {name})\n{why} * (Number {name})\n{why}", hint=hint)
+
+
 def check_float_arg(fn: str, name: str, pos: int, value: Any) -> None:
     """A ``double`` argument: ints and bools pass, anything else fails the check pass."""
     if not isinstance(value, (int, float)):

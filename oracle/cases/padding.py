@@ -161,6 +161,21 @@ def _random(count=520, seed=20251):
                     shape)
 
 
+def _huge_constant():
+    """Constant padding near int64's limits: pads below -2**62 (no SymInt), sizes that wrap
+    around, outputs torch cannot allocate. After the random cases, so that adding them left
+    the earlier records unchanged."""
+    for pad, inp in [((-2**62 - 1, 0), [1, 1, 5]), ((-2**62, 0), [1, 1, 5]), ((-2**63, 3), [1, 1, 5]),
+                     ((2**62, 2**62), [1, 1, 5]), ((2**62, 2**62), [0, 1, 5]),
+                     ((2**62, 2**62 - 6), [1, 1, 5]), ((2**62, 2**62 - 5), [0, 1, 5]),
+                     ((2**34, 0), [1, 1, 5]), ((2**34, 0), [0, 1, 5]), ((2**61, 0), [1, 1, 5]),
+                     ((2**63 - 1, -5), [1, 1, 5]), ((2**63 - 1, 1), [1, 1, 5])]:
+        yield _case(f"edge/ConstantPad1d/huge-{pad}-{inp}", "ConstantPad1d", [pad, 0.0], inp)
+    yield _case("edge/ZeroPad2d/huge-wrap-second-dim", "ZeroPad2d", [(0, 0, 2**62, 2**62)], [1, 1, 3, 3])
+    yield _case("edge/ZeroPad2d/huge-alloc", "ZeroPad2d", [(2**16, 2**16, 2**16, 2**16)], [1, 1, 3, 3])
+
+
 def cases():
     yield from _edge()
     yield from _random()
+    yield from _huge_constant()
