@@ -10,7 +10,7 @@ channels second), per spatial axis, see :mod:`conv_calc.keras.ops`::
 >>> layers.Conv2D(64, 7, strides=2, padding="same").compute_output_shape((None, 224, 224, 3))
 (None, 112, 112, 64)
 >>> layers.Conv2D(64, 7, strides=2, padding="same").geometry((None, 224, 224, 3))[0]
-AxisGeometry(kernel=7, stride=2, dilation=1, pad_left=2, pad_right=3, transposed=False)
+Axis(kernel=7, stride=2, dilation=1, pad_left=2, pad_right=3, transposed=False)
 
 Errors (ValueError unless noted): at construction standardize_tuple / padding /
 data_format, filters, groups, kernel 0, strides 0, strides > 1 with dilation > 1,
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conv_calc.geometry import Axis
 from conv_calc.keras import ops
 from conv_calc.keras.base import (
     KerasLayer,
@@ -128,6 +129,7 @@ class _Base(KerasLayer):
 
     rank = 0
     transposed = False
+    family = "conv"
 
     def _common(self, kernel_size: Any, strides: Any, padding: Any, data_format: Any,
                 dilation_rate: Any, use_bias: Any, kwargs: dict, causal: bool = False,
@@ -197,8 +199,10 @@ class _Base(KerasLayer):
     def _out_filters(self, shape: tuple) -> Any:
         raise NotImplementedError
 
-    def geometry(self, input_shape: Any) -> tuple:
-        shape = as_keras_shape(input_shape)
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """A window on each spatial axis, padded as Keras pads it (see :mod:`conv_calc.keras.ops`);
+        'same' on an unknown size has unknown pads (None)."""
+        shape = as_keras_shape(in_shape)
         spatial = self._spatial(shape)
         axes = []
         for i in range(self.rank):
@@ -206,12 +210,12 @@ class _Base(KerasLayer):
             if self.transposed:
                 op = None if self.output_padding is None else self.output_padding[i]
                 left, right = ops.deconv_padding(k, s, self.padding, op, d)
-                axes.append(ops.AxisGeometry(k, s, d, left, right, transposed=True))
+                axes.append(Axis(k, s, d, left, right, transposed=True))
             else:
                 pads = ops.conv_padding(n, k, s, self.padding, d)
                 left, right = pads if pads is not None else (None, None)
-                axes.append(ops.AxisGeometry(k, s, d, left, right))
-        return tuple(axes)
+                axes.append(Axis(k, s, d, left, right))
+        return self._on_spatial(shape, axes)
 
     def _check_weight_shape(self, kshape: tuple) -> None:
         """keras/src/backend/common/variables.py: standardize_shape on a weight's shape."""
@@ -377,6 +381,7 @@ class BaseConvTranspose(_Base):
     """keras/src/layers/convolutional/base_conv_transpose.py: BaseConvTranspose."""
 
     transposed = True
+    family = "transposed"
 
     def _setup(self, filters: Any, kernel_size: Any, strides: Any, padding: Any,
                output_padding: Any, data_format: Any, dilation_rate: Any, use_bias: Any,

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from conv_calc.geometry import WHOLE, Axis, placed, unchanged
 from conv_calc.keras.base import KerasLayer, as_keras_shape, wrap_builtin
 from conv_calc.keras.errors import WRAP_PREFIX, KerasValueError
 
@@ -91,6 +92,10 @@ class Dense(KerasLayer):
                                hint="Dense needs an input with a last axis.")
         out[-1] = self.units
         return tuple(out)
+
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """Every unit mixes the whole last axis."""
+        return placed(len(tuple(in_shape)), -1, (WHOLE,))
 
     def count_params(self, input_shape: Any) -> int:
         n = as_keras_shape(input_shape)[-1] or 0
@@ -405,6 +410,11 @@ def concatenate_output_shape(shapes: Any, axis: int = -1) -> tuple:
 
 
 class _Merge(KerasLayer):
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """Each input keeps its axes: a stack's analysis combines the inputs
+        (:mod:`conv_calc.graph`), a merge is not one layer on one input."""
+        return unchanged(len(tuple(in_shape)))
+
     def call_shape(self, input_shape: Any) -> tuple:
         shapes = [as_keras_shape(s) for s in input_shape]
         return self._eager(shapes)

@@ -28,29 +28,10 @@ Per axis (``n`` input size, ``k`` kernel, ``s`` stride, ``d`` dilation,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from conv_calc.geometry import Axis as AxisGeometry  # noqa: F401 - the name Keras specs printed
 
 __all__ = ["AxisGeometry", "torch_int", "effective_kernel", "conv_output_length", "same_padding",
            "conv_padding", "deconv_output_length", "deconv_padding"]
-
-
-@dataclass(frozen=True)
-class AxisGeometry:
-    """One spatial axis of a sliding window, in the receptive-field engine's terms.
-
-    For a conv or pool: output ``o`` reads input ``o * stride - pad_left + t * dilation``,
-    ``t = 0 .. kernel - 1``. For a transposed conv (``transposed=True``): output
-    ``o`` depends on input ``i`` when ``o = i * stride - pad_left + t * dilation``,
-    and ``pad_left`` / ``pad_right`` are the amounts cropped from the full
-    ``(n - 1) * stride + k_eff`` result (negative: extended with zeros).
-    """
-
-    kernel: int
-    stride: int
-    dilation: int
-    pad_left: int
-    pad_right: int
-    transposed: bool = False
 
 
 def torch_int(value: object) -> bool:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from conv_calc.keras import ops
+from conv_calc.geometry import MERGED, POINTWISE, Axis, resample, shift
 from conv_calc.keras.base import KerasLayer, as_keras_shape, standardize_data_format, \
     standardize_tuple, wrap_builtin
 from conv_calc.keras.errors import WRAP_PREFIX, KerasTypeError, KerasValueError
@@ -95,6 +95,8 @@ def _pairs(value: Any, rank: int, what: str, name: str, default_msg: str) -> tup
 
 
 class _ZeroPadding(_Spatial):
+    family = "pad"
+
     def _setup(self, padding: Any, data_format: Any, kwargs: dict) -> None:
         self._layer_init(kwargs)
         self.data_format = standardize_data_format(data_format)
@@ -144,8 +146,10 @@ class _ZeroPadding(_Spatial):
                            f"{self._spatial(shape)} holds.")
         return out
 
-    def geometry(self, input_shape: Any) -> tuple:
-        return tuple(ops.AxisGeometry(1, 1, 1, p[0], p[1]) for p in self.padding)
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """Each spatial axis shifted by its padding before."""
+        shape = as_keras_shape(in_shape)
+        return self._on_spatial(shape, [shift(before, after) for before, after in self.padding])
 
     def __repr__(self) -> str:
         pads = self.padding[0] if self.rank == 1 else self.padding
@@ -186,6 +190,8 @@ _CROP_MSG = ("Values in `cropping` argument should be smaller than the correspon
 
 
 class _Cropping(_Spatial):
+    family = "crop"
+
     def _setup(self, cropping: Any, data_format: Any, kwargs: dict) -> None:
         self._layer_init(kwargs)
         self.data_format = standardize_data_format(data_format)
@@ -250,8 +256,10 @@ class _Cropping(_Spatial):
                                                            f"{bad[0]!r}: crop by whole integers.")
         return self.compute_output_shape(shape)
 
-    def geometry(self, input_shape: Any) -> tuple:
-        return tuple(ops.AxisGeometry(1, 1, 1, -c[0], -c[1]) for c in self.cropping)
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """Each spatial axis shifted by its cropping before (a negative padding)."""
+        shape = as_keras_shape(in_shape)
+        return self._on_spatial(shape, [shift(-before, -after) for before, after in self.cropping])
 
     def __repr__(self) -> str:
         crops = self.cropping[0] if self.rank == 1 else self.cropping
@@ -305,6 +313,7 @@ class Cropping3D(_Cropping):
 
 class _UpSampling(_Spatial):
     interpolation = "nearest"
+    family = "upsample"
 
     @_python_errors
     def compute_output_shape(self, shape: tuple) -> tuple:
@@ -336,11 +345,18 @@ class _UpSampling(_Spatial):
                                f"{self.interpolation} resizing needs channels >= 1; got {shape}.")
         return self.compute_output_shape(shape)
 
-    def geometry(self, input_shape: Any) -> tuple:
-        if self.interpolation != "nearest":
-            return tuple(None for _ in self.size)
-        # kernel 1, "stride" 1/size: AxisGeometry.transposed with kernel size reads floor(o / f)
-        return tuple(ops.AxisGeometry(f, f, 1, 0, 0, transposed=True) for f in self.size)
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """Nearest: each input repeated ``size`` times (a transposed window of kernel and stride
+        ``size``); otherwise torch's interpolation, which Keras's torch backend calls."""
+        shape = as_keras_shape(in_shape)
+        if self.interpolation == "nearest":
+            return self._on_spatial(shape, [Axis(f, f, 1, 0, 0, transposed=True)
+                                            for f in self.size])
+        # Only 'bilinear' and 'bicubic' pass call; any other mode is read as 'bicubic'.
+        mode = "linear" if self.interpolation == "bilinear" else "bicubic"
+        spatial = self._spatial(shape)
+        return self._on_spatial(shape, [resample(mode, n, n * f, None, False)
+                                        for n, f in zip(spatial, self.size)])
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(size={self.size[0] if self.rank == 1 else self.size})"
@@ -421,6 +437,11 @@ class Flatten(KerasLayer):
             return (shape[0], flat)
         except IndexError as exc:  # Keras indexes input_shape[0] of an empty shape
             raise wrap_builtin(exc, hint="Flatten needs at least the batch dimension.") from None
+
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """Every axis but the batch mixed into one."""
+        n = len(tuple(in_shape))
+        return (POINTWISE,) + (MERGED,) * (n - 1) if n else ()
 
     def __repr__(self) -> str:
         return "Flatten()"
@@ -526,6 +547,11 @@ class Reshape(KerasLayer):
                 raise _wrapped("Reshape", RuntimeError, hint)
             target[target.index(-1)] = total // known
         return tuple(target)
+
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """Every axis but the batch mixed into the new ones."""
+        n = len(tuple(in_shape))
+        return (POINTWISE,) + (MERGED,) * (n - 1) if n else ()
 
     def __repr__(self) -> str:
         return f"Reshape(target_shape={self.target_shape})"

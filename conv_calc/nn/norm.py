@@ -211,6 +211,7 @@ class BatchNorm1d(_BatchNorm):
     """
 
     _ranks = (2, 3)
+    spatial_dims = 1
     _rank_text = "2D or 3D"
 
 
@@ -222,6 +223,7 @@ class BatchNorm2d(_BatchNorm):
     """
 
     _ranks = (4,)
+    spatial_dims = 2
     _rank_text = "4D"
 
 
@@ -233,6 +235,7 @@ class BatchNorm3d(_BatchNorm):
     """
 
     _ranks = (5,)
+    spatial_dims = 3
     _rank_text = "5D"
 
 
@@ -307,6 +310,7 @@ class InstanceNorm1d(_InstanceNorm):
     """
 
     _no_batch_dim = 2
+    spatial_dims = 1
 
 
 class InstanceNorm2d(_InstanceNorm):
@@ -317,9 +321,11 @@ class InstanceNorm2d(_InstanceNorm):
     """
 
     _no_batch_dim = 3
+    spatial_dims = 2
 
 
 class InstanceNorm3d(_InstanceNorm):
     """Instance norm over (N, C, D, H, W) or (C, D, H, W) inputs (torch.nn.InstanceNorm3d)."""
 
     _no_batch_dim = 4
+    spatial_dims = 3
