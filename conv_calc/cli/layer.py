@@ -17,7 +17,7 @@ from conv_calc.cli.ctor import CtorError, ShapeError, format_ctor, parse_ctor, p
     parse_shape, Ctor
 from conv_calc.errors import LayerError
 from conv_calc.render.report import SCHEMA_VERSION, error_dict, fmt_shape, jsonable, rf_dict
-from conv_calc.render.layer import general_formula, layer_formulas, layer_text, spatial_dims
+from conv_calc.render.layer import general_formula, layer_formulas, layer_text
 
 __all__ = ["run", "lookup", "expand_input"]
 
@@ -208,12 +208,12 @@ def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_
             sys.stderr.write(f"hint: {fail_hint}\n")
             return 2
         cls = lookup(ctor.type, fail, exact=True)
-        n = spatial_dims(cls.__name__)
+        n = cls.spatial_dims
         kwargs = dict(ctor.kwargs)
         args = ctor.args
     else:
         cls = lookup(spec, fail)
-        n = spatial_dims(cls.__name__)
+        n = cls.spatial_dims
         kwargs = _short_kwargs(cls, options, given, n, fail)
         args = ()
         ctor = Ctor(cls.__name__, (), kwargs)
@@ -227,7 +227,7 @@ def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_
             fail(f"--output-size: {err}", err.hint)
         if n and len(output_size) == 1 and n > 1:
             output_size = output_size * n
-        if cls.__name__.startswith("ConvTranspose"):
+        if cls.family == "transposed":
             forward_kwargs["output_size"] = list(output_size)
         elif "output_size" in _params(cls) and "output_size" not in kwargs and not ctor.args:
             kwargs["output_size"] = output_size

@@ -21,8 +21,10 @@ be zero or negative", kernel/input rank mismatch; when called, the input spec
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+from conv_calc.formulas import effective_kernel_size
 from conv_calc.geometry import Axis
 from conv_calc.keras import ops
 from conv_calc.keras.base import (
@@ -41,13 +43,6 @@ from conv_calc.keras.core import _activation
 __all__ = ["Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose",
            "Conv3DTranspose", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D",
            "SeparableConv2D", "compute_conv_output_shape", "compute_conv_transpose_output_shape"]
-
-
-def _prod(values: Any) -> int:
-    out = 1
-    for v in values:
-        out *= v
-    return out
 
 
 def compute_conv_output_shape(input_shape: tuple, filters: Any, kernel_size: tuple,
@@ -85,7 +80,7 @@ def compute_conv_output_shape(input_shape: tuple, filters: Any, kernel_size: tup
         bad = [i for i, (n, o) in enumerate(zip(spatial, out)) if n is not None and o <= 0]
         if bad:
             i = bad[0]
-            k_eff = ops.effective_kernel(kernel_size[i], dilation_rate[i])
+            k_eff = effective_kernel_size(kernel_size[i], dilation_rate[i])
             # operation_utils.py: compute_conv_output_shape
             raise KerasValueError(
                 "Computed output size would be zero or negative. Received "
@@ -311,7 +306,7 @@ class BaseConv(_Base):
 
     def count_params(self, input_shape: Any) -> int:
         c = self._channels(as_keras_shape(input_shape))
-        return (_prod(self.kernel_size) * (c // self.groups) * self.filters
+        return (math.prod(self.kernel_size) * (c // self.groups) * self.filters
                 + (self.filters if self.use_bias else 0))
 
     def macs(self, input_shape: Any) -> int:
@@ -319,8 +314,8 @@ class BaseConv(_Base):
         shape = as_keras_shape(input_shape)
         out = self.compute_output_shape(shape)
         c = self._channels(shape)
-        return ((shape[0] or 1) * _prod(self._spatial(out)) * self.filters
-                * _prod(self.kernel_size) * (c // self.groups))
+        return ((shape[0] or 1) * math.prod(self._spatial(out)) * self.filters
+                * math.prod(self.kernel_size) * (c // self.groups))
 
 
 class Conv1D(BaseConv):
@@ -448,14 +443,14 @@ class BaseConvTranspose(_Base):
 
     def count_params(self, input_shape: Any) -> int:
         c = self._channels(as_keras_shape(input_shape))
-        return (_prod(self.kernel_size) * self.filters * c
+        return (math.prod(self.kernel_size) * self.filters * c
                 + (self.filters if self.use_bias else 0))
 
     def macs(self, input_shape: Any) -> int:
         """``batch * prod(in spatial) * in_channels * filters * prod(kernel)`` (torch's count)."""
         shape = as_keras_shape(input_shape)
-        return ((shape[0] or 1) * _prod(self._spatial(shape)) * self._channels(shape)
-                * self.filters * _prod(self.kernel_size))
+        return ((shape[0] or 1) * math.prod(self._spatial(shape)) * self._channels(shape)
+                * self.filters * math.prod(self.kernel_size))
 
 
 class Conv1DTranspose(BaseConvTranspose):
@@ -556,15 +551,15 @@ class BaseDepthwiseConv(_Base):
 
     def count_params(self, input_shape: Any) -> int:
         c = self._channels(as_keras_shape(input_shape))
-        return (_prod(self.kernel_size) * c * self.depth_multiplier
+        return (math.prod(self.kernel_size) * c * self.depth_multiplier
                 + (c * self.depth_multiplier if self.use_bias else 0))
 
     def macs(self, input_shape: Any) -> int:
         """``batch * prod(out spatial) * in_channels * depth_multiplier * prod(kernel)``."""
         shape = as_keras_shape(input_shape)
         out = self.compute_output_shape(shape)
-        return ((shape[0] or 1) * _prod(self._spatial(out)) * self._channels(shape)
-                * self.depth_multiplier * _prod(self.kernel_size))
+        return ((shape[0] or 1) * math.prod(self._spatial(out)) * self._channels(shape)
+                * self.depth_multiplier * math.prod(self.kernel_size))
 
 
 class DepthwiseConv1D(BaseDepthwiseConv):
@@ -643,7 +638,7 @@ class BaseSeparableConv(BaseDepthwiseConv):
     def count_params(self, input_shape: Any) -> int:
         c = self._channels(as_keras_shape(input_shape))
         dm = self.depth_multiplier
-        return (_prod(self.kernel_size) * c * dm + c * dm * self.filters
+        return (math.prod(self.kernel_size) * c * dm + c * dm * self.filters
                 + (self.filters if self.use_bias else 0))
 
     def macs(self, input_shape: Any) -> int:
@@ -651,8 +646,8 @@ class BaseSeparableConv(BaseDepthwiseConv):
         shape = as_keras_shape(input_shape)
         out = self.compute_output_shape(shape)
         c, dm = self._channels(shape), self.depth_multiplier
-        pos = (shape[0] or 1) * _prod(self._spatial(out))
-        return pos * c * dm * _prod(self.kernel_size) + pos * c * dm * self.filters
+        pos = (shape[0] or 1) * math.prod(self._spatial(out))
+        return pos * c * dm * math.prod(self.kernel_size) + pos * c * dm * self.filters
 
 
 class SeparableConv1D(BaseSeparableConv):

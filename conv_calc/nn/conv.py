@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from conv_calc.errors import LayerValueError
+from conv_calc.formulas import same_padding
 from conv_calc.geometry import Axis, placed
 from conv_calc.nn.base import Layer, as_shape, fmt_list, ntuple, per_axis
 from conv_calc.nn.conv_checks import conv_forward_shape
@@ -141,10 +142,9 @@ class _ConvNd(Layer):
             self._reversed_padding_repeated_twice = [0, 0] * len(kernel_size)
             if padding == "same":
                 for d, k, i in zip(dilation, kernel_size, range(len(kernel_size) - 1, -1, -1)):
-                    total_padding = d * (k - 1)
-                    left_pad = total_padding // 2
+                    left_pad, right_pad = same_padding(k, d)
                     self._reversed_padding_repeated_twice[2 * i] = left_pad
-                    self._reversed_padding_repeated_twice[2 * i + 1] = total_padding - left_pad
+                    self._reversed_padding_repeated_twice[2 * i + 1] = right_pad
         else:
             self._reversed_padding_repeated_twice = list(_reverse_repeat_tuple(self.padding, 2))
         self._weight_shape = (out_channels, in_channels // groups, *kernel_size)

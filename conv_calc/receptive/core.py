@@ -82,8 +82,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
-from math import gcd
+from math import gcd, lcm
 from typing import Any, Iterable, Sequence, Union
+
+from conv_calc.formulas import adaptive_pool_bin
 
 __all__ = [
     "Number", "ReceptiveField", "AxisMap", "AxisState", "Component",
@@ -116,10 +118,6 @@ class cached_property:
 def _ratio(p: int, q: int) -> Number:
     """``p / q`` as an int when integral (no Fraction built), else the Fraction."""
     return p // q if p % q == 0 else Fraction(p, q)
-
-
-def _lcm(a: int, b: int) -> int:
-    return a // gcd(a, b) * b
 
 
 # --------------------------------------------------------------------------- layer maps
@@ -208,9 +206,7 @@ class AxisMap:
         a, b = out_size // g, in_size // g
         taps = []
         for i in range(a):
-            start = (i * in_size) // out_size
-            end = -((-(i + 1) * in_size) // out_size)
-            taps.append((range(start, end),))
+            taps.append((range(*adaptive_pool_bin(i, in_size, out_size)),))
         return cls(a, b, tuple(taps))
 
     @classmethod
@@ -384,7 +380,7 @@ def _union(comps: Sequence[Component]) -> Component:
         return union(comps)
     L = 1
     for c in comps:
-        L = _lcm(L, c.period)
+        L = lcm(L, c.period)
     lo: list = [None] * L
     hi: list = [None] * L
     for c in comps:
@@ -467,7 +463,7 @@ class AxisState:
     def period(self) -> int:
         L = 1
         for c in self.components:
-            L = _lcm(L, c.period)
+            L = lcm(L, c.period)
         return L
 
     @cached_property
@@ -584,7 +580,7 @@ def aligned(states: Sequence[AxisState]) -> bool:
     for c in comps:
         if c.jump != first.jump:
             return False
-        L = _lcm(L, c.period)
+        L = lcm(L, c.period)
     if any(type(c) is not Component for c in comps):  # a cat along the axis (piecewise)
         from conv_calc.receptive.piecewise import aligned_piecewise
         return aligned_piecewise(states, comps, L)

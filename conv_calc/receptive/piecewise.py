@@ -29,10 +29,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from fractions import Fraction
-from math import gcd
+from math import gcd, lcm
 from typing import Any, Iterable, Sequence
 
-from conv_calc.receptive.core import AxisMap, AxisState, Component, Number, _lcm, _ratio, cached_property
+from conv_calc.receptive.core import AxisMap, AxisState, Component, Number, _ratio, cached_property
 
 __all__ = ["Piecewise", "cat_state", "ENUMERATE"]
 
@@ -297,7 +297,7 @@ def union(comps: Sequence[Any]) -> Any:
     """The union of components of one jump, at least one of them Piecewise."""
     L = 1
     for c in comps:
-        L = _lcm(L, c.period)
+        L = lcm(L, c.period)
     shift = int(comps[0].jump * L)
     if L <= ENUMERATE:
         return _plain(L, shift, lambda u: _hull_of(c.at(u) for c in comps))
@@ -315,7 +315,7 @@ def aligned_piecewise(states: Sequence[AxisState], comps: Sequence[Any], L: int)
     for lo, hi, covering in _sweep(comps, L):
         Lc = 1
         for _, _, st, _, _ in covering:
-            Lc = _lcm(Lc, st.period)
+            Lc = lcm(Lc, st.period)
         for u in range(lo, min(hi, lo + 2 * Lc)):
             centres = set()
             for _, _, st, x, y in covering:
