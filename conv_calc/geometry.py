@@ -18,12 +18,14 @@ new layer cannot silently be given a wrong receptive field.
 An :class:`Axis` is one of five kinds:
 
 - ``"window"``: output ``o`` reads input ``o*stride - pad_left + t*dilation``,
-  ``t = 0 .. kernel-1`` (conv, pool; a padding or crop layer is a window of
-  kernel 1 and stride 1, with negative pads for a crop). With ``transposed``,
-  output ``o`` reads input ``i`` where ``o = i*stride - pad_left + t*dilation``
-  (transposed conv; nearest upsampling by ``f`` is kernel ``f``, stride ``f``).
-  ``pad_left`` / ``pad_right`` are None when unknown (Keras 'same' before the
-  size is).
+  ``t = 0 .. kernel-1`` (conv, pool; ``ceil_mode`` for a pool that counts a last
+  partial window; a padding or crop layer is a window of kernel 1 and stride 1,
+  with negative pads for a crop). With ``transposed``, output ``o`` reads input
+  ``i`` where ``o = i*stride - pad_left + t*dilation`` (transposed conv; nearest
+  upsampling by ``f`` is kernel ``f``, stride ``f``): ``pad_left`` / ``pad_right``
+  are cropped from the full ``(n - 1)*stride + dilation*(kernel - 1) + 1`` and
+  ``output_padding`` is added on the right. The pads are None when unknown
+  (Keras 'same' before the size is).
 - ``"bins"``: adaptive pooling of ``sizes = (n_in, n_out)``.
 - ``"resample"``: torch's interpolation (``mode``, ``scale``, ``align_corners``)
   of ``sizes = (n_in, n_out)``.
@@ -48,10 +50,11 @@ Axis(kernel=3, stride=2, dilation=1, pad_left=0, pad_right=0, transposed=False)
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any, ClassVar, Protocol, Sequence
 
 __all__ = ["Axis", "HasGeometry", "KINDS", "FAMILIES", "POINTWISE", "WHOLE", "MERGED",
-           "unchanged", "placed", "shift", "bins", "resample"]
+           "unchanged", "placed", "windows", "shift", "bins", "resample"]
 
 #: The kinds of :class:`Axis`.
 KINDS = ("window", "bins", "resample", "whole", "pointwise")
@@ -70,8 +73,10 @@ class Axis:
 
     >>> Axis(3, stride=2, pad_left=1, pad_right=1)
     Axis(kernel=3, stride=2, dilation=1, pad_left=1, pad_right=1, transposed=False)
-    >>> shift(-2, 1), WHOLE
-    (Axis(kernel=1, stride=1, dilation=1, pad_left=-2, pad_right=1, transposed=False), Axis(kind='whole'))
+    >>> shift(-2, 1)
+    Axis(kernel=1, stride=1, dilation=1, pad_left=-2, pad_right=1, transposed=False)
+    >>> WHOLE, bins(7, 2)
+    (Axis(kind='whole'), Axis(kind='bins', sizes=(7, 2)))
     """
 
     kernel: int = 1
@@ -118,7 +123,8 @@ def unchanged(rank: int) -> tuple[Axis, ...]:
 
 
 def placed(rank: int, start: int, axes: Sequence[Axis]) -> tuple[Axis, ...]:
-    """``rank`` axes, pointwise but for ``axes`` from position ``start`` on (negative: from the end).
+    """``rank`` axes, all pointwise but ``axes``, placed from position ``start`` (negative: from
+    the end).
 
     >>> [a.kind for a in placed(4, -2, (WHOLE, WHOLE))], [a.kind for a in placed(3, 1, (WHOLE,))]
     (['pointwise', 'pointwise', 'whole', 'whole'], ['pointwise', 'whole', 'pointwise'])
@@ -129,6 +135,21 @@ def placed(rank: int, start: int, axes: Sequence[Axis]) -> tuple[Axis, ...]:
         if 0 <= first + i < rank:
             out[first + i] = axis
     return tuple(out)
+
+
+@lru_cache(maxsize=4096)  # a network asks for the same few windows again and again
+def windows(rank: int, start: int, kernel: tuple, stride: tuple, dilation: tuple,
+            pad_left: tuple, pad_right: tuple, transposed: bool = False,
+            output_padding: tuple | None = None, ceil_mode: bool = False) -> tuple[Axis, ...]:
+    """``rank`` axes with a window on each axis from ``start`` on (one value per window in
+    each tuple), every other axis pointwise.
+
+    >>> windows(3, -1, (3,), (2,), (1,), (1,), (1,))[2]
+    Axis(kernel=3, stride=2, dilation=1, pad_left=1, pad_right=1, transposed=False)
+    """
+    extra = output_padding or (0,) * len(kernel)
+    return placed(rank, start, [Axis(*window, transposed, op, ceil_mode) for *window, op in
+                                zip(kernel, stride, dilation, pad_left, pad_right, extra)])
 
 
 def shift(before: int, after: int) -> Axis:

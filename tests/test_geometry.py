@@ -18,7 +18,8 @@ from conv_calc.keras import LAYERS as KERAS
 
 # name -> (args, kwargs, input shape): one ordinary call of every torch layer
 TORCH = {
-    **{f"Conv{n}d": ((2, 4, 3), {"stride": 2, "padding": 1}, (1, 2) + (9,) * n) for n in (1, 2, 3)},
+    **{f"Conv{n}d": ((2, 4, 3), {"stride": 2, "padding": 1}, (1, 2) + (9,) * n)
+       for n in (1, 2, 3)},
     **{f"ConvTranspose{n}d": ((2, 4, 3), {"stride": 2, "padding": 1, "output_padding": 1},
                               (1, 2) + (5,) * n) for n in (1, 2, 3)},
     **{f"{p}Pool{n}d": ((3,), {"stride": 2}, (1, 2) + (9,) * n)
@@ -55,7 +56,8 @@ TORCH = {
 KERAS_CALLS = {
     **{f"Conv{n}D": ((4, 3), {"strides": 2, "padding": "same"}, (None,) + (9,) * n + (2,))
        for n in (1, 2, 3)},
-    **{f"Conv{n}DTranspose": ((4, 3), {"strides": 2}, (None,) + (5,) * n + (2,)) for n in (1, 2, 3)},
+    **{f"Conv{n}DTranspose": ((4, 3), {"strides": 2}, (None,) + (5,) * n + (2,))
+       for n in (1, 2, 3)},
     **{f"DepthwiseConv{n}D": ((3,), {}, (None,) + (9,) * n + (2,)) for n in (1, 2)},
     **{f"SeparableConv{n}D": ((4, 3), {}, (None,) + (9,) * n + (2,)) for n in (1, 2)},
     **{f"{p}Pooling{n}D": ((2,), {"padding": "same"}, (None,) + (9,) * n + (2,))
@@ -128,7 +130,8 @@ def test_a_layer_that_changes_the_shape_must_say_how():
 @pytest.mark.parametrize("layer, shape, kinds, shifts", [
     (nn.Flatten(), (2, 3, 4, 5), ("pointwise", "whole", "whole", "whole"), (2, None, None, None)),
     (nn.Flatten(0, 1), (2, 3, 4), ("whole", "whole", "pointwise"), (None, None, 0)),
-    (nn.Flatten(1, 2), (2, 3, 4, 5), ("pointwise", "whole", "whole", "pointwise"), (1, None, None, 0)),
+    (nn.Flatten(1, 2), (2, 3, 4, 5), ("pointwise", "whole", "whole", "pointwise"),
+     (1, None, None, 0)),
     (nn.Unflatten(1, (2, 3)), (1, 6, 4), ("pointwise", "whole", "pointwise"), (-1, None, 0)),
     (nn.Linear(4, 5), (1, 3, 4), ("pointwise", "pointwise", "whole"), (0, 0, 0)),
     (nn.Softmax(dim=1), (1, 2, 3), ("pointwise", "whole", "pointwise"), (0, 0, 0)),

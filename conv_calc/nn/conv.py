@@ -33,7 +33,7 @@ from typing import Any
 
 from conv_calc.errors import LayerValueError
 from conv_calc.formulas import same_padding
-from conv_calc.geometry import Axis, placed
+from conv_calc.geometry import Axis, windows
 from conv_calc.nn.base import Layer, as_shape, fmt_list, ntuple, per_axis
 from conv_calc.nn.conv_checks import conv_forward_shape
 from conv_calc.nn.conv_pad import pad_shape
@@ -83,7 +83,6 @@ def torch_empty_bias(out_channels: Any) -> None:
 
 class _ConvNd(Layer):
     """torch.nn.modules.conv._ConvNd (non-transposed part): checks and attributes."""
-
 
     inferable = ("in_channels",)
     family = "conv"
@@ -173,8 +172,8 @@ class _ConvNd(Layer):
             # torch/nn/modules/conv.py: Conv{N}d._conv_forward pads first, then convolves unpadded
             shape = pad_shape(shape, self._reversed_padding_repeated_twice, self.padding_mode)
             padding = (0,) * self.spatial_dims
-        return conv_forward_shape(f"conv{self.spatial_dims}d", shape, self._weight_shape, self.stride,
-                                  padding, self.dilation, self.groups, bias=self.bias)
+        return conv_forward_shape(f"conv{self.spatial_dims}d", shape, self._weight_shape,
+                                  self.stride, padding, self.dilation, self.groups, bias=self.bias)
 
     def axis_geometry(self, in_shape: Iterable[int],
                       out_shape: Iterable[int] | None = None) -> tuple[Axis, ...]:
@@ -183,10 +182,9 @@ class _ConvNd(Layer):
         pads = self._reversed_padding_repeated_twice  # (left, right) per dim, the last dim first
         if len(pads) != 2 * nd:  # one padding value for every dim
             pads = pads * nd
-        stride, dilation = per_axis(self.stride, nd), per_axis(self.dilation, nd)
-        windows = [Axis(self.kernel_size[j], stride[j], dilation[j], pads[2 * (nd - 1 - j)],
-                        pads[2 * (nd - 1 - j) + 1]) for j in range(nd)]
-        return placed(len(tuple(in_shape)), -nd, windows)
+        return windows(len(tuple(in_shape)), -nd, tuple(self.kernel_size),
+                       per_axis(self.stride, nd), per_axis(self.dilation, nd),
+                       tuple(pads[-2::-2]), tuple(pads[::-2]))
 
     def param_count(self) -> int:
         """``weight.numel() + bias.numel()``."""

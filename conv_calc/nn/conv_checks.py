@@ -208,7 +208,8 @@ def _convolution(x: tuple[int, ...], w: tuple[int, ...], stride: Sequence[int],
         x, w = (x[0], x[1], 1, x[2]), (w[0], w[1], 1, w[2])
         st, pd, dl = [1, *st], [0, *pd], [1, *dl]
     # ATen conv_output_size; Python's // rounds as its div_rtn
-    spatial = [conv_output_size(x[i + 2], w[i + 2], st[i], pd[i], dl[i]) for i in range(len(x) - 2)]
+    spatial = [conv_output_size(x[i + 2], w[i + 2], st[i], pd[i], dl[i])
+               for i in range(len(x) - 2)]
     if x[0] == 0 or x[1] == 0:
         if x[1] != 0 and any(k == 0 for k in w):
             # aten/src/ATen/native/Convolution.cpp: _convolution, ConvBackend::Empty

@@ -77,8 +77,9 @@ class _CircularPadNd(_PadNd):
             # torch/nn/modules/padding.py: CircularPad{N}d._check_input_dim
             raise LayerValueError(
                 f"expected {lo}D or {lo + 1}D input (got {len(shape)}D input)",
-                hint=f"{type(self).__name__} takes (C, ...) or (N, C, ...) with {self.spatial_dims} "
-                     f"spatial dim(s), i.e. a {lo}D or {lo + 1}D input; got {len(shape)}D.")
+                hint=f"{type(self).__name__} takes (C, ...) or (N, C, ...) with "
+                     f"{self.spatial_dims} spatial dim(s), i.e. a {lo}D or {lo + 1}D input; got "
+                     f"{len(shape)}D.")
 
 
 class _ConstantPadNd(_PadNd):

@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from conv_calc.errors import LayerRuntimeError
-from conv_calc.geometry import Axis, placed
+from conv_calc.geometry import Axis, windows
 from conv_calc.nn.base import per_axis
 from conv_calc.nn.torch_args import (
     check_list_head, is_int, tname, type_error, unpack_list, unpack_long)
@@ -130,5 +130,4 @@ def pool_axes(rank: int, nd: int, kernel_size: Any, stride: Any, padding: Any = 
     k = per_axis(kernel_size, nd)
     s = per_axis(stride or kernel_size, nd)  # F.*_pool*d: `if not stride: stride = kernel_size`
     p, d = per_axis(padding, nd), per_axis(dilation, nd)
-    return placed(rank, -nd, [Axis(k[j], s[j], d[j], p[j], p[j], ceil_mode=bool(ceil_mode))
-                              for j in range(nd)])
+    return windows(rank, -nd, k, s, d, p, p, ceil_mode=bool(ceil_mode))

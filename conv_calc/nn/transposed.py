@@ -30,7 +30,7 @@ from typing import Any
 
 from conv_calc.errors import LayerRuntimeError, LayerValueError
 from conv_calc.formulas import conv_transpose_output_size
-from conv_calc.geometry import Axis, placed
+from conv_calc.geometry import Axis, windows
 from conv_calc.nn import transposed_checks as checks
 from conv_calc.nn.base import Layer, as_shape, fmt_list, ntuple, per_axis
 from conv_calc.nn.conv import conv_repr, torch_empty, torch_empty_bias
@@ -145,9 +145,7 @@ class _ConvTransposeNd(Layer):
             op = [out_shape[j - nd] - conv_transpose_output_size(in_shape[j - nd], k[j], s[j],
                                                                  p[j], 0, d[j])
                   for j in range(nd)]
-        windows = [Axis(k[j], s[j], d[j], p[j], p[j], transposed=True, output_padding=op[j])
-                   for j in range(nd)]
-        return placed(len(in_shape), -nd, windows)
+        return windows(len(in_shape), -nd, k, s, d, p, p, True, tuple(op))
 
     def param_count(self) -> int:
         """``sum(p.numel() for p in module.parameters())``: the weight plus the bias."""

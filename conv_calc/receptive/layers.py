@@ -122,7 +122,7 @@ def axis_map(axis: Axis) -> AxisMap | None:
                                                     axis.align_corners))
     if axis.transposed:
         if axis.kernel == axis.stride and axis.pad_left == 0 and axis.dilation == 1:
-            return AxisMap.nearest(axis.stride)  # the same map: each input read by `stride` outputs
+            return AxisMap.nearest(axis.stride)  # the same map: each input feeds `stride` outputs
         return AxisMap.transposed(axis.kernel, axis.stride, axis.pad_left, axis.dilation)
     return AxisMap.conv(axis.kernel, axis.stride, axis.pad_left, axis.dilation)
 

@@ -191,7 +191,8 @@ def _pool(name: str, layer: Any, axis: int, n: int, size: int,
     text = _floor_line(name, head, num, s, windows, "ceil" if ceil else "floor")
     if windows != out:
         text += (f" - 1 = {out}  (the last window would start at ({windows}-1)*{s} = "
-                 f"{(windows - 1) * s} >= {size} + {p}, inside the right padding, so it is dropped)")
+                 f"{(windows - 1) * s} >= {size} + {p}, inside the right padding, so it is "
+                 "dropped)")
     return text, out
 
 
