@@ -18,7 +18,7 @@ from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, fail
 from conv_calc.errors import LayerError
 from conv_calc.render.report import SCHEMA_VERSION, dumps, error_dict, fmt_shape, \
     format_layer_error, jsonable, rf_dict
-from conv_calc.render.layer import general_formula, layer_formulas, layer_text, spatial_dims
+from conv_calc.render.layer import general_formula, layer_formulas, layer_text
 
 __all__ = ["run", "lookup", "expand_input"]
 
@@ -211,12 +211,12 @@ def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_
                               "'Conv2d(3, 64, kernel_size=3, stride=2, padding=1)'."),
                  detail="".join(f"  {line}\n" for line in err.caret().splitlines()))
         cls = lookup(ctor.type, exact=True)
-        n = spatial_dims(cls.__name__)
+        n = cls.spatial_dims
         kwargs = dict(ctor.kwargs)
         args = ctor.args
     else:
         cls = lookup(spec)
-        n = spatial_dims(cls.__name__)
+        n = cls.spatial_dims
         kwargs = _short_kwargs(cls, options, given, n)
         args = ()
         ctor = Ctor(cls.__name__, (), kwargs)
@@ -230,7 +230,7 @@ def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_
             fail(f"--output-size: {err}", err.hint)
         if n and len(output_size) == 1 and n > 1:
             output_size = output_size * n
-        if cls.__name__.startswith(("ConvTranspose", "MaxUnpool")):  # forward's output_size
+        if cls.family == "transposed" or cls.__name__.startswith("MaxUnpool"):  # forward's output_size
             forward_kwargs["output_size"] = list(output_size)
         elif "output_size" in _params(cls) and "output_size" not in kwargs and not ctor.args:
             kwargs["output_size"] = output_size

@@ -7,13 +7,12 @@ unknown (None). Merges are Keras's ``Add`` / ``Concatenate`` (axis -1 by default
 Spatial axes sit between the batch and the channels (channels_last) unless the
 first layer that has a ``data_format`` asks for channels_first.
 
+What a Keras layer does to each axis (for receptive fields) is the layer's own
+answer, :meth:`~conv_calc.keras.base.KerasLayer.axis_geometry`, as for torch layers.
+
 >>> from conv_calc.keras import layers
 >>> symbolic_shape(layers.Conv2D(8, 3, strides=2, padding="same"), (None, 9, 9, 3))
 (None, 5, 5, 8)
->>> maps, dims = axis_maps(layers.Conv2D(8, 3, strides=2, padding="same"),
-...                        (None, 9, 9, 3), (None, 5, 5, 8), (-3, -2))
->>> [m.taps for m in maps], dims
-([((range(-1, 2),),), ((range(-1, 2),),)], (-3, -2))
 """
 
 from __future__ import annotations
@@ -24,11 +23,9 @@ from conv_calc.errors import LayerError
 from conv_calc.keras import LAYERS
 from conv_calc.keras.base import KerasLayer
 from conv_calc.keras.core import add_output_shape, concatenate_output_shape
-from conv_calc.receptive import AxisMap
-from conv_calc.receptive.layers import interpolate_taps
 
 __all__ = ["LAYERS", "KerasLayer", "symbolic_shape", "forward_stage", "params", "macs",
-           "axis_maps", "spatial_dims", "merge_shape", "DEFAULT_CAT_AXIS"]
+           "spatial_dims", "merge_shape", "DEFAULT_CAT_AXIS"]
 
 #: keras.layers.Concatenate's default axis (the channels of channels_last).
 DEFAULT_CAT_AXIS = -1
@@ -88,72 +85,3 @@ def spatial_dims(layer_cls: type | None, kwargs: dict, rank: int) -> tuple[int, 
 def layer_rank(cls: type) -> int:
     """The number of spatial axes a Keras layer class works on (Conv2D -> 2), 0 if none."""
     return getattr(cls, "rank", 0) or 0
-
-
-def _channels_first(layer: KerasLayer) -> bool:
-    return getattr(layer, "data_format", "channels_last") == "channels_first"
-
-
-def axis_maps(layer: KerasLayer, in_shape: Sequence[Any], out_shape: Sequence[Any],
-              dims: Sequence[int | None]) -> tuple[list[AxisMap | None], tuple[int | None, ...]]:
-    """Per tracked axis (a negative dim of ``in_shape``): the layer's AxisMap, and the new dims."""
-    in_shape, out_shape = tuple(in_shape), tuple(out_shape)
-    name = type(layer).__name__
-    n = len(in_shape)
-    maps: list[AxisMap | None] = [None] * len(dims)
-    new_dims = tuple(dims)
-    rank = getattr(layer, "rank", 0)
-    off = 2 if _channels_first(layer) else 1
-
-    def spatial():
-        """(tracked axis a, the layer's spatial index j) for tracked axes the layer sees."""
-        for a, d in enumerate(dims):
-            if d is None or n < -d:
-                continue
-            j = n + d - off
-            if 0 <= j < rank:
-                yield a, j
-
-    if name.startswith("Global"):
-        keep = getattr(layer, "keepdims", False)
-        lst = list(dims)
-        for a, _ in spatial():
-            maps[a] = AxisMap.whole()
-            if not keep:
-                lst[a] = None
-        return maps, tuple(lst)
-    if name in ("Flatten", "Reshape"):
-        for a, d in enumerate(dims):
-            if d is not None:
-                maps[a] = AxisMap.whole()
-        return maps, tuple(None for _ in dims)
-    if name == "Dense":
-        for a, d in enumerate(dims):
-            if d == -1:
-                maps[a] = AxisMap.whole()
-        return maps, new_dims
-    if name.startswith("UpSampling"):
-        mode = getattr(layer, "interpolation", "nearest")
-        for a, j in spatial():
-            f = layer.size[j]
-            if mode == "nearest":
-                maps[a] = AxisMap.nearest(f)
-            else:
-                n_in = in_shape[off + j]
-                taps = interpolate_taps("linear" if mode == "bilinear" else "bicubic",
-                                        n_in, n_in * f, None, False)
-                maps[a] = AxisMap.table(n_in, taps)
-        return maps, new_dims
-    geometry = layer.geometry(in_shape) if rank else None
-    if geometry:
-        for a, j in spatial():
-            g = geometry[j]
-            if g is None or g.pad_left is None:
-                maps[a] = AxisMap.whole()
-            elif g.transposed:
-                maps[a] = AxisMap.transposed(g.kernel, g.stride, g.pad_left, g.dilation)
-            elif g.kernel == 1 and g.stride == 1:
-                maps[a] = AxisMap.shift(-g.pad_left)
-            else:
-                maps[a] = AxisMap.conv(g.kernel, g.stride, g.pad_left, g.dilation)
-    return maps, new_dims

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from conv_calc.errors import LayerError, LayerMeta
+from conv_calc.geometry import Axis, placed, unchanged
 from conv_calc.keras.errors import KerasTypeError, KerasValueError
 from conv_calc.keras.fmt import PADDING_SET, PADDING_SET_CAUSAL
 
@@ -188,6 +189,14 @@ class KerasLayer(metaclass=_KerasMeta):
     input_spec: tuple[str, int] | None = None
     #: the number of spatial axes, where that means something.
     rank: ClassVar[int] = 0
+    #: The output-size formula the layer follows (:data:`conv_calc.geometry.FAMILIES`).
+    family: ClassVar[str | None] = None
+    #: ``rank`` for the geometry protocol (None where the layer has no spatial axes).
+    spatial_dims: ClassVar[int | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.spatial_dims = cls.rank or None
 
     def _layer_init(self, kwargs: dict[str, Any]) -> None:
         """keras/src/layers/layer.py: Layer.__init__'s keyword handling."""
@@ -258,12 +267,39 @@ class KerasLayer(metaclass=_KerasMeta):
         """Multiply-accumulates of one call on ``input_shape`` (0 for layers without weights)."""
         return 0
 
-    def geometry(self, input_shape: Any) -> tuple | None:
-        """Per spatial axis, the window geometry (:class:`conv_calc.keras.ops.AxisGeometry`).
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """What the layer does to each dim of ``in_shape`` (:mod:`conv_calc.geometry`).
 
-        None for layers that do not slide a window over spatial axes.
+        This default is for layers that keep the shape (activations, batch norm,
+        dropout): every axis unchanged. A layer that changes the shape must say
+        how, or this raises.
         """
-        return None
+        in_shape = tuple(in_shape)
+        out = self.compute_output_shape(in_shape) if out_shape is None else tuple(out_shape)
+        if tuple(out) != in_shape:
+            raise NotImplementedError(
+                f"{type(self).__name__} turns {in_shape} into {tuple(out)} but does not say what "
+                "it does to each axis: override axis_geometry")
+        return unchanged(len(in_shape))
+
+    def geometry(self, input_shape: Any) -> tuple | None:
+        """Per spatial axis, the window (a :class:`conv_calc.geometry.Axis`): the spatial part
+        of :meth:`axis_geometry`, None for an axis (or a layer) without a window."""
+        if not self.rank:
+            return None
+        shape = as_keras_shape(input_shape)
+        start = self._spatial_start()
+        axes = self.axis_geometry(shape, None)[start:start + self.rank]
+        windows = tuple(a if a.kind == "window" else None for a in axes)
+        return windows if any(a is not None for a in windows) else None
+
+    def _spatial_start(self) -> int:
+        """Where the spatial axes start: after the batch, and the channels when channels_first."""
+        return 2 if getattr(self, "data_format", "channels_last") == "channels_first" else 1
+
+    def _on_spatial(self, shape: tuple, axes: Any) -> tuple[Axis, ...]:
+        """``axes`` on the spatial dims of ``shape``, every other dim unchanged."""
+        return placed(len(shape), self._spatial_start(), tuple(axes))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"

@@ -28,29 +28,11 @@ Per axis (``n`` input size, ``k`` kernel, ``s`` stride, ``d`` dilation,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from conv_calc.formulas import effective_kernel_size
+from conv_calc.geometry import Axis as AxisGeometry  # noqa: F401 - the name docs/keras.md uses
 
-__all__ = ["AxisGeometry", "torch_int", "effective_kernel", "conv_output_length", "same_padding",
-           "conv_padding", "deconv_output_length", "deconv_padding"]
-
-
-@dataclass(frozen=True)
-class AxisGeometry:
-    """One spatial axis of a sliding window, in the receptive-field engine's terms.
-
-    For a conv or pool: output ``o`` reads input ``o * stride - pad_left + t * dilation``,
-    ``t = 0 .. kernel - 1``. For a transposed conv (``transposed=True``): output
-    ``o`` depends on input ``i`` when ``o = i * stride - pad_left + t * dilation``,
-    and ``pad_left`` / ``pad_right`` are the amounts cropped from the full
-    ``(n - 1) * stride + k_eff`` result (negative: extended with zeros).
-    """
-
-    kernel: int
-    stride: int
-    dilation: int
-    pad_left: int
-    pad_right: int
-    transposed: bool = False
+__all__ = ["AxisGeometry", "torch_int", "conv_output_length", "same_padding", "conv_padding",
+           "deconv_output_length", "deconv_padding"]
 
 
 def torch_int(value: object) -> bool:
@@ -68,15 +50,6 @@ def torch_int(value: object) -> bool:
             and -2 ** 63 <= value < 2 ** 63)
 
 
-def effective_kernel(kernel: int, dilation: int = 1) -> int:
-    """``dilation * (kernel - 1) + 1``.
-
-    >>> effective_kernel(3, 2)
-    5
-    """
-    return dilation * (kernel - 1) + 1
-
-
 def conv_output_length(n: int, kernel: int, stride: int = 1, padding: str = "valid",
                        dilation: int = 1) -> int:
     """Output length of a conv or pool axis under Keras's padding rule (see module doc).
@@ -85,7 +58,7 @@ def conv_output_length(n: int, kernel: int, stride: int = 1, padding: str = "val
     (8, 4, 1)
     """
     if padding == "valid":
-        return (n - effective_kernel(kernel, dilation)) // stride + 1
+        return (n - effective_kernel_size(kernel, dilation)) // stride + 1
     return (n - 1) // stride + 1
 
 
@@ -96,7 +69,7 @@ def same_padding(n: int, kernel: int, stride: int = 1, dilation: int = 1) -> tup
     ((2, 3), (0, 0))
     """
     out = (n - 1) // stride + 1
-    total = max((out - 1) * stride + effective_kernel(kernel, dilation) - n, 0)
+    total = max((out - 1) * stride + effective_kernel_size(kernel, dilation) - n, 0)
     return total // 2, total - total // 2
 
 
@@ -106,7 +79,7 @@ def conv_padding(n: int | None, kernel: int, stride: int, padding: str,
     if padding == "valid":
         return 0, 0
     if padding == "causal":
-        return effective_kernel(kernel, dilation) - 1, 0
+        return effective_kernel_size(kernel, dilation) - 1, 0
     if n is None:
         return None
     return same_padding(n, kernel, stride, dilation)
@@ -121,7 +94,7 @@ def deconv_output_length(n: int | None, kernel: int, stride: int, padding: str,
     """
     if n is None:
         return None
-    k = effective_kernel(kernel, dilation)
+    k = effective_kernel_size(kernel, dilation)
     if padding == "valid":
         op = max(k, stride) - k if output_padding is None else output_padding
         return (n - 1) * stride + k + op
@@ -140,7 +113,7 @@ def deconv_padding(kernel: int, stride: int, padding: str, output_padding: int |
     >>> deconv_padding(3, 2, "same"), deconv_padding(4, 2, "same"), deconv_padding(3, 2, "valid")
     ((0, 1), (1, 1), (0, 0))
     """
-    k = effective_kernel(kernel, dilation)
+    k = effective_kernel_size(kernel, dilation)
     if padding == "valid":
         op = max(k, stride) - k if output_padding is None else output_padding
         left, right = k - 1, k - 1 + op

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conv_calc.geometry import MERGED, WHOLE, Axis, windows
 from conv_calc.keras import ops
 from conv_calc.keras.base import KerasLayer, as_keras_shape, standardize_data_format, \
     standardize_tuple, wrap_builtin
@@ -172,20 +173,20 @@ class BasePooling(KerasLayer):
         return compute_pooling_output_shape(shape, self.pool_size, self.strides, padding,
                                             self.data_format)
 
-    def geometry(self, input_shape: Any) -> tuple:
-        spatial = self._spatial(as_keras_shape(input_shape))
-        axes = []
-        for n, k, s in zip(spatial, self.pool_size, self.strides):
-            pads = ops.conv_padding(n, k, s, self.padding)
-            left, right = pads if pads is not None else (None, None)
-            axes.append(ops.AxisGeometry(k, s, 1, left, right))
-        return tuple(axes)
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """A window on each spatial axis ('same' on an unknown size: unknown pads)."""
+        shape = as_keras_shape(in_shape)
+        pads = [ops.conv_padding(n, k, s, self.padding) or (None, None)
+                for n, k, s in zip(self._spatial(shape), self.pool_size, self.strides)]
+        return windows(len(shape), self._spatial_start(), tuple(self.pool_size),
+                       tuple(self.strides), (1,) * len(pads), tuple(p[0] for p in pads),
+                       tuple(p[1] for p in pads))
 
 
 _REQUIRED = object()
 
 
-def _pool(name: str, rank: int, default_pool: Any, doc: str) -> type:
+def _pool(name: str, family: str, rank: int, default_pool: Any) -> type:
     if default_pool is _REQUIRED:  # AveragePooling*D: pool_size has no default
         def __init__(self, pool_size, strides=None, padding="valid", data_format=None,
                      name=None, **kwargs):
@@ -199,16 +200,16 @@ def _pool(name: str, rank: int, default_pool: Any, doc: str) -> type:
                 kwargs["name"] = name
             self._setup(pool_size, strides, padding, data_format, kwargs)
     __init__.__qualname__ = f"{name}.__init__"
-    return type(name, (BasePooling,), {"__init__": __init__, "rank": rank, "__doc__": doc,
-                                       "__module__": __name__})
+    return type(name, (BasePooling,), {"__init__": __init__, "rank": rank, "family": family,
+                                       "__doc__": f"keras.layers.{name}.", "__module__": __name__})
 
 
-MaxPooling1D = _pool("MaxPooling1D", 1, 2, "keras.layers.MaxPooling1D.")
-MaxPooling2D = _pool("MaxPooling2D", 2, (2, 2), "keras.layers.MaxPooling2D.")
-MaxPooling3D = _pool("MaxPooling3D", 3, (2, 2, 2), "keras.layers.MaxPooling3D.")
-AveragePooling1D = _pool("AveragePooling1D", 1, _REQUIRED, "keras.layers.AveragePooling1D.")
-AveragePooling2D = _pool("AveragePooling2D", 2, _REQUIRED, "keras.layers.AveragePooling2D.")
-AveragePooling3D = _pool("AveragePooling3D", 3, _REQUIRED, "keras.layers.AveragePooling3D.")
+MaxPooling1D = _pool("MaxPooling1D", "maxpool", 1, 2)
+MaxPooling2D = _pool("MaxPooling2D", "maxpool", 2, (2, 2))
+MaxPooling3D = _pool("MaxPooling3D", "maxpool", 3, (2, 2, 2))
+AveragePooling1D = _pool("AveragePooling1D", "avgpool", 1, _REQUIRED)
+AveragePooling2D = _pool("AveragePooling2D", "avgpool", 2, _REQUIRED)
+AveragePooling3D = _pool("AveragePooling3D", "avgpool", 3, _REQUIRED)
 
 
 class BaseGlobalPooling(KerasLayer):
@@ -227,6 +228,11 @@ class BaseGlobalPooling(KerasLayer):
             return ((shape[0],) + (1,) * nd + (shape[-1],) if self.keepdims
                     else (shape[0], shape[-1]))
         return (shape[0], shape[1]) + (1,) * nd if self.keepdims else (shape[0], shape[1])
+
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """Every spatial axis reduced to one value (kept as size 1 with ``keepdims``)."""
+        shape = as_keras_shape(in_shape)
+        return self._on_spatial(shape, [WHOLE if self.keepdims else MERGED] * self.rank)
 
     def _call(self, shape: tuple) -> tuple:
         if "Max" in type(self).__name__ and 0 in shape:

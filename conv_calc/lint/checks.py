@@ -3,8 +3,10 @@
 The network-level ones (receptive field, merges) are in
 :mod:`conv_calc.lint.checks_net`. Each check takes the :class:`Context` of one file and yields
 :class:`conv_calc.lint.core.Finding` records; none prints or decides anything else.
-Layers are read through their torch attributes (``kernel_size``, ``stride``,
-``padding``, ``dilation``, ``ceil_mode``), normalised to one value per axis.
+The rules speak torch: they look at :mod:`conv_calc.nn` layers, chosen by their
+``family``, and read each layer's windows from its own answer
+(:meth:`~conv_calc.nn.base.Layer.axis_geometry`, one :class:`~conv_calc.geometry.Axis`
+per spatial dim).
 
 >>> from conv_calc import nn
 >>> from conv_calc.graph.nodes import Stack
@@ -19,16 +21,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from conv_calc.formulas import effective_kernel_size
+from conv_calc.geometry import Axis
 from conv_calc.lint.walk import MergeInfo, Span, walk
 from conv_calc.graph.nodes import Report, Row
+from conv_calc.nn.base import Layer
 
 __all__ = ["Context", "LAYER_CHECKS", "checkerboard", "dropped_input", "same_asymmetric",
            "excess_padding", "ceil_dropped"]
 
-WINDOW_LAYERS = ("Conv1d", "Conv2d", "Conv3d", "MaxPool1d", "MaxPool2d", "MaxPool3d",
-           "AvgPool1d", "AvgPool2d", "AvgPool3d", "LPPool1d", "LPPool2d", "LPPool3d")
-TRANSPOSED = ("ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d")
-UPSAMPLERS = TRANSPOSED + ("Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d")
+#: Layer families (:data:`conv_calc.geometry.FAMILIES`) the rules single out.
+WINDOWS = ("conv", "maxpool", "avgpool", "lppool")
+UPSAMPLERS = ("transposed", "upsample")
 _AXIS_WORDS = {1: (("position", "positions"),),
                2: (("row", "rows"), ("column", "columns")),
                3: (("slice", "slices"), ("row", "rows"), ("column", "columns"))}
@@ -58,18 +62,21 @@ class Context:
         return finding(code, message, hint, source, self.file, row)
 
 
-def axes(value: Any, nd: int) -> tuple:
-    if isinstance(value, (tuple, list)):
-        value = tuple(value)
-        return value * nd if len(value) == 1 else value
-    return (value,) * nd
+def family(row: Row) -> str | None:
+    """The family of a torch layer's row; None for merges and Keras layers."""
+    return type(row.layer).family if isinstance(row.layer, Layer) else None
 
 
 def spatial_dims(row: Row) -> int:
-    for n, suffix in ((1, "1d"), (2, "2d"), (3, "3d")):
-        if row.type.endswith(suffix):
-            return n
-    return 0
+    """The number of spatial dims of a torch layer's class (Conv2d: 2); 0 if none."""
+    return (type(row.layer).spatial_dims or 0) if isinstance(row.layer, Layer) else 0
+
+
+def spatial_axes(row: Row, nd: int, out: bool = True) -> tuple[Axis, ...]:
+    """The layer's :class:`~conv_calc.geometry.Axis` on each of the last ``nd`` dims
+    (``out=False``: as built, e.g. the constructor's output_padding)."""
+    geometry = row.layer.axis_geometry(row.input_shape, row.output_shape if out else None)
+    return geometry[len(geometry) - nd:]
 
 
 def _word(nd: int, axis: int, count: int) -> str:
@@ -82,20 +89,11 @@ def fmt(values: tuple) -> str:
     return str(values[0]) if all(v == values[0] for v in values) else "x".join(map(str, values))
 
 
-def window(row: Row) -> tuple[int, tuple, tuple, tuple, tuple] | None:
-    """(nd, kernel, stride, padding, dilation) per axis for a conv/pool row, else None."""
-    layer = row.layer
-    nd = spatial_dims(row)
-    if layer is None or row.type not in WINDOW_LAYERS or not nd:
+def window(row: Row) -> tuple[Axis, ...] | None:
+    """The window on each spatial dim of a conv or pool row, else None."""
+    if family(row) not in WINDOWS:
         return None
-    k = axes(layer.kernel_size, nd)
-    s = axes(getattr(layer, "stride", None) or layer.kernel_size, nd)
-    pad = getattr(layer, "padding", 0)
-    if isinstance(pad, str):
-        pad = 0 if pad == "valid" else None
-    p = None if pad is None else axes(pad, nd)
-    d = axes(getattr(layer, "dilation", 1), nd)
-    return nd, k, s, p, d
+    return spatial_axes(row, spatial_dims(row))
 
 
 # ------------------------------------------------------------------ per-layer rules
@@ -103,10 +101,11 @@ def window(row: Row) -> tuple[int, tuple, tuple, tuple, tuple] | None:
 def checkerboard(ctx: Context) -> Iterator:
     """CC201: a transposed conv whose kernel is not divisible by its stride."""
     for row in ctx.report.layers:
-        if row.type not in TRANSPOSED or row.layer is None:
+        if family(row) != "transposed":
             continue
         nd = spatial_dims(row)
-        k, s = axes(row.layer.kernel_size, nd), axes(row.layer.stride, nd)
+        w = spatial_axes(row, nd)
+        k, s = tuple(a.kernel for a in w), tuple(a.stride for a in w)
         bad = [a for a in range(nd) if s[a] > 1 and k[a] % s[a]]
         if not bad:
             continue
@@ -124,29 +123,30 @@ def dropped_input(ctx: Context) -> Iterator:
     """CC202: a strided conv/pool whose floor discards real input rows or columns."""
     for row in ctx.report.layers:
         w = window(row)
-        if w is None or getattr(row.layer, "ceil_mode", False):
+        if w is None or w[0].ceil_mode:
             continue
-        nd, k, s, p, d = w
-        if p is None or len(row.input_shape) < nd:
+        nd = len(w)
+        if len(row.input_shape) < nd:
             continue
         sizes = row.input_shape[-nd:]
         parts, fixes = [], []
-        for a in range(nd):
-            keff = d[a] * (k[a] - 1) + 1
-            span = sizes[a] + 2 * p[a] - keff
-            if s[a] <= 1 or span < 0:
+        for a, ax in enumerate(w):
+            keff = effective_kernel_size(ax.kernel, ax.dilation)
+            span = sizes[a] + ax.pad_left + ax.pad_right - keff
+            if ax.stride <= 1 or span < 0:
                 continue
-            r = span % s[a]
-            if r <= p[a]:
+            r = span % ax.stride
+            if r <= ax.pad_right:
                 continue  # only padding goes unread
-            lost = r - p[a]
+            lost = r - ax.pad_right
+            # strided torch layers pad symmetrically (padding='same' needs stride 1)
             parts.append((a, lost, f"{lost} input {_word(nd, a, lost)} (of {sizes[a]}): "
-                                   f"({sizes[a]} + 2*{p[a]} - {keff}) % {s[a]} = {r}"))
-            fixes.append(f"{sizes[a] - lost} or {sizes[a] + s[a] - r}")
+                                   f"({sizes[a]} + 2*{ax.pad_left} - {keff}) % {ax.stride} = {r}"))
+            fixes.append(f"{sizes[a] - lost} or {sizes[a] + ax.stride - r}")
         if not parts:
             continue
         text = " and the last ".join(t for _, _, t in parts)
-        stride = fmt(s)
+        stride = fmt(tuple(ax.stride for ax in w))
         yield ctx.finding(
             "CC202",
             f"{row.type} with stride {stride} never reads the last {text}",
@@ -159,22 +159,19 @@ def dropped_input(ctx: Context) -> Iterator:
 def same_asymmetric(ctx: Context) -> Iterator:
     """CC205: padding='same' with an even effective kernel."""
     for row in ctx.report.layers:
-        layer = row.layer
-        # torch's Conv*d only: Keras layers (Conv2D, ...) have other attribute names.
-        if layer is None or row.type not in WINDOW_LAYERS[:3] or getattr(layer, "padding", None) != "same":
+        # torch's Conv*d pads unevenly only for padding='same' with an even k_eff - 1
+        if family(row) != "conv":
             continue
-        nd = spatial_dims(row)
-        k, d = axes(layer.kernel_size, nd), axes(layer.dilation, nd)
-        odd = [a for a in range(nd) if (d[a] * (k[a] - 1)) % 2]
+        w = window(row)
+        odd = [ax for ax in w if ax.pad_left != ax.pad_right]
         if not odd:
             continue
-        a = odd[0]
-        total = d[a] * (k[a] - 1)
+        k, d = tuple(ax.kernel for ax in w), tuple(ax.dilation for ax in w)
         yield ctx.finding(
             "CC205",
             f"padding='same' with kernel_size {fmt(k)}"
             + (f" and dilation {fmt(d)}" if any(x != 1 for x in d) else "")
-            + f" pads {total // 2} before and {total - total // 2} after: outputs are shifted "
+            + f" pads {odd[0].pad_left} before and {odd[0].pad_right} after: outputs are shifted "
             "half a pixel from their inputs",
             "use an odd kernel_size (e.g. 3 or 5), or explicit padding if the shift is intended",
             row.source, row)
@@ -183,14 +180,14 @@ def same_asymmetric(ctx: Context) -> Iterator:
 def excess_padding(ctx: Context) -> Iterator:
     """CC206: a conv padding more than k_eff // 2."""
     for row in ctx.report.layers:
+        if family(row) != "conv":
+            continue
         w = window(row)
-        if w is None or row.type not in WINDOW_LAYERS[:3]:
-            continue
-        nd, k, s, p, d = w
-        if p is None:
-            continue
-        keff = tuple(d[a] * (k[a] - 1) + 1 for a in range(nd))
-        over = [a for a in range(nd) if p[a] > keff[a] // 2]
+        nd = len(w)
+        s, p = tuple(ax.stride for ax in w), tuple(ax.pad_left for ax in w)
+        keff = tuple(effective_kernel_size(ax.kernel, ax.dilation) for ax in w)
+        # padding='same' pads at most k_eff // 2 on either side, so only a number gets here
+        over = [a for a in range(nd) if max(w[a].pad_left, w[a].pad_right) > keff[a] // 2]
         if not over:
             continue
         need = tuple(x // 2 for x in keff)
@@ -211,13 +208,13 @@ def ceil_dropped(ctx: Context) -> Iterator:
     """CC209: ceil_mode=True counting a last window that torch drops."""
     for row in ctx.report.layers:
         w = window(row)
-        if w is None or not getattr(row.layer, "ceil_mode", False):
+        if w is None or not w[0].ceil_mode:
             continue
-        nd, k, s, p, d = w
-        p = p or (0,) * nd
+        nd = len(w)
+        s, p = tuple(ax.stride for ax in w), tuple(ax.pad_left for ax in w)
         sizes = row.input_shape[-nd:]
         for a in range(nd):
-            keff = d[a] * (k[a] - 1) + 1
+            keff = effective_kernel_size(w[a].kernel, w[a].dilation)
             span = sizes[a] + 2 * p[a] - keff
             if span < 0:
                 continue

@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from conv_calc.lint.checks import (
-    TRANSPOSED, UPSAMPLERS, WINDOW_LAYERS, Context, axes, fmt, spatial_dims, window,
+    UPSAMPLERS, WINDOWS, Context, family, fmt, spatial_axes, spatial_dims, window,
 )
 from conv_calc.graph.nodes import Row
 
@@ -43,9 +43,9 @@ def receptive_field(ctx: Context) -> Iterator:
     """CC203 (RF larger than the input) and CC204 (widening an RF that covers everything)."""
     rows = []
     for r in ctx.report.layers:  # the encoder part: up to the first upsampling layer
-        if r.type in UPSAMPLERS:
+        if family(r) in UPSAMPLERS:
             break
-        if r.receptive_field is not None and r.type in WINDOW_LAYERS and r.receptive_field.size:
+        if r.receptive_field is not None and family(r) in WINDOWS and r.receptive_field.size:
             rows.append(r)
     if not rows:
         return
@@ -69,13 +69,9 @@ def receptive_field(ctx: Context) -> Iterator:
             if len(row.receptive_field.size) == nd and _covers(row, n):
                 cover = row
             continue
-        w = window(row)
-        widens = w is not None and any(w[4][a] * (w[1][a] - 1) > 0 for a in range(w[0]))
-        if not widens:
+        if not _widens(row):
             continue
-        later = [r for r in rows if r.index > row.index and r.type in WINDOW_LAYERS
-                 and window(r) is not None
-                 and any(window(r)[4][a] * (window(r)[1][a] - 1) > 0 for a in range(window(r)[0]))]
+        later = [r for r in rows if r.index > row.index and _widens(r)]
         more = f" (and {len(later)} later layer{'s' if len(later) != 1 else ''})" if later else ""
         at = f" (line {cover.source.line})" if cover.source is not None else ""
         yield ctx.finding(
@@ -86,6 +82,12 @@ def receptive_field(ctx: Context) -> Iterator:
             "for capacity, not context",
             row.source, row)
         return
+
+
+def _widens(row: Row) -> bool:
+    """Whether a conv/pool row's window spans more than one position on some axis."""
+    w = window(row)
+    return w is not None and any(a.dilation * (a.kernel - 1) > 0 for a in w)
 
 
 # ------------------------------------------------------------------ merges
@@ -103,7 +105,7 @@ def skip_mismatch(ctx: Context) -> Iterator:
         saved_i, cur_i = m.operands
         up = None
         for j in range(cur_i, saved_i, -1):
-            if rows[j].type in UPSAMPLERS:
+            if family(rows[j]) in UPSAMPLERS:
                 up = rows[j]
                 break
             if rows[j].input_shape[2:] != rows[j].output_shape[2:]:
@@ -115,13 +117,11 @@ def skip_mismatch(ctx: Context) -> Iterator:
         if not want or want == got or len(want) != len(got):
             continue
         diff = tuple(w - g for w, g in zip(want, got))
-        layer = up.layer
         hint = ""
-        if up.type in TRANSPOSED:
-            s = axes(layer.stride, nd)
-            dil = axes(layer.dilation, nd)
-            op = axes(layer.output_padding, nd)
-            new = tuple(op[a] + diff[a] for a in range(nd))
+        if family(up) == "transposed":
+            w = spatial_axes(up, nd, out=False)   # the output_padding the layer was built with
+            s, dil = tuple(a.stride for a in w), tuple(a.dilation for a in w)
+            new = tuple(w[a].output_padding + diff[a] for a in range(nd))
             if all(0 <= new[a] < max(s[a], dil[a]) for a in range(nd)):
                 hint = f"set output_padding={fmt(new)} on '{up.name}'"
         if not hint and all(x >= 0 for x in diff):

@@ -17,6 +17,7 @@ from typing import Any
 
 from conv_calc.errors import (LayerAssertionError, LayerOverflowError, LayerRuntimeError,
                               LayerTypeError)
+from conv_calc.geometry import WHOLE, Axis, placed
 from conv_calc.nn.base import Layer, as_shape
 from conv_calc.nn.factory import parse_size
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
@@ -371,6 +372,17 @@ class Softmax(Layer):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(dim={self.dim})"
+
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """Every output mixes the whole ``dim``.
+
+        With ``dim=None`` the axes are reported unchanged (torch's implicit choice is
+        not modelled, as before).
+        """
+        n = len(tuple(in_shape))
+        if self.dim is None or not n:
+            return placed(n, 0, ())
+        return placed(n, self.dim % n, (WHOLE,))
 
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)

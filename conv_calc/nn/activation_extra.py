@@ -63,6 +63,8 @@ class Softmax2d(Layer):
     ValueError in forward unless the input is 3-d or 4-d.
     """
 
+    spatial_dims = 2
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # torch/nn/modules/module.py: Module.__init__ (Softmax2d has no __init__ of its own):
         # keywords are reported before positional arguments.

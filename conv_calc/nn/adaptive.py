@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from conv_calc.errors import LayerIndexError, LayerRuntimeError, LayerTypeError, LayerValueError
+from conv_calc.geometry import Axis, bins, placed
 from conv_calc.nn.base import Layer, as_shape, fmt_list
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
 from conv_calc.nn.tensor_checks import check_empty
@@ -164,8 +165,15 @@ def _check_1d(fn: str, shape: tuple[int, ...], out_size: list[int]) -> None:
 
 
 class _AdaptiveBase(Layer):
-    _rank = 1
     output_size: Any
+    family = "adaptive"
+
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """Each spatial dim pooled into its output size (ATen AdaptivePooling.h's bins)."""
+        in_shape = tuple(in_shape)
+        out = self.output_shape(in_shape) if out_shape is None else tuple(out_shape)
+        nd = self.spatial_dims
+        return placed(len(in_shape), -nd, [bins(in_shape[j], out[j]) for j in range(-nd, 0)])
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(output_size={self.output_size})"
@@ -181,7 +189,7 @@ class _AdaptiveAvgPoolNd(_AdaptiveBase):
         """The shape of ``forward(torch.zeros(input_shape))``; see the module docstring."""
         check_forward_kwargs(type(self).__name__, forward_kwargs)
         shape = as_shape(input_shape)
-        n = self._rank
+        n = self.spatial_dims
         if n == 1:
             fn = "adaptive_avg_pool1d"
             out_size = _parse_int_list(fn, self.output_size, 1)
@@ -207,7 +215,7 @@ class _AdaptiveMaxPoolNd(_AdaptiveBase):
         ``return_indices``; the indices have the same shape)."""
         check_forward_kwargs(type(self).__name__, forward_kwargs)
         shape = as_shape(input_shape)
-        n = self._rank
+        n = self.spatial_dims
         if n == 1:
             fn = "adaptive_max_pool1d"
             out_size = _parse_int_list(fn, self.output_size, 1)
@@ -230,7 +238,7 @@ class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
     (2, 4, 5)
     """
 
-    _rank = 1
+    spatial_dims = 1
 
 
 class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
@@ -240,7 +248,7 @@ class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
     (8, 2048, 1, 1)
     """
 
-    _rank = 2
+    spatial_dims = 2
 
 
 class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
@@ -250,7 +258,7 @@ class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
     (1, 3, 4, 2, 2)
     """
 
-    _rank = 3
+    spatial_dims = 3
 
 
 class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
@@ -260,7 +268,7 @@ class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
     (1, 2, 3)
     """
 
-    _rank = 1
+    spatial_dims = 1
 
 
 class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
@@ -270,7 +278,7 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
     (3, 5, 7)
     """
 
-    _rank = 2
+    spatial_dims = 2
 
 
 class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
@@ -280,4 +288,4 @@ class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
     (1, 1, 2, 2, 2)
     """
 
-    _rank = 3
+    spatial_dims = 3

@@ -8,12 +8,13 @@ the shape torch would return. Nothing is ever computed on data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 from conv_calc.errors import LayerMeta
+from conv_calc.geometry import Axis, unchanged
 
-__all__ = ["Layer", "as_shape", "ntuple", "fmt_list", "fmt_size", "InvalidShapeError"]
+__all__ = ["Layer", "as_shape", "ntuple", "per_axis", "fmt_list", "fmt_size", "InvalidShapeError"]
 
 
 class InvalidShapeError(ValueError):
@@ -58,6 +59,19 @@ def ntuple(value: Any, n: int) -> tuple:
     return (value,) * n
 
 
+def per_axis(value: Any, n: int) -> tuple:
+    """An int-or-sequence argument as ``n`` values, one per spatial dim (one value is repeated,
+    as ATen's ``expand_param_if_needed`` does).
+
+    >>> per_axis(3, 2), per_axis((2,), 3), per_axis([1, 2], 2)
+    ((3, 3), (2, 2, 2), (1, 2))
+    """
+    if isinstance(value, (tuple, list)):
+        value = tuple(value)
+        return value * n if len(value) == 1 else value
+    return (value,) * n
+
+
 def fmt_list(values: Iterable[Any]) -> str:
     """A sequence printed as ATen prints an IntArrayRef: ``[1, 2, 3]``.
 
@@ -85,6 +99,10 @@ class Layer(metaclass=LayerMeta):
 
     #: Constructor arguments a stack may leave out and infer from the incoming shape.
     inferable: ClassVar[tuple[str, ...]] = ()
+    #: The output-size formula the layer follows (:data:`conv_calc.geometry.FAMILIES`).
+    family: ClassVar[str | None] = None
+    #: The number of spatial dims the class is written for (Conv2d: 2); None: any.
+    spatial_dims: ClassVar[int | None] = None
 
     @classmethod
     def infer_kwargs(cls, input_shape: tuple[int, ...]) -> dict[str, int]:
@@ -94,6 +112,22 @@ class Layer(metaclass=LayerMeta):
     def output_shape(self, input_shape: Iterable[int], **forward_kwargs: Any) -> tuple[int, ...]:
         """The shape of ``forward(torch.zeros(input_shape), **forward_kwargs)``."""
         raise NotImplementedError
+
+    def axis_geometry(self, in_shape: Sequence[int],
+                      out_shape: Sequence[int] | None = None) -> tuple[Axis, ...]:
+        """What the layer does to each dim of ``in_shape`` (:mod:`conv_calc.geometry`).
+
+        This default is for layers that keep the shape (activations, norms,
+        dropout): every axis unchanged. A layer that changes the shape must say
+        how, or this raises.
+        """
+        in_shape = tuple(in_shape)
+        out = self.output_shape(in_shape) if out_shape is None else tuple(out_shape)
+        if out != in_shape:
+            raise NotImplementedError(
+                f"{type(self).__name__} turns {in_shape} into {out} but does not say what it "
+                "does to each axis: override axis_geometry")
+        return unchanged(len(in_shape))
 
     def param_count(self) -> int:
         """``sum(p.numel() for p in module.parameters())`` in torch."""

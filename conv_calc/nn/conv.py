@@ -32,7 +32,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from conv_calc.errors import LayerValueError
-from conv_calc.nn.base import Layer, as_shape, fmt_list, ntuple
+from conv_calc.formulas import same_padding
+from conv_calc.geometry import Axis, windows
+from conv_calc.nn.base import Layer, as_shape, fmt_list, ntuple, per_axis
 from conv_calc.nn.conv_checks import conv_forward_shape
 from conv_calc.nn.conv_pad import pad_shape
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
@@ -82,8 +84,8 @@ def torch_empty_bias(out_channels: Any) -> None:
 class _ConvNd(Layer):
     """torch.nn.modules.conv._ConvNd (non-transposed part): checks and attributes."""
 
-    _nd = 0
     inferable = ("in_channels",)
+    family = "conv"
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: tuple,
                  stride: tuple, padding: Any, dilation: tuple, transposed: bool,
@@ -139,10 +141,9 @@ class _ConvNd(Layer):
             self._reversed_padding_repeated_twice = [0, 0] * len(kernel_size)
             if padding == "same":
                 for d, k, i in zip(dilation, kernel_size, range(len(kernel_size) - 1, -1, -1)):
-                    total_padding = d * (k - 1)
-                    left_pad = total_padding // 2
+                    left_pad, right_pad = same_padding(k, d)
                     self._reversed_padding_repeated_twice[2 * i] = left_pad
-                    self._reversed_padding_repeated_twice[2 * i + 1] = total_padding - left_pad
+                    self._reversed_padding_repeated_twice[2 * i + 1] = right_pad
         else:
             self._reversed_padding_repeated_twice = list(_reverse_repeat_tuple(self.padding, 2))
         self._weight_shape = (out_channels, in_channels // groups, *kernel_size)
@@ -156,9 +157,9 @@ class _ConvNd(Layer):
     def infer_kwargs(cls, input_shape: tuple[int, ...]) -> dict[str, int]:
         """``in_channels`` from a batched ``(N, C, ...)`` or unbatched ``(C, ...)`` shape."""
         shape = tuple(input_shape)
-        if len(shape) == cls._nd + 2:
+        if len(shape) == cls.spatial_dims + 2:
             return {"in_channels": shape[1]}
-        if len(shape) == cls._nd + 1:
+        if len(shape) == cls.spatial_dims + 1:
             return {"in_channels": shape[0]}
         return {}
 
@@ -170,9 +171,20 @@ class _ConvNd(Layer):
         if self.padding_mode != "zeros":
             # torch/nn/modules/conv.py: Conv{N}d._conv_forward pads first, then convolves unpadded
             shape = pad_shape(shape, self._reversed_padding_repeated_twice, self.padding_mode)
-            padding = (0,) * self._nd
-        return conv_forward_shape(f"conv{self._nd}d", shape, self._weight_shape, self.stride,
-                                  padding, self.dilation, self.groups, bias=self.bias)
+            padding = (0,) * self.spatial_dims
+        return conv_forward_shape(f"conv{self.spatial_dims}d", shape, self._weight_shape,
+                                  self.stride, padding, self.dilation, self.groups, bias=self.bias)
+
+    def axis_geometry(self, in_shape: Iterable[int],
+                      out_shape: Iterable[int] | None = None) -> tuple[Axis, ...]:
+        """A window on each spatial dim, padded as torch pads it ('same': the odd pixel after)."""
+        nd = len(self.kernel_size)
+        pads = self._reversed_padding_repeated_twice  # (left, right) per dim, the last dim first
+        if len(pads) != 2 * nd:  # one padding value for every dim
+            pads = pads * nd
+        return windows(len(tuple(in_shape)), -nd, tuple(self.kernel_size),
+                       per_axis(self.stride, nd), per_axis(self.dilation, nd),
+                       tuple(pads[-2::-2]), tuple(pads[::-2]))
 
     def param_count(self) -> int:
         """``weight.numel() + bias.numel()``."""
@@ -183,11 +195,11 @@ class _ConvNd(Layer):
 
     def macs(self, input_shape: tuple[int, ...], output_shape: tuple[int, ...]) -> int:
         """``N * prod(weight.shape) * prod(output spatial)`` (flop_counter's conv FLOPs / 2)."""
-        batched = len(input_shape) == self._nd + 2
+        batched = len(input_shape) == self.spatial_dims + 2
         total = input_shape[0] if batched else 1
         for d in self._weight_shape:
             total *= d
-        for d in output_shape[-self._nd:]:
+        for d in output_shape[-self.spatial_dims:]:
             total *= d
         return total
 
@@ -222,7 +234,7 @@ class Conv1d(_ConvNd):
     (2, 8, 10)
     """
 
-    _nd = 1
+    spatial_dims = 1
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
                  padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
@@ -240,7 +252,7 @@ class Conv2d(_ConvNd):
     Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2), padding=(3, 3))
     """
 
-    _nd = 2
+    spatial_dims = 2
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
                  padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
@@ -258,7 +270,7 @@ class Conv3d(_ConvNd):
     (1, 2, 4, 4, 4)
     """
 
-    _nd = 3
+    spatial_dims = 3
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
                  padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,

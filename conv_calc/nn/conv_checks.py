@@ -23,11 +23,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from conv_calc.errors import BACKEND_NOTE, LayerIndexError, LayerRuntimeError, LayerTypeError
+from conv_calc.formulas import conv_output_size
 from conv_calc.nn.base import fmt_list
 from conv_calc.nn.conv_pad import check_strides
 from conv_calc.nn.torch_args import INT64_MAX as _INT64_MAX, is_int, unpack_list
 
-__all__ = ["conv_forward_shape", "check_arg_types", "out_size", "check_padding_limit"]
+__all__ = ["conv_forward_shape", "check_arg_types", "check_padding_limit"]
 
 _AXES = {1: "L", 2: "H, W", 3: "D, H, W"}
 
@@ -37,15 +38,6 @@ _SIGNATURES = (
     " * (Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, "
     'str padding = "valid", tuple of ints dilation = 1, int groups = 1)\n',
 )
-
-
-def out_size(size: int, kernel: int, stride: int, padding: int, dilation: int) -> int:
-    """``(L + 2p - d*(k-1) - 1) // s + 1``, ATen ``conv_output_size`` (``//`` as div_rtn).
-
-    >>> out_size(10, 3, 2, 1, 2)
-    4
-    """
-    return (size + 2 * padding - (dilation * (kernel - 1) + 1)) // stride + 1
 
 
 def _int_tuple_ok(value: Any) -> bool:
@@ -215,7 +207,9 @@ def _convolution(x: tuple[int, ...], w: tuple[int, ...], stride: Sequence[int],
     if len(w) == 3:  # params.view1d_as_2d(): 1d runs as 2d with H = 1
         x, w = (x[0], x[1], 1, x[2]), (w[0], w[1], 1, w[2])
         st, pd, dl = [1, *st], [0, *pd], [1, *dl]
-    spatial = [out_size(x[i + 2], w[i + 2], st[i], pd[i], dl[i]) for i in range(len(x) - 2)]
+    # ATen conv_output_size; Python's // rounds as its div_rtn
+    spatial = [conv_output_size(x[i + 2], w[i + 2], st[i], pd[i], dl[i])
+               for i in range(len(x) - 2)]
     if x[0] == 0 or x[1] == 0:
         if x[1] != 0 and any(k == 0 for k in w):
             # aten/src/ATen/native/Convolution.cpp: _convolution, ConvBackend::Empty

@@ -67,6 +67,8 @@ class Dropout1d(_DropoutNd):
     Raises RuntimeError in forward for inputs that are not 2-d or 3-d.
     """
 
+    spatial_dims = 1
+
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)
         check_forward_kwargs(self, forward_kwargs)
@@ -90,6 +92,7 @@ class Dropout2d(_DropoutNd):
 
     _batched_rank = 4
     _unsqueeze = False
+    spatial_dims = 2
 
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)
@@ -114,3 +117,4 @@ class Dropout3d(Dropout2d):
 
     _batched_rank = 5
     _unsqueeze = True
+    spatial_dims = 3

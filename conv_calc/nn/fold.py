@@ -33,6 +33,7 @@ from __future__ import annotations
 from typing import Any
 
 from conv_calc.errors import LayerIndexError, LayerRuntimeError
+from conv_calc.geometry import MERGED, Axis, placed
 from conv_calc.nn.base import Layer, as_shape, fmt_list, ntuple
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
 from conv_calc.nn.pooling_args import cdiv, div_rtn, parse_args
@@ -137,6 +138,10 @@ class Unfold(Layer):
         return (f"Unfold(kernel_size={self.kernel_size}, dilation={self.dilation}, "
                 f"padding={self.padding}, stride={self.stride})")
 
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """H and W become the one block axis L: both are mixed into it (as Flatten does)."""
+        return placed(len(tuple(in_shape)), -2, (MERGED, MERGED))
+
     def output_shape(self, input_shape: Any, **forward_kwargs: Any) -> tuple[int, ...]:
         check_forward_kwargs(self, forward_kwargs)
         shape = as_shape(input_shape)
@@ -188,6 +193,10 @@ class Fold(Layer):
     def __repr__(self) -> str:
         return (f"Fold(output_size={self.output_size}, kernel_size={self.kernel_size}, "
                 f"dilation={self.dilation}, padding={self.padding}, stride={self.stride})")
+
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """The block axis L is spread over the output's H and W: it is mixed into them."""
+        return placed(len(tuple(in_shape)), -1, (MERGED,))
 
     def output_shape(self, input_shape: Any, **forward_kwargs: Any) -> tuple[int, ...]:
         check_forward_kwargs(self, forward_kwargs)

@@ -15,13 +15,14 @@ there is more than one value per channel (batch norm) or per spatial plane
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from conv_calc.errors import (LayerIndexError, LayerRuntimeError, LayerTypeError,
                               LayerValueError)
 from conv_calc.nn.base import Layer, as_shape, fmt_size
 # GroupNorm and LayerNorm live in norm_group.py; re-exported so __all__ stays as it was.
-from conv_calc.nn.norm_group import GroupNorm, LayerNorm, _factory_1d, _prod  # noqa: F401
+from conv_calc.nn.norm_group import GroupNorm, LayerNorm, _factory_1d  # noqa: F401
 from conv_calc.nn.torch_args import check_float_arg
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
 
@@ -31,7 +32,7 @@ __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "Insta
 
 def _numel(n: Any) -> int:
     """Elements of ``torch.empty(n)``: n, or the product of a size list."""
-    return _prod(n) if isinstance(n, (list, tuple)) else int(n)
+    return math.prod(n) if isinstance(n, (list, tuple)) else int(n)
 
 
 def _check_stat_size(name: str, expected: int, actual: int, what: str) -> None:
@@ -49,7 +50,7 @@ def _batch_norm_kernel(shape, n_channels_param: Any, has_stats: bool, has_weight
     ``groups`` is the batch size when instance norm repeats its buffers per sample.
     """
     c = shape[1]
-    if _prod(shape) == 0:
+    if math.prod(shape) == 0:
         if has_weight and groups == 1 and not repeated and _is_0d(n_channels_param):
             # aten/src/ATen/native/Normalization.cpp: the empty-input path indexes weight[0]
             raise LayerIndexError("select() cannot be applied to a 0-dim tensor.",
@@ -177,7 +178,7 @@ class _BatchNorm(_NormBase):
         check_forward_kwargs(self, forward_kwargs)
         self._check_input_dim(shape)
         # torch/nn/functional.py: _verify_batch_size (training mode)
-        if _prod((shape[0], *shape[2:])) == 1:
+        if math.prod((shape[0], *shape[2:])) == 1:
             raise LayerValueError(
                 f"Expected more than 1 value per channel when training, got input size {fmt_size(shape)}",
                 hint="in training mode batch norm needs more than one value per channel: "
@@ -214,6 +215,7 @@ class BatchNorm1d(_BatchNorm):
     """
 
     _ranks = (2, 3)
+    spatial_dims = 1
     _rank_text = "2D or 3D"
 
 
@@ -225,6 +227,7 @@ class BatchNorm2d(_BatchNorm):
     """
 
     _ranks = (4,)
+    spatial_dims = 2
     _rank_text = "4D"
 
 
@@ -236,6 +239,7 @@ class BatchNorm3d(_BatchNorm):
     """
 
     _ranks = (5,)
+    spatial_dims = 3
     _rank_text = "5D"
 
 
@@ -275,7 +279,7 @@ class _InstanceNorm(_NormBase):
                      f"set num_features={c}.")
         batched = shape if len(shape) == nb + 1 else (1, *shape)
         # torch/nn/functional.py: _verify_spatial_size (training mode)
-        if _prod(batched[2:]) == 1:
+        if math.prod(batched[2:]) == 1:
             raise LayerValueError(
                 f"Expected more than 1 spatial element when training, got input size {fmt_size(batched)}",
                 hint="instance norm computes statistics over the spatial dims, which hold a single "
@@ -310,6 +314,7 @@ class InstanceNorm1d(_InstanceNorm):
     """
 
     _no_batch_dim = 2
+    spatial_dims = 1
 
 
 class InstanceNorm2d(_InstanceNorm):
@@ -320,9 +325,11 @@ class InstanceNorm2d(_InstanceNorm):
     """
 
     _no_batch_dim = 3
+    spatial_dims = 2
 
 
 class InstanceNorm3d(_InstanceNorm):
     """Instance norm over (N, C, D, H, W) or (C, D, H, W) inputs (torch.nn.InstanceNorm3d)."""
 
     _no_batch_dim = 4
+    spatial_dims = 3

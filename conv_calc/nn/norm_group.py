@@ -9,6 +9,7 @@ norm they keep no running statistics. Shape: input ``(*)`` -> output ``(*)``.
 
 from __future__ import annotations
 
+import math
 from numbers import Integral
 from typing import Any
 
@@ -20,13 +21,6 @@ from conv_calc.nn.forward_kwargs import check_forward_kwargs
 from conv_calc.nn.torch_args import check_float_arg, check_int64, is_int, parse_int_list, tname
 
 __all__ = ["GroupNorm", "LayerNorm"]
-
-
-def _prod(values) -> int:
-    out = 1
-    for v in values:
-        out *= v
-    return out
 
 
 def _factory_1d(func: str, n: Any, name: str) -> None:
@@ -90,7 +84,7 @@ class GroupNorm(Layer):
         g = self.num_groups
         # torch/nn/functional.py: group_norm -> _verify_batch_size([N * C // G, G, *spatial])
         size = [shape[0] * shape[1] // g, g, *shape[2:]]
-        if _prod([size[0], *size[2:]]) == 1:
+        if math.prod([size[0], *size[2:]]) == 1:
             raise LayerValueError(
                 f"Expected more than 1 value per channel when training, got input size {size!r}",
                 hint="each group holds a single value: use more samples or more channels per group.")
@@ -180,4 +174,4 @@ class LayerNorm(Layer):
     def param_count(self) -> int:
         if not self.elementwise_affine:
             return 0
-        return _prod(int(v) for v in self.normalized_shape) * (2 if self.has_bias else 1)
+        return math.prod(int(v) for v in self.normalized_shape) * (2 if self.has_bias else 1)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from conv_calc.errors import LayerValueError
+from conv_calc.geometry import Axis, placed, shift
 from conv_calc.nn.base import Layer, as_shape, ntuple
 from conv_calc.nn.padding_checks import pad_shape
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
@@ -40,6 +41,7 @@ class _PadNd(Layer):
 
     mode = "constant"
     padding: tuple
+    family = "pad"
 
     def _pad_value(self) -> Any:
         return None
@@ -56,22 +58,28 @@ class _PadNd(Layer):
     def _check_input_dim(self, shape: tuple[int, ...]) -> None:
         pass
 
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """Each padded dim shifted by its first pad (negative pads crop)."""
+        pad = tuple(self.padding)  # (left, right, top, bottom, front, back): the last dim first
+        pairs = [shift(pad[2 * i], pad[2 * i + 1]) for i in range(len(pad) // 2)]
+        return placed(len(tuple(in_shape)), -len(pairs), pairs[::-1])
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.padding})"
 
 
 class _CircularPadNd(_PadNd):
     mode = "circular"
-    _rank = 1
 
     def _check_input_dim(self, shape: tuple[int, ...]) -> None:
-        lo = self._rank + 1
+        lo = self.spatial_dims + 1
         if len(shape) not in (lo, lo + 1):
             # torch/nn/modules/padding.py: CircularPad{N}d._check_input_dim
             raise LayerValueError(
                 f"expected {lo}D or {lo + 1}D input (got {len(shape)}D input)",
-                hint=f"{type(self).__name__} takes (C, ...) or (N, C, ...) with {self._rank} "
-                     f"spatial dim(s), i.e. a {lo}D or {lo + 1}D input; got {len(shape)}D.")
+                hint=f"{type(self).__name__} takes (C, ...) or (N, C, ...) with "
+                     f"{self.spatial_dims} spatial dim(s), i.e. a {lo}D or {lo + 1}D input; got "
+                     f"{len(shape)}D.")
 
 
 class _ConstantPadNd(_PadNd):
@@ -102,7 +110,7 @@ class CircularPad1d(_CircularPadNd):
     (1, 2, 5)
     """
 
-    _rank = 1
+    spatial_dims = 1
 
     def __init__(self, padding: Any) -> None:
         self.padding = ntuple(padding, 2)
@@ -114,6 +122,8 @@ class ConstantPad1d(_ConstantPadNd):
     >>> ConstantPad1d(1, 3.5).output_shape((1, 2, 3))
     (1, 2, 5)
     """
+
+    spatial_dims = 1
 
     def __init__(self, padding: Any, value: float) -> None:
         super().__init__(value)
@@ -127,6 +137,8 @@ class ReflectionPad1d(_ReflectionPadNd):
     (1, 2, 7)
     """
 
+    spatial_dims = 1
+
     def __init__(self, padding: Any) -> None:
         self.padding = ntuple(padding, 2)
 
@@ -138,6 +150,8 @@ class ReplicationPad1d(_ReplicationPadNd):
     (1, 2, 11)
     """
 
+    spatial_dims = 1
+
     def __init__(self, padding: Any) -> None:
         self.padding = ntuple(padding, 2)
 
@@ -148,6 +162,8 @@ class ZeroPad1d(ConstantPad1d):
     >>> ZeroPad1d(1).output_shape((2, 3))
     (2, 5)
     """
+
+    spatial_dims = 1
 
     def __init__(self, padding: Any) -> None:
         super().__init__(padding, 0.0)
@@ -163,7 +179,7 @@ class CircularPad2d(_CircularPadNd):
     (1, 2, 5, 5)
     """
 
-    _rank = 2
+    spatial_dims = 2
 
     def __init__(self, padding: Any) -> None:
         self.padding = ntuple(padding, 4)
@@ -175,6 +191,8 @@ class ConstantPad2d(_ConstantPadNd):
     >>> ConstantPad2d(1, 3.5).output_shape((1, 2, 3, 3))
     (1, 2, 5, 5)
     """
+
+    spatial_dims = 2
 
     def __init__(self, padding: Any, value: float) -> None:
         super().__init__(value)
@@ -188,6 +206,8 @@ class ReflectionPad2d(_ReflectionPadNd):
     (1, 2, 7, 7)
     """
 
+    spatial_dims = 2
+
     def __init__(self, padding: Any) -> None:
         self.padding = ntuple(padding, 4)
 
@@ -199,6 +219,8 @@ class ReplicationPad2d(_ReplicationPadNd):
     (1, 2, 11, 11)
     """
 
+    spatial_dims = 2
+
     def __init__(self, padding: Any) -> None:
         self.padding = ntuple(padding, 4)
 
@@ -209,6 +231,8 @@ class ZeroPad2d(ConstantPad2d):
     >>> ZeroPad2d(1).output_shape((2, 3, 3))
     (2, 5, 5)
     """
+
+    spatial_dims = 2
 
     def __init__(self, padding: Any) -> None:
         super().__init__(padding, 0.0)
@@ -224,7 +248,7 @@ class CircularPad3d(_CircularPadNd):
     (1, 2, 5, 5, 5)
     """
 
-    _rank = 3
+    spatial_dims = 3
 
     def __init__(self, padding: Any) -> None:
         self.padding = ntuple(padding, 6)
@@ -236,6 +260,8 @@ class ConstantPad3d(_ConstantPadNd):
     >>> ConstantPad3d(1, 3.5).output_shape((1, 2, 3, 3, 3))
     (1, 2, 5, 5, 5)
     """
+
+    spatial_dims = 3
 
     def __init__(self, padding: Any, value: float) -> None:
         super().__init__(value)
@@ -249,6 +275,8 @@ class ReflectionPad3d(_ReflectionPadNd):
     (1, 2, 7, 7, 7)
     """
 
+    spatial_dims = 3
+
     def __init__(self, padding: Any) -> None:
         self.padding = ntuple(padding, 6)
 
@@ -260,6 +288,8 @@ class ReplicationPad3d(_ReplicationPadNd):
     (1, 2, 11, 11, 11)
     """
 
+    spatial_dims = 3
+
     def __init__(self, padding: Any) -> None:
         self.padding = ntuple(padding, 6)
 
@@ -270,6 +300,8 @@ class ZeroPad3d(ConstantPad3d):
     >>> ZeroPad3d(1).output_shape((2, 3, 3, 3))
     (2, 5, 5, 5)
     """
+
+    spatial_dims = 3
 
     def __init__(self, padding: Any) -> None:
         super().__init__(padding, 0.0)

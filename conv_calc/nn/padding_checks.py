@@ -25,6 +25,7 @@ when a non-constant mode gets a pad length that does not fit the input rank.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -198,13 +199,6 @@ def _check_copy(dest: list[int], src: list[int]) -> None:
                  "torch's internal copy mismatch: crop less.")
 
 
-def _prod(values) -> int:
-    total = 1
-    for v in values:
-        total *= v
-    return total
-
-
 def _check_wrap_copy(out: list[int], dim: int, dest: tuple[int, int],
                      src: tuple[int, int]) -> None:
     """``out.slice(dim, *dest).copy_(out.slice(dim, *src))``: overlap, then shapes."""
@@ -212,8 +206,8 @@ def _check_wrap_copy(out: list[int], dim: int, dest: tuple[int, int],
         return  # copy_ returns early for the very same view
     dshape, sshape = list(out), list(out)
     dshape[dim], sshape[dim] = dest[1] - dest[0], src[1] - src[0]
-    if _prod(dshape) and _prod(sshape):
-        outer = _prod(out[:dim])
+    if math.prod(dshape) and math.prod(sshape):
+        outer = math.prod(out[:dim])
 
         def dense(shape):
             return outer == 1 or shape[dim] == out[dim]

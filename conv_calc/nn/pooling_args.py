@@ -26,6 +26,8 @@ from __future__ import annotations
 from typing import Any
 
 from conv_calc.errors import LayerRuntimeError
+from conv_calc.geometry import Axis, windows
+from conv_calc.nn.base import per_axis
 from conv_calc.nn.torch_args import (
     check_list_head, is_int, tname, type_error, unpack_list, unpack_long)
 
@@ -136,3 +138,16 @@ def parse_args(fn: str, specs: list[tuple[str, int, Any, str, int]]) -> list[Any
         else:
             out.append(value)
     return out[::-1]
+
+
+def pool_axes(rank: int, nd: int, kernel_size: Any, stride: Any, padding: Any = 0,
+              dilation: Any = 1, ceil_mode: Any = False) -> tuple[Axis, ...]:
+    """A pool's window on each of the last ``nd`` of ``rank`` dims (no stride: the kernel's).
+
+    >>> pool_axes(3, 1, 3, None, 1)[-1]
+    Axis(kernel=3, stride=3, dilation=1, pad_left=1, pad_right=1, transposed=False)
+    """
+    k = per_axis(kernel_size, nd)
+    s = per_axis(stride or kernel_size, nd)  # F.*_pool*d: `if not stride: stride = kernel_size`
+    p, d = per_axis(padding, nd), per_axis(dilation, nd)
+    return windows(rank, -nd, k, s, d, p, p, ceil_mode=bool(ceil_mode))

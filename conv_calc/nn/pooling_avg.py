@@ -20,7 +20,8 @@ from __future__ import annotations
 from typing import Any
 
 from conv_calc.nn.base import Layer, as_shape, ntuple
-from conv_calc.nn.pooling_args import parse_args
+from conv_calc.geometry import Axis
+from conv_calc.nn.pooling_args import parse_args, pool_axes
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
 from conv_calc.nn.pooling_checks import avg_pool2d, avg_pool3d
 from conv_calc.nn.pooling_checks1d import avg_pool1d
@@ -54,14 +55,19 @@ def avg_pool(nd: int, shape: tuple[int, ...], kernel_size: Any, stride: Any = No
 class _AvgPoolNd(Layer):
     """torch.nn.modules.pooling._AvgPoolNd: the shared repr."""
 
-    _nd = 0
+    family = "avgpool"
 
     def output_shape(self, input_shape: Any, **forward_kwargs: Any) -> tuple[int, ...]:
         """The shape of ``forward(torch.zeros(input_shape))``."""
         check_forward_kwargs(type(self).__name__, forward_kwargs)
-        return avg_pool(self._nd, as_shape(input_shape), self.kernel_size, self.stride,
+        return avg_pool(self.spatial_dims, as_shape(input_shape), self.kernel_size, self.stride,
                         self.padding, self.ceil_mode, self.count_include_pad,
                         getattr(self, "divisor_override", None))
+
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """A window on each spatial dim."""
+        return pool_axes(len(tuple(in_shape)), self.spatial_dims, self.kernel_size, self.stride,
+                         self.padding, 1, self.ceil_mode)
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(kernel_size={self.kernel_size}, stride={self.stride}, "
@@ -78,7 +84,7 @@ class AvgPool1d(_AvgPoolNd):
     (16, 25)
     """
 
-    _nd = 1
+    spatial_dims = 1
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
                  ceil_mode: Any = False, count_include_pad: Any = True) -> None:
@@ -100,7 +106,7 @@ class AvgPool2d(_AvgPoolNd):
     (5, 5, 5)
     """
 
-    _nd = 2
+    spatial_dims = 2
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
                  ceil_mode: Any = False, count_include_pad: Any = True,
@@ -123,7 +129,7 @@ class AvgPool3d(_AvgPoolNd):
     (1, 1, 5, 5, 5)
     """
 
-    _nd = 3
+    spatial_dims = 3
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
                  ceil_mode: Any = False, count_include_pad: Any = True,

@@ -23,7 +23,9 @@ import math
 from typing import Any
 
 from conv_calc.errors import LayerTypeError, LayerValueError, LayerZeroDivisionError
+from conv_calc.geometry import Axis
 from conv_calc.nn.base import Layer, as_shape, ntuple
+from conv_calc.nn.pooling_args import pool_axes
 from conv_calc.nn.pooling_avg import avg_pool
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
 from conv_calc.nn.pooling_max import max_pool
@@ -46,7 +48,7 @@ def _float(value: Any) -> float:
 class _LPPoolNd(Layer):
     """torch.nn.modules.pooling._LPPoolNd: stores the arguments as given."""
 
-    _nd = 0
+    family = "lppool"
 
     def __init__(self, norm_type: Any, kernel_size: Any, stride: Any = None,
                  ceil_mode: Any = False) -> None:
@@ -59,7 +61,7 @@ class _LPPoolNd(Layer):
         """The shape of ``forward(torch.zeros(input_shape))`` (torch/nn/functional.py lp_pool*d)."""
         check_forward_kwargs(type(self).__name__, forward_kwargs)
         shape = as_shape(input_shape)
-        nd = self._nd
+        nd = self.spatial_dims
         norm = _float(self.norm_type)
         if nd > 1:
             parts = ntuple(self.kernel_size, nd)
@@ -90,6 +92,11 @@ class _LPPoolNd(Layer):
                      "norm_type (e.g. 1 or 2).")
         return out
 
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """A window on each spatial dim (no padding, no dilation)."""
+        return pool_axes(len(tuple(in_shape)), self.spatial_dims, self.kernel_size, self.stride,
+                         0, 1, self.ceil_mode)
+
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(norm_type={self.norm_type}, "
                 f"kernel_size={self.kernel_size}, stride={self.stride}, "
@@ -105,7 +112,7 @@ class LPPool1d(_LPPoolNd):
     (3, 2)
     """
 
-    _nd = 1
+    spatial_dims = 1
 
 
 class LPPool2d(_LPPoolNd):
@@ -117,7 +124,7 @@ class LPPool2d(_LPPoolNd):
     (1, 2, 4, 3)
     """
 
-    _nd = 2
+    spatial_dims = 2
 
 
 class LPPool3d(_LPPoolNd):
@@ -130,4 +137,4 @@ class LPPool3d(_LPPoolNd):
     (3, 3, 3, 3)
     """
 
-    _nd = 3
+    spatial_dims = 3

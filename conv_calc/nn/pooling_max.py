@@ -18,7 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 from conv_calc.nn.base import Layer, as_shape
-from conv_calc.nn.pooling_args import parse_args
+from conv_calc.geometry import Axis
+from conv_calc.nn.pooling_args import parse_args, pool_axes
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
 from conv_calc.nn.pooling_checks import max_pool2d_with_indices, max_pool3d_with_indices
 from conv_calc.nn.pooling_checks1d import max_pool1d, max_pool1d_with_indices
@@ -50,7 +51,7 @@ def max_pool(nd: int, shape: tuple[int, ...], kernel_size: Any, stride: Any, pad
 class _MaxPoolNd(Layer):
     """torch.nn.modules.pooling._MaxPoolNd: stores the arguments as given."""
 
-    _nd = 0
+    family = "maxpool"
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
                  dilation: Any = 1, return_indices: Any = False, ceil_mode: Any = False) -> None:
@@ -64,8 +65,13 @@ class _MaxPoolNd(Layer):
     def output_shape(self, input_shape: Any, **forward_kwargs: Any) -> tuple[int, ...]:
         """The values' shape (the indices, with ``return_indices=True``, have the same)."""
         check_forward_kwargs(type(self).__name__, forward_kwargs)
-        return max_pool(self._nd, as_shape(input_shape), self.kernel_size, self.stride,
+        return max_pool(self.spatial_dims, as_shape(input_shape), self.kernel_size, self.stride,
                         self.padding, self.dilation, self.ceil_mode, self.return_indices)
+
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """A window on each spatial dim."""
+        return pool_axes(len(tuple(in_shape)), self.spatial_dims, self.kernel_size, self.stride,
+                         self.padding, self.dilation, self.ceil_mode)
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(kernel_size={self.kernel_size}, stride={self.stride}, "
@@ -87,7 +93,7 @@ class MaxPool1d(_MaxPoolNd):
     Raises RuntimeError and TypeError as torch does (see pooling_checks).
     """
 
-    _nd = 1
+    spatial_dims = 1
 
 
 class MaxPool2d(_MaxPoolNd):
@@ -101,7 +107,7 @@ class MaxPool2d(_MaxPoolNd):
     (3, 3, 3)
     """
 
-    _nd = 2
+    spatial_dims = 2
 
 
 class MaxPool3d(_MaxPoolNd):
@@ -114,4 +120,4 @@ class MaxPool3d(_MaxPoolNd):
     (1, 4, 8, 8, 8)
     """
 
-    _nd = 3
+    spatial_dims = 3

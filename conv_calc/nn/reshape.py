@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from conv_calc.errors import LayerRuntimeError, LayerTypeError
+from conv_calc.geometry import MERGED, POINTWISE, WHOLE, Axis, placed
 from conv_calc.nn.base import Layer, as_shape, fmt_list
 from conv_calc.nn.factory import parse_size
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
@@ -43,6 +44,16 @@ class Flatten(Layer):
 
     def __repr__(self) -> str:
         return f"Flatten(start_dim={self.start_dim}, end_dim={self.end_dim})"
+
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """The flattened dims are mixed into one; the dims before them move up."""
+        n = len(tuple(in_shape))
+        start, end = (self.start_dim % n, self.end_dim % n) if n else (0, 0)
+        if end <= start:  # one dim or none: nothing moves
+            return placed(n, 0, ())
+        before = Axis(kind="pointwise", dim_shift=end - start)
+        return tuple(before if pos < start else MERGED if pos <= end else POINTWISE
+                     for pos in range(n))
 
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)
@@ -86,6 +97,19 @@ class Unflatten(Layer):
 
     def __repr__(self) -> str:
         return f"Unflatten(dim={self.dim}, unflattened_size={self.unflattened_size})"
+
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """The unflattened dim becomes several (mixed); the dims before it move down."""
+        in_shape = tuple(in_shape)
+        n = len(in_shape)
+        out = self.output_shape(in_shape) if out_shape is None else tuple(out_shape)
+        grow = len(out) - n
+        if not n or not grow or not isinstance(self.dim, int):
+            return placed(n, 0, ())
+        dim = self.dim % n
+        before = Axis(kind="pointwise", dim_shift=-grow)
+        return tuple(before if pos < dim else MERGED if pos == dim else POINTWISE
+                     for pos in range(n))
 
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)
@@ -179,6 +203,10 @@ class Linear(Layer):
 
     def __repr__(self) -> str:
         return f"Linear(in_features={self.in_features}, out_features={self.out_features}, bias={self.bias})"
+
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """Every output feature mixes the whole last dim."""
+        return placed(len(tuple(in_shape)), -1, (WHOLE,))
 
     def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
         shape = as_shape(input_shape)

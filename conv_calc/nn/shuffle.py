@@ -32,6 +32,7 @@ from __future__ import annotations
 from typing import Any
 
 from conv_calc.errors import LayerRuntimeError, LayerValueError
+from conv_calc.geometry import Axis, windows
 from conv_calc.nn.base import Layer, as_shape, fmt_list
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
 from conv_calc.nn.tensor_checks import check_resize, wrap_int64
@@ -94,6 +95,12 @@ class PixelShuffle(Layer):
     def __repr__(self) -> str:
         return f"PixelShuffle(upscale_factor={self.upscale_factor})"
 
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """H and W: output ``o`` reads input ``o // r`` (a transposed window of kernel and
+        stride ``r``, as nearest upsampling)."""
+        r = self.upscale_factor
+        return windows(len(tuple(in_shape)), -2, (r, r), (r, r), (1, 1), (0, 0), (0, 0), True)
+
     def output_shape(self, input_shape: Any, **forward_kwargs: Any) -> tuple[int, ...]:
         check_forward_kwargs(self, forward_kwargs)
         shape = as_shape(input_shape)
@@ -135,6 +142,12 @@ class PixelUnshuffle(Layer):
 
     def __repr__(self) -> str:
         return f"PixelUnshuffle(downscale_factor={self.downscale_factor})"
+
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """H and W: output ``o`` reads inputs ``o*r .. o*r + r - 1`` (a window of kernel and
+        stride ``r``)."""
+        r = self.downscale_factor
+        return windows(len(tuple(in_shape)), -2, (r, r), (r, r), (1, 1), (0, 0), (0, 0))
 
     def output_shape(self, input_shape: Any, **forward_kwargs: Any) -> tuple[int, ...]:
         check_forward_kwargs(self, forward_kwargs)

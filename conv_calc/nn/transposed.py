@@ -26,11 +26,13 @@ RuntimeError from ATen's checks.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from conv_calc.errors import LayerRuntimeError, LayerValueError
+from conv_calc.formulas import conv_transpose_output_size
+from conv_calc.geometry import Axis, windows
 from conv_calc.nn import transposed_checks as checks
-from conv_calc.nn.base import Layer, as_shape, fmt_list, ntuple
+from conv_calc.nn.base import Layer, as_shape, fmt_list, ntuple, per_axis
 from conv_calc.nn.conv import conv_repr, torch_empty, torch_empty_bias
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
 
@@ -40,13 +42,13 @@ __all__ = ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 class _ConvTransposeNd(Layer):
     """What the three ConvTranspose classes share: torch's _ConvNd/_ConvTransposeNd."""
 
-    _nd: ClassVar[int] = 0
     inferable = ("in_channels",)
+    family = "transposed"
 
     def _setup(self, in_channels: Any, out_channels: Any, kernel_size: Any, stride: Any,
                padding: Any, output_padding: Any, groups: Any, bias: Any, dilation: Any,
                padding_mode: Any) -> None:
-        n = self._nd
+        n = self.spatial_dims
         kernel_size, stride, padding = ntuple(kernel_size, n), ntuple(stride, n), ntuple(padding, n)
         dilation, output_padding = ntuple(dilation, n), ntuple(output_padding, n)
         name = type(self).__name__
@@ -86,7 +88,7 @@ class _ConvTransposeNd(Layer):
     @classmethod
     def infer_kwargs(cls, input_shape: tuple[int, ...]) -> dict[str, int]:
         shape = tuple(input_shape)
-        return {"in_channels": shape[1] if len(shape) == cls._nd + 2 else shape[0]}
+        return {"in_channels": shape[1] if len(shape) == cls.spatial_dims + 2 else shape[0]}
 
     def output_shape(self, input_shape: Any, **forward_kwargs: Any) -> tuple[int, ...]:
         """The shape of ``forward(torch.zeros(input_shape), output_size)``, or torch's error."""
@@ -94,7 +96,7 @@ class _ConvTransposeNd(Layer):
         check_forward_kwargs(self, forward_kwargs, ("output_size",))
         output_size = forward_kwargs.get("output_size")
         shape = as_shape(input_shape)
-        n = self._nd
+        n = self.spatial_dims
         fn = f"conv_transpose{n}d"
         output_padding = checks.output_padding_for(self, shape, output_size, n)
         checks.parse_conv_args(fn, self.stride, self.padding, output_padding, self.groups,
@@ -130,6 +132,21 @@ class _ConvTransposeNd(Layer):
             out = (out[0], out[1], out[3])
         return out if batched else out[1:]
 
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """A transposed window on each spatial dim, cropped by ``padding`` on both sides;
+        ``output_padding`` is what this call added (forward's ``output_size`` may choose it)."""
+        in_shape = tuple(in_shape)
+        nd = len(self.kernel_size)
+        k, s, p, d = (per_axis(v, nd) for v in (self.kernel_size, self.stride, self.padding,
+                                                self.dilation))
+        if out_shape is None:
+            op = per_axis(self.output_padding, nd)
+        else:
+            op = [out_shape[j - nd] - conv_transpose_output_size(in_shape[j - nd], k[j], s[j],
+                                                                 p[j], 0, d[j])
+                  for j in range(nd)]
+        return windows(len(in_shape), -nd, k, s, d, p, p, True, tuple(op))
+
     def param_count(self) -> int:
         """``sum(p.numel() for p in module.parameters())``: the weight plus the bias."""
         count = 1
@@ -145,9 +162,9 @@ class _ConvTransposeNd(Layer):
         count does not depend on stride, padding or the output size).
         """
         shape = tuple(input_shape)
-        batch = shape[0] if len(shape) == self._nd + 2 else 1
+        batch = shape[0] if len(shape) == self.spatial_dims + 2 else 1
         count = batch
-        for v in (*shape[-self._nd:], *self.weight_shape):
+        for v in (*shape[-self.spatial_dims:], *self.weight_shape):
             count *= v
         return count
 
@@ -162,7 +179,7 @@ class ConvTranspose1d(_ConvTransposeNd):
     (4, 8, 100)
     """
 
-    _nd = 1
+    spatial_dims = 1
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
@@ -178,7 +195,7 @@ class ConvTranspose2d(_ConvTransposeNd):
     (1, 4, 19, 10)
     """
 
-    _nd = 2
+    spatial_dims = 2
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
@@ -194,7 +211,7 @@ class ConvTranspose3d(_ConvTransposeNd):
     (2, 8, 8, 8)
     """
 
-    _nd = 3
+    spatial_dims = 3
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",

@@ -25,6 +25,7 @@ from conv_calc.errors import (
     LayerTypeError,
     LayerValueError,
 )
+from conv_calc.formulas import conv_transpose_output_size
 from conv_calc.nn.base import fmt_list, fmt_size
 from conv_calc.nn.conv_checks import check_padding_limit
 from conv_calc.nn.tensor_checks import check_wrapped_strides
@@ -106,8 +107,8 @@ def _output_padding_from_size(layer: Any, shape: tuple[int, ...], output_size: A
     min_sizes = []
     max_sizes = []
     for d in range(nd):
-        dim_size = ((_tensor_size(shape, d + non_spatial) - 1) * stride[d] - 2 * padding[d]
-                    + dilation[d] * (kernel[d] - 1) + 1)
+        dim_size = conv_transpose_output_size(_tensor_size(shape, d + non_spatial), kernel[d],
+                                              stride[d], padding[d], 0, dilation[d])
         min_sizes.append(dim_size)
         max_sizes.append(min_sizes[d] + stride[d] - 1)
     for i in range(len(output_size)):
@@ -250,7 +251,7 @@ def _v(values: list) -> str:
 def out_sizes(spatial: tuple[int, ...], kernel: tuple[int, ...], s: list, p: list, op: list,
               d: list) -> list[int]:
     """``(L - 1)*stride - 2*padding + dilation*(k - 1) + output_padding + 1`` per dim."""
-    return [(n - 1) * s[i] - 2 * p[i] + d[i] * (kernel[i] - 1) + op[i] + 1
+    return [conv_transpose_output_size(n, kernel[i], s[i], p[i], op[i], d[i])
             for i, n in enumerate(spatial)]
 
 

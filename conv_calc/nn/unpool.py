@@ -43,6 +43,8 @@ from conv_calc.errors import (
     LayerTypeError,
     LayerValueError,
 )
+from conv_calc.formulas import conv_transpose_output_size
+from conv_calc.geometry import Axis, windows
 from conv_calc.nn.base import Layer, as_shape, fmt_list, ntuple
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
 from conv_calc.nn.pooling_args import parse_args
@@ -196,6 +198,18 @@ class _MaxUnpoolNd(Layer):
         return (f"{type(self).__name__}(kernel_size={self.kernel_size}, stride={self.stride}, "
                 f"padding={self.padding})")
 
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """Each input ``i`` lands at one position of ``[i*s - p, i*s - p + k)`` chosen by the
+        indices (data): every position it may land at counts, a transposed window of kernel
+        ``k``, stride ``s``; ``output_size`` may add to the right as ``output_padding`` does."""
+        in_shape = tuple(in_shape)
+        nd = self._nd
+        k, s, p = ntuple(self.kernel_size, nd), ntuple(self.stride, nd), ntuple(self.padding, nd)
+        out = self.output_shape(in_shape) if out_shape is None else tuple(out_shape)
+        extra = tuple(out[j - nd] - conv_transpose_output_size(in_shape[j - nd], k[j], s[j], p[j])
+                      for j in range(nd))
+        return windows(len(in_shape), -nd, k, s, (1,) * nd, p, p, True, extra)
+
     def output_shape(self, input_shape: Any, **forward_kwargs: Any) -> tuple[int, ...]:
         """The shape of ``forward(x, indices, output_size)``; ``indices`` is a shape (default:
         the input's, see the module docstring)."""
@@ -230,7 +244,7 @@ class MaxUnpool1d(_MaxUnpoolNd):
     (1, 1, 8)
     """
 
-    _nd = 1
+    _nd = spatial_dims = 1
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
         self.kernel_size = ntuple(kernel_size, 1)
@@ -245,7 +259,7 @@ class MaxUnpool2d(_MaxUnpoolNd):
     (1, 3, 3, 4)
     """
 
-    _nd = 2
+    _nd = spatial_dims = 2
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
         self.kernel_size = ntuple(kernel_size, 2)
@@ -260,7 +274,7 @@ class MaxUnpool3d(_MaxUnpoolNd):
     (20, 16, 11, 7, 5)
     """
 
-    _nd = 3
+    _nd = spatial_dims = 3
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
         self.kernel_size = ntuple(kernel_size, 3)

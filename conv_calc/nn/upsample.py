@@ -25,7 +25,8 @@ from typing import Any
 from conv_calc.errors import (LayerNotImplementedError, LayerOverflowError,
                               LayerRuntimeError, LayerTypeError, LayerValueError)
 from conv_calc.nn.adaptive import _avg_nd, _parse_int_list
-from conv_calc.nn.base import Layer, as_shape, fmt_list
+from conv_calc.geometry import Axis, bins, placed, resample
+from conv_calc.nn.base import Layer, as_shape, fmt_list, per_axis
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
 from conv_calc.nn.tensor_checks import check_storage, check_strides
 
@@ -72,6 +73,8 @@ class Upsample(Layer):
     (2, 4, 7, 7)
     """
 
+    family = "upsample"
+
     def __init__(self, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
                  align_corners: bool | None = None,
                  recompute_scale_factor: bool | None = None) -> None:
@@ -100,6 +103,20 @@ class Upsample(Layer):
         return interpolate_shape(shape, self.size, self.scale_factor, self.mode,
                                  self.align_corners, self.recompute_scale_factor)
 
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """Each spatial dim resampled by ``mode`` ('area' is adaptive average pooling)."""
+        in_shape = tuple(in_shape)
+        out = self.output_shape(in_shape) if out_shape is None else tuple(out_shape)
+        nd = len(in_shape) - 2
+        sf = self.scale_factor
+        # F.interpolate computes the source index from the scale factor when one is used
+        scales = per_axis(sf, nd) if sf is not None and not self.recompute_scale_factor \
+            else (None,) * nd
+        axes = [bins(in_shape[j - nd], out[j - nd]) if self.mode == "area" else
+                resample(self.mode, in_shape[j - nd], out[j - nd], scales[j], self.align_corners)
+                for j in range(nd)]
+        return placed(len(in_shape), -nd, axes)
+
 
 class UpsamplingNearest2d(Upsample):
     """torch.nn.UpsamplingNearest2d: ``Upsample(size, scale_factor, mode='nearest')``.
@@ -107,6 +124,8 @@ class UpsamplingNearest2d(Upsample):
     >>> UpsamplingNearest2d(scale_factor=3).output_shape((1, 1, 2, 2))
     (1, 1, 6, 6)
     """
+
+    spatial_dims = 2
 
     def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
         super().__init__(size, scale_factor, mode="nearest")
@@ -118,6 +137,8 @@ class UpsamplingBilinear2d(Upsample):
     >>> UpsamplingBilinear2d(size=(5, 9)).output_shape((1, 1, 2, 2))
     (1, 1, 5, 9)
     """
+
+    spatial_dims = 2
 
     def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
         super().__init__(size, scale_factor, mode="bilinear", align_corners=True)

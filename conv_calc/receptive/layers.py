@@ -1,10 +1,12 @@
-"""What each conv_calc.nn layer does to the spatial axes: one AxisMap per axis.
+"""What a layer does to the tracked spatial axes, as receptive-field maps: one AxisMap per axis.
 
-:func:`layer_axis_maps` reads a layer's torch attributes (after its
-``output_shape`` succeeded, so they are valid) and returns, per tracked axis,
-an :class:`~conv_calc.receptive.AxisMap` (``None``: the axis is unchanged),
-plus where the axes sit in the output tensor (negative dims; ``None`` once an
-axis has been flattened away).
+:func:`layer_axis_maps` asks the layer for its geometry
+(:meth:`axis_geometry <conv_calc.geometry.HasGeometry.axis_geometry>`, after its
+output shape succeeded) and turns each tracked axis' :class:`~conv_calc.geometry.Axis`
+into an :class:`~conv_calc.receptive.AxisMap` (``None``: the axis is
+unchanged); it also says where the axes sit in the output tensor (negative
+dims; ``None`` once an axis has been flattened away). Torch and Keras layers
+answer the same protocol, so nothing here depends on a layer's class.
 
 >>> from conv_calc import nn
 >>> maps, dims = layer_axis_maps(nn.Conv2d(3, 8, (3, 5), stride=(1, 2), padding=(1, 2)),
@@ -15,39 +17,19 @@ axis has been flattened away).
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 import struct
 from typing import Any, Sequence
 
+from conv_calc.geometry import Axis
 from conv_calc.receptive.maps import AxisMap
 
-__all__ = ["layer_axis_maps", "layer_dimensionality", "crop_map", "interpolate_taps"]
-
-_ND = re.compile(r"([123])d$")
+__all__ = ["layer_axis_maps", "layer_dimensionality", "axis_map", "crop_map", "interpolate_taps"]
 
 
 def layer_dimensionality(cls: type) -> int | None:
-    """The number of spatial dims a layer class works on (Conv2d -> 2), from its torch name."""
-    m = _ND.search(cls.__name__)
-    return int(m.group(1)) if m else None
-
-
-def _mro(layer: Any) -> frozenset[str]:
-    return _class_names(type(layer))
-
-
-@functools.lru_cache(maxsize=None)
-def _class_names(cls: type) -> frozenset[str]:
-    return frozenset(c.__name__ for c in cls.__mro__)
-
-
-def _per_axis(value: Any, n: int) -> tuple:
-    if isinstance(value, (tuple, list)):
-        value = tuple(value)
-        return value * n if len(value) == 1 else value
-    return (value,) * n
+    """The number of spatial dims a layer class works on (Conv2d -> 2; None: any)."""
+    return getattr(cls, "spatial_dims", None)
 
 
 def _f32(x: float) -> float:
@@ -115,116 +97,48 @@ def crop_map(saved_len: int, target_len: int) -> tuple[AxisMap, int]:
     return AxisMap.shift(start), max(0, stop - start)
 
 
-def layer_axis_maps(layer: Any, in_shape: Sequence[int], out_shape: Sequence[int],
+def axis_map(axis: Axis) -> AxisMap | None:
+    """The receptive-field map of one :class:`~conv_calc.geometry.Axis` (None: unchanged).
+
+    >>> from conv_calc.geometry import Axis, bins
+    >>> axis_map(Axis(3, stride=2, pad_left=1)).taps, axis_map(bins(4, 2)).taps
+    (((range(-1, 2),),), ((range(0, 2),),))
+    """
+    kind = axis.kind
+    if kind == "pointwise":
+        return None
+    if kind == "whole" or (kind == "window" and axis.pad_left is None):  # pads not known yet
+        return AxisMap.whole()
+    if kind == "bins":
+        return AxisMap.bins(*axis.sizes)
+    if kind == "resample":
+        n_in, n_out = axis.sizes
+        mode = axis.mode
+        if mode in ("nearest", "nearest-exact") and n_in and n_out % n_in == 0 and \
+                interpolate_taps(mode, n_in, n_out, axis.scale, None) == \
+                [(o // (n_out // n_in),) for o in range(n_out)]:
+            return AxisMap.nearest(n_out // n_in)
+        return AxisMap.table(n_in, interpolate_taps(mode, n_in, n_out, axis.scale,
+                                                    axis.align_corners))
+    if axis.transposed:
+        if axis.kernel == axis.stride and axis.pad_left == 0 and axis.dilation == 1:
+            return AxisMap.nearest(axis.stride)  # the same map: each input feeds `stride` outputs
+        return AxisMap.transposed(axis.kernel, axis.stride, axis.pad_left, axis.dilation)
+    return AxisMap.conv(axis.kernel, axis.stride, axis.pad_left, axis.dilation)
+
+
+def layer_axis_maps(layer: Any, in_shape: Sequence[Any], out_shape: Sequence[Any],
                     dims: Sequence[int | None]) -> tuple[list[AxisMap | None], tuple[int | None, ...]]:
     """Per tracked axis (given by its negative dim in ``in_shape``): the layer's AxisMap and the new dims."""
-    names = _mro(layer)
-    if "KerasLayer" in names:  # Keras 3 layers: conv_calc/graph/keras_support.py
-        from conv_calc.graph.keras_support import axis_maps
-        return axis_maps(layer, in_shape, out_shape, dims)
-    in_shape, out_shape = tuple(in_shape), tuple(out_shape)
-    maps: list[AxisMap | None] = [None] * len(dims)
-    new_dims = tuple(dims)
-
-    def spatial(nd: int):
-        """Yield (axis, j) for tracked axes among the last nd dims (j = 0 .. nd-1)."""
-        for a, d in enumerate(dims):
-            if d is not None and -nd <= d <= -1 and len(in_shape) >= -d:
-                yield a, nd + d
-
-    if "_ConvTransposeNd" in names:
-        nd = len(layer.kernel_size)
-        for a, j in spatial(nd):
-            maps[a] = AxisMap.transposed(layer.kernel_size[j], layer.stride[j], layer.padding[j],
-                                         layer.dilation[j])
-    elif "_ConvNd" in names:
-        nd = len(layer.kernel_size)
-        if isinstance(layer.padding, str):
-            pads = layer._reversed_padding_repeated_twice
-            left = [pads[2 * (nd - 1 - j)] for j in range(nd)]
-        else:
-            left = list(layer.padding)
-        for a, j in spatial(nd):
-            maps[a] = AxisMap.conv(layer.kernel_size[j], layer.stride[j], left[j], layer.dilation[j])
-    elif names & {"_MaxPoolNd", "_AvgPoolNd", "_LPPoolNd"}:
-        nd = layer._nd
-        k = _per_axis(layer.kernel_size, nd)
-        s = _per_axis(layer.stride if layer.stride is not None else layer.kernel_size, nd)
-        p = _per_axis(getattr(layer, "padding", 0), nd)
-        d = _per_axis(getattr(layer, "dilation", 1), nd)
-        for a, j in spatial(nd):
-            maps[a] = AxisMap.conv(k[j], s[j], p[j], d[j])
-    elif "_AdaptiveBase" in names:
-        for a, d in enumerate(dims):
-            if d is not None:
-                maps[a] = AxisMap.bins(in_shape[d], out_shape[d])
-    elif "_PadNd" in names:
-        pad = tuple(layer.padding)  # (left, right, top, bottom, front, back): last dim first
-        for a, d in enumerate(dims):
-            if d is not None and 2 * (-d) <= len(pad):
-                maps[a] = AxisMap.shift(-pad[2 * (-d - 1)])
-    elif "Upsample" in names:
-        nd = len(in_shape) - 2
-        sf = layer.scale_factor
-        use_scale = sf is not None and not layer.recompute_scale_factor
-        scales = _per_axis(sf, nd) if use_scale else (None,) * nd
-        for a, j in spatial(nd):
-            n_in, n_out = in_shape[j - nd], out_shape[j - nd]
-            mode = layer.mode
-            if mode == "area":
-                maps[a] = AxisMap.bins(n_in, n_out)
-            elif mode in ("nearest", "nearest-exact") and n_in and n_out % n_in == 0 and \
-                    interpolate_taps(mode, n_in, n_out, scales[j], None) == \
-                    [(o // (n_out // n_in),) for o in range(n_out)]:
-                maps[a] = AxisMap.nearest(n_out // n_in)
-            else:
-                maps[a] = AxisMap.table(n_in, interpolate_taps(mode, n_in, n_out, scales[j],
-                                                               layer.align_corners))
-    elif "Linear" in names:
-        for a, d in enumerate(dims):
-            if d == -1:
-                maps[a] = AxisMap.whole()
-    elif "Flatten" in names:
-        n = len(in_shape)
-        start = layer.start_dim % n if n else 0
-        end = layer.end_dim % n if n else 0
-        lst = []
-        for a, d in enumerate(dims):
-            pos = None if d is None else n + d
-            if pos is not None and start <= pos <= end and end > start:
-                maps[a] = AxisMap.whole()
-                lst.append(None)
-            elif pos is not None and pos < start:
-                lst.append(d + (end - start) if end > start else d)
-            else:
-                lst.append(d)
-        new_dims = tuple(lst)
-    elif "Unflatten" in names:
-        n = len(in_shape)
-        grow = len(out_shape) - n
-        dim = layer.dim % n if n and isinstance(layer.dim, int) else None
-        lst = []
-        for a, d in enumerate(dims):
-            pos = None if d is None else n + d
-            if pos is not None and pos == dim and grow:
-                maps[a] = AxisMap.whole()
-                lst.append(None)
-            elif pos is not None and dim is not None and pos < dim:
-                lst.append(d - grow)
-            else:
-                lst.append(d)
-        new_dims = tuple(lst)
-    elif "Softmax" in names or "Softmin" in names:
-        dim = getattr(layer, "dim", None)
-        if dim is not None and in_shape:
-            pos = dim % len(in_shape)
-            for a, d in enumerate(dims):
-                if d is not None and len(in_shape) + d == pos:
-                    maps[a] = AxisMap.whole()
-    elif len(in_shape) != len(out_shape) or any(
-            d is not None and in_shape[d] != out_shape[d] for d in dims):
-        # An unknown layer that changes a tracked axis: assume it mixes it.
-        for a, d in enumerate(dims):
-            if d is not None:
-                maps[a] = AxisMap.whole()
-    return maps, new_dims
+    axes = layer.axis_geometry(in_shape, out_shape)
+    maps: list[AxisMap | None] = []
+    new_dims: list[int | None] = []
+    for d in dims:
+        if d is None or len(axes) < -d:
+            maps.append(None)
+            new_dims.append(d)
+            continue
+        axis = axes[d]
+        maps.append(axis_map(axis))
+        new_dims.append(None if axis.dim_shift is None else d + axis.dim_shift)
+    return maps, tuple(new_dims)

@@ -12,6 +12,8 @@ from functools import lru_cache
 from math import gcd
 from typing import Any, Iterable, Sequence, Union
 
+from conv_calc.formulas import adaptive_pool_bin
+
 __all__ = ["Number", "AxisMap", "as_number", "ratio", "cached_property"]
 
 Number = Union[int, Fraction]
@@ -133,9 +135,7 @@ class AxisMap:
         a, b = out_size // g, in_size // g
         taps = []
         for i in range(a):
-            start = (i * in_size) // out_size
-            end = -((-(i + 1) * in_size) // out_size)
-            taps.append((range(start, end),))
+            taps.append((range(*adaptive_pool_bin(i, in_size, out_size)),))
         return cls(a, b, tuple(taps))
 
     @classmethod

@@ -1,8 +1,11 @@
 """The output-size formula of one layer, per spatial axis, with the user's numbers put in.
 
-Plain text, no rich. The arithmetic is done again here only to be shown: the
-result is compared with the layer's own ``output_shape`` and a formula that
-disagrees is not shown at all (better no explanation than a wrong one).
+Plain text, no rich. Which formula applies is the layer class's ``family`` and
+how many axes it has its ``spatial_dims`` (:mod:`conv_calc.geometry`), looked up in
+:data:`conv_calc.nn.LAYERS`; the numbers are the layer's arguments as given, put
+into :mod:`conv_calc.formulas`. Each line is compared with the layer's own
+``output_shape`` and a formula that disagrees is not shown at all (better no
+explanation than a wrong one).
 
 >>> from types import SimpleNamespace as NS
 >>> conv = NS(kernel_size=(7, 7), stride=(2, 2), padding=(3, 3), dilation=(1, 1))
@@ -13,23 +16,39 @@ H_out = floor((224 + 2*3 - 1*(7-1) - 1) / 2) + 1 = floor(111.5) + 1 = 112
 from __future__ import annotations
 
 import math
-import re
 from fractions import Fraction
 from typing import Any
 
+from conv_calc.formulas import conv_output_size, conv_transpose_output_size, pool_output_size, \
+    same_padding
 from conv_calc.render.report import fmt_axes, fmt_int, fmt_shape
 
 __all__ = ["spatial_dims", "axis_names", "general_formula", "axis_formula", "layer_formulas",
            "layer_text"]
 
-_DIMS = re.compile(r"([123])d$")
 AXES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
+#: Layer family -> the formula shown (LPPool's is AvgPool's: no padding, no dilation).
+_FORMULAS = {"conv": "conv", "transposed": "transposed", "maxpool": "maxpool",
+             "avgpool": "avgpool", "lppool": "avgpool", "adaptive": "adaptive",
+             "upsample": "upsample"}
+
+
+def _layer_class(type_name: str) -> type | None:
+    # Deferred: the torch layers are loaded only when a torch layer is explained
+    # (conv-calc layer --framework keras renders with this module too).
+    from conv_calc.nn import LAYERS
+
+    return LAYERS.get(type_name)
 
 
 def spatial_dims(type_name: str) -> int | None:
-    """1, 2 or 3 from the ``...1d``/``2d``/``3d`` suffix of a torch class name."""
-    match = _DIMS.search(type_name)
-    return int(match.group(1)) if match else None
+    """The number of spatial dims of a torch layer class, by name (Conv2d -> 2).
+
+    >>> spatial_dims("Conv2d"), spatial_dims("Upsample"), spatial_dims("Conv2D")
+    (2, None, None)
+    """
+    cls = _layer_class(type_name)
+    return None if cls is None else cls.spatial_dims
 
 
 def axis_names(n: int) -> tuple[str, ...]:
@@ -37,19 +56,8 @@ def axis_names(n: int) -> tuple[str, ...]:
 
 
 def _kind(type_name: str) -> str | None:
-    if type_name.startswith("ConvTranspose"):
-        return "transposed"
-    if re.fullmatch(r"Conv[123]d", type_name):
-        return "conv"
-    if re.fullmatch(r"MaxPool[123]d", type_name):
-        return "maxpool"
-    if re.fullmatch(r"(Avg|LP)Pool[123]d", type_name):
-        return "avgpool"
-    if type_name.startswith("Adaptive"):
-        return "adaptive"
-    if type_name in ("Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"):
-        return "upsample"
-    return None
+    cls = _layer_class(type_name)
+    return None if cls is None else _FORMULAS.get(cls.family)
 
 
 def general_formula(type_name: str, ceil_mode: bool = False) -> str | None:
@@ -130,10 +138,10 @@ def _axis(type_name: str, layer: Any, axis: int, size: int, n: int | None,
     return None
 
 
-def _floor_line(name: str, head: str, num: int, s: int, rnd: str = "floor") -> tuple[str, int]:
-    q = num // s if rnd == "floor" else -((-num) // s)
-    return (f"{name}_out = {rnd}({head} / {s}) + 1 = {rnd}({_decimal(num, s)}) + 1 = {q + 1}",
-            q + 1)
+def _floor_line(name: str, head: str, num: int, s: int, out: int,
+                rnd: str = "floor") -> str:
+    """``{name}_out = floor(head / s) + 1 = floor(num / s) + 1 = out``."""
+    return f"{name}_out = {rnd}({head} / {s}) + 1 = {rnd}({_decimal(num, s)}) + 1 = {out}"
 
 
 def _conv(name: str, layer: Any, axis: int, n: int, size: int) -> tuple[str, int]:
@@ -141,14 +149,14 @@ def _conv(name: str, layer: Any, axis: int, n: int, size: int) -> tuple[str, int
     d = _at(getattr(layer, "dilation", 1), axis, n, 1)
     padding = layer.padding
     if padding == "same":
-        total = d * (k - 1)
-        left = total // 2
-        return (f"{name}_out = {name}_in = {size}  (padding='same' adds {d}*({k}-1) = {total}: "
-                f"{left} before, {total - left} after)", size)
+        left, right = same_padding(k, d)
+        return (f"{name}_out = {name}_in = {size}  (padding='same' adds {d}*({k}-1) = "
+                f"{left + right}: {left} before, {right} after)", size)
     p = 0 if padding == "valid" else _at(padding, axis, n)
     s = _at(layer.stride, axis, n)
     num = size + 2 * p - d * (k - 1) - 1
-    return _floor_line(name, f"({size} + 2*{p} - {d}*({k}-1) - 1)", num, s)
+    out = conv_output_size(size, k, s, p, d)
+    return _floor_line(name, f"({size} + 2*{p} - {d}*({k}-1) - 1)", num, s, out), out
 
 
 def _transposed(name: str, layer: Any, axis: int, n: int, size: int,
@@ -158,7 +166,7 @@ def _transposed(name: str, layer: Any, axis: int, n: int, size: int,
     p = _at(layer.padding, axis, n)
     d = _at(getattr(layer, "dilation", 1), axis, n, 1)
     op = _at(getattr(layer, "output_padding", 0), axis, n, 0)
-    base = (size - 1) * s - 2 * p + d * (k - 1) + 1
+    base = conv_transpose_output_size(size, k, s, p, 0, d)
     note = ""
     if output_size is not None:
         op = output_size - base
@@ -178,11 +186,13 @@ def _pool(name: str, layer: Any, axis: int, n: int, size: int,
     num = size + 2 * p - d * (k - 1) - 1
     head = (f"({size} + 2*{p} - {d}*({k}-1) - 1)" if dilated
             else f"({size} + 2*{p} - {k})")
-    text, out = _floor_line(name, head, num, s, "ceil" if ceil else "floor")
-    if ceil and (out - 1) * s >= size + p:
-        text += (f" - 1 = {out - 1}  (the last window would start at ({out}-1)*{s} = "
-                 f"{(out - 1) * s} >= {size} + {p}, inside the right padding, so it is dropped)")
-        out -= 1
+    out = pool_output_size(size, k, s, p, d, ceil)
+    windows = -((-num) // s) + 1 if ceil else out   # before torch drops a last window
+    text = _floor_line(name, head, num, s, windows, "ceil" if ceil else "floor")
+    if windows != out:
+        text += (f" - 1 = {out}  (the last window would start at ({windows}-1)*{s} = "
+                 f"{(windows - 1) * s} >= {size} + {p}, inside the right padding, so it is "
+                 "dropped)")
     return text, out
 
 
@@ -201,7 +211,7 @@ def layer_formulas(type_name: str, layer: Any, input_shape: tuple[int, ...],
                    output_size: tuple[int, ...] | None = None) -> list[str]:
     """One line per spatial axis, each checked against the layer's own output shape."""
     n = spatial_dims(type_name)
-    if type_name in ("Upsample",):
+    if n is None and _kind(type_name) == "upsample":  # Upsample: every dim after (N, C)
         n = len(input_shape) - 2 if len(input_shape) >= 3 else None
     if not n or len(input_shape) < n + 1 or len(output_shape) < n:
         return []

@@ -1,9 +1,10 @@
 """The output-size formula of one Keras 3 layer, per spatial axis, with the user's numbers put in.
 
 The Keras counterpart of :mod:`conv_calc.render.layer` (plain text, no rich).
-Keras's rules (:mod:`conv_calc.keras.ops`) are redone here only to be shown;
-each line is compared with the layer's own output shape and, on any
-disagreement, no formula is shown at all.
+The layer class's ``family`` (:mod:`conv_calc.geometry`) says which formula
+applies; Keras's rules (:mod:`conv_calc.keras.ops`) give the numbers. Each line
+is compared with the layer's own output shape and, on any disagreement, no
+formula is shown at all.
 
 >>> from conv_calc.keras import layers
 >>> conv = layers.Conv2D(64, 7, strides=2, padding="same")
@@ -17,26 +18,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from conv_calc.formulas import effective_kernel_size
 from conv_calc.keras import ops
 from conv_calc.render.layer import _decimal, axis_names
 
 __all__ = ["keras_kind", "keras_general_formula", "keras_formulas"]
 
+#: Layer family -> the formula shown (max and average pooling share one).
+_KINDS = {"conv": "conv", "transposed": "transposed", "maxpool": "pool", "avgpool": "pool",
+          "upsample": "upsampling", "pad": "zeropadding", "crop": "cropping"}
+
 
 def keras_kind(layer: Any) -> str | None:
     """conv, transposed, pool, upsampling, zeropadding, cropping, or None (no size formula)."""
-    name = type(layer).__name__
-    if getattr(layer, "transposed", False):
-        return "transposed"
-    if hasattr(layer, "kernel_size") and hasattr(layer, "dilation_rate"):
-        return "conv"
-    if hasattr(layer, "pool_size"):
-        return "pool"
-    for prefix, kind in (("UpSampling", "upsampling"), ("ZeroPadding", "zeropadding"),
-                         ("Cropping", "cropping")):
-        if name.startswith(prefix):
-            return kind
-    return None
+    return _KINDS.get(getattr(type(layer), "family", None))
 
 
 def _padding(layer: Any) -> str:
@@ -83,21 +78,20 @@ def keras_general_formula(layer: Any) -> str | None:
 
 def _conv(name: str, n: int, k: int, s: int, d: int, padding: str,
           what: str = "kernel") -> tuple[str, int] | None:
-    k_eff = d * (k - 1) + 1
+    k_eff = effective_kernel_size(k, d)
     kernel = f"{d}*({k}-1) - 1" if what == "kernel" else f"{k}"
+    if padding not in ("valid", "same", "causal"):
+        return None
+    out = ops.conv_output_length(n, k, s, padding, d)
     if padding == "valid":
-        num = n - k_eff
-        out = num // s + 1
         head = f"({n} - {kernel})" if what == "kernel" else f"({n} - {k})"
-        return f"{name}_out = floor({head} / {s}) + 1 = floor({_decimal(num, s)}) + 1 = {out}", out
-    out = (n - 1) // s + 1
+        return (f"{name}_out = floor({head} / {s}) + 1 = floor({_decimal(n - k_eff, s)}) + 1 = "
+                f"{out}", out)
     if padding == "same":
-        total = max((out - 1) * s + k_eff - n, 0)
-        left = total // 2
-        shown_k = f"{k_eff}"
+        left, right = ops.same_padding(n, k, s, d)
         return (f"{name}_out = ceil({n} / {s}) = {out}  (padding 'same' pads "
-                f"max(({out}-1)*{s} + {shown_k} - {n}, 0) = {total}: {left} before, "
-                f"{total - left} after)", out)
+                f"max(({out}-1)*{s} + {k_eff} - {n}, 0) = {left + right}: {left} before, "
+                f"{right} after)", out)
     if padding == "causal":
         return (f"{name}_out = ceil({n} / {s}) = {out}  (padding 'causal' pads {d}*({k}-1) = "
                 f"{k_eff - 1} before, 0 after)", out)
@@ -106,7 +100,7 @@ def _conv(name: str, n: int, k: int, s: int, d: int, padding: str,
 
 def _transposed(name: str, n: int, k: int, s: int, d: int, padding: str,
                 op: int | None) -> tuple[str, int] | None:
-    k_eff = d * (k - 1) + 1
+    k_eff = effective_kernel_size(k, d)
     shown_k = f"{k}" if d == 1 else f"{d}*({k}-1)+1"
     full = (n - 1) * s + k_eff
     out = ops.deconv_output_length(n, k, s, padding, op, d)

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from conv_calc.errors import LayerError
-from conv_calc.formulas import effective_kernel_size, pool_output_size
+from conv_calc.formulas import conv_output_size, effective_kernel_size, pool_output_size
+from conv_calc.nn.base import Layer, per_axis as _per_axis  # noqa: F401 - solve.stack uses it
 
 __all__ = [
     "SolveError", "AxisPadding", "PaddingAnswer", "StrideDilation", "StrideAnswer",
@@ -85,52 +86,36 @@ class StrideAnswer:
 
 # ---------------------------------------------------------------------------- helpers
 
-_KINDS = {"_ConvTransposeNd": "transposed", "_ConvNd": "conv", "_MaxPoolNd": "maxpool",
-          "_AvgPoolNd": "avgpool", "_LPPoolNd": "lppool"}
+#: The torch layer families solve answers for (:data:`conv_calc.geometry.FAMILIES`).
+SOLVED = ("conv", "transposed", "maxpool", "avgpool", "lppool")
 
 
 def layer_kind(layer: Any) -> str | None:
-    """'conv', 'transposed', 'maxpool', 'avgpool', 'lppool' or None, from torch's class tree."""
-    names = {c.__name__ for c in type(layer).__mro__}
-    for base, kind in _KINDS.items():
-        if base in names:
-            return kind
-    return None
+    """'conv', 'transposed', 'maxpool', 'avgpool', 'lppool' or None: the torch layer's family."""
+    family = type(layer).family if isinstance(layer, Layer) else None
+    return family if family in SOLVED else None
 
 
-def _per_axis(value: Any, nd: int) -> tuple:
-    if isinstance(value, (tuple, list)):
-        value = tuple(value)
-        return value * nd if len(value) == 1 else value
-    return (value,) * nd
+def layer_axes(layer: Any) -> dict[str, Any]:
+    """Per-axis kernel, stride, (left, right) padding, dilation of a conv or pool layer.
 
+    Read from the layer's :meth:`~conv_calc.nn.base.Layer.axis_geometry`: the windows
+    of these torch layers do not depend on the input's sizes.
 
-def _nd(layer: Any) -> int:
-    import re
-
-    m = re.search(r"([123])d$", type(layer).__name__)
-    if not m:
-        raise SolveError(f"{type(layer).__name__} is not a 1d/2d/3d layer")
-    return int(m.group(1))
-
-
-def layer_axes(layer: Any) -> dict[str, tuple]:
-    """Per-axis kernel, stride, (left, right) padding, dilation of a conv or pool layer."""
+    >>> from conv_calc import nn
+    >>> layer_axes(nn.Conv1d(1, 1, 4, padding="same"))["padding"]
+    ((1, 2),)
+    """
     kind = layer_kind(layer)
     if kind is None:
         raise SolveError(f"{type(layer).__name__} is not a convolution or pooling layer",
                          "solve answers for Conv*d, ConvTranspose*d, MaxPool*d, AvgPool*d, LPPool*d.")
-    nd = _nd(layer)
-    k = _per_axis(layer.kernel_size, nd)
-    s = _per_axis(layer.stride if layer.stride is not None else layer.kernel_size, nd)
-    d = _per_axis(getattr(layer, "dilation", 1), nd)
-    if kind == "conv" and isinstance(layer.padding, str):
-        pads = layer._reversed_padding_repeated_twice
-        lr = tuple((pads[2 * (nd - 1 - j)], pads[2 * (nd - 1 - j) + 1]) for j in range(nd))
-    else:
-        p = _per_axis(getattr(layer, "padding", 0), nd)
-        lr = tuple((v, v) for v in p)
-    return {"kernel": k, "stride": s, "padding": lr, "dilation": d, "nd": nd, "kind": kind}
+    nd = type(layer).spatial_dims
+    axes = layer.axis_geometry((1, 1) + (1,) * nd)[2:]
+    return {"kernel": tuple(a.kernel for a in axes), "stride": tuple(a.stride for a in axes),
+            "padding": tuple((a.pad_left, a.pad_right) for a in axes),
+            "dilation": tuple(a.dilation for a in axes), "nd": nd, "kind": kind,
+            "ceil_mode": axes[0].ceil_mode}
 
 
 def rebuild(layer: Any, **changes: Any) -> Any:
@@ -190,7 +175,7 @@ def _formula(kind: str, n: int, k: int, s: int, total: int, d: int, ceil: bool,
              left: int | None = None) -> int:
     """Output length for total padding ``total`` (pools: symmetric ``left`` each side)."""
     if kind == "conv":
-        return (n + total - effective_kernel_size(k, d)) // s + 1
+        return conv_output_size(n, k, s, total, d, padding_right=0)
     pad = total // 2 if left is None else left
     return pool_output_size(n, k, s, pad, d, ceil)
 
@@ -246,7 +231,7 @@ def solve_padding(layer: Any, input_size: int | Sequence[int],
                          "for ConvTranspose the size is set by output_padding / output_size.")
     ins = sizes_tuple(input_size, nd, "input")
     outs = sizes_tuple(output_size, nd, "output")
-    ceil = bool(getattr(layer, "ceil_mode", False))
+    ceil = info["ceil_mode"]
     axes = []
     for j in range(nd):
         ax = _axis_padding("conv" if kind == "conv" else "pool", ins[j], outs[j],
@@ -333,7 +318,7 @@ def solve_stride_dilation(layer: Any, input_size: int | Sequence[int],
                          "use solve_output_padding for transposed convs.")
     ins = sizes_tuple(input_size, nd, "input")
     outs = sizes_tuple(output_size, nd, "output")
-    ceil = bool(getattr(layer, "ceil_mode", False))
+    ceil = info["ceil_mode"]
     dilations = range(1, max_dilation + 1) if kind in ("conv", "maxpool") else (1,)
     result = []
     for j in range(nd):
@@ -355,8 +340,8 @@ def solve_stride_dilation(layer: Any, input_size: int | Sequence[int],
                         if pool_output_size(n, k, s, left, d, ceil) == t]
                 spans = _runs(hits)
             for lo, hi in spans:
-                if _check_sd(layer, kind, nd, j, ins, t, lo, d) and \
-                        _check_sd(layer, kind, nd, j, ins, t, hi, d):
+                if _check_sd(layer, info, j, ins, t, lo, d) and \
+                        _check_sd(layer, info, j, ins, t, hi, d):
                     ranges.append(StrideDilation(d, lo, hi))
         result.append(tuple(ranges))
     return StrideAnswer(layer, ins, outs, tuple(result), max_stride, max_dilation)
@@ -372,14 +357,14 @@ def _runs(values: Sequence[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _check_sd(layer: Any, kind: str, nd: int, j: int, ins: tuple[int, ...], t: int,
+def _check_sd(layer: Any, info: dict[str, Any], j: int, ins: tuple[int, ...], t: int,
               s: int, d: int) -> bool:
     """The real layer, with stride s and dilation d on axis j (others as given), gives t."""
-    strides = list(_per_axis(layer.stride if layer.stride is not None else layer.kernel_size, nd))
+    strides = list(info["stride"])
     strides[j] = s
     changes: dict[str, Any] = {"stride": tuple(strides)}
-    if kind in ("conv", "maxpool"):
-        dil = list(_per_axis(layer.dilation, nd))
+    if info["kind"] in ("conv", "maxpool"):
+        dil = list(info["dilation"])
         dil[j] = d
         changes["dilation"] = tuple(dil)
     try:

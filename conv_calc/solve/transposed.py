@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from conv_calc.errors import LayerError
-from conv_calc.formulas import conv_output_size, effective_kernel_size
+from conv_calc.formulas import conv_output_size, conv_transpose_output_size, effective_kernel_size
 from conv_calc.solve.layer import SolveError, layer_axes, rebuild, sizes_tuple, _real
 
 __all__ = ["AxisRule", "OutputPaddingAnswer", "solve_output_padding", "mirror_transposed"]
@@ -153,7 +153,7 @@ def solve_output_padding(conv: Any, input_size: int | Sequence[int] | None = Non
     for j in range(nd):
         kt, st, (pt, _), dt = (tinfo["kernel"][j], tinfo["stride"][j], tinfo["padding"][j],
                                tinfo["dilation"][j])
-        ops.append(ns[j] - (ms[j] - 1) * st + 2 * pt - effective_kernel_size(kt, dt))
+        ops.append(ns[j] - conv_transpose_output_size(ms[j], kt, st, pt, 0, dt))
     bad = [j for j, (op, st, dt) in enumerate(zip(ops, tinfo["stride"], tinfo["dilation"]))
            if not (op >= 0 and (op < st or op < dt))]
     if bad:
@@ -173,5 +173,4 @@ def solve_output_padding(conv: Any, input_size: int | Sequence[int] | None = Non
 
 def transposed_output(n: int, k: int, s: int, p: int, op: int, d: int) -> int:
     """Reference: the conv then the mirrored transposed conv (for tests)."""
-    m = conv_output_size(n, k, s, p, d)
-    return (m - 1) * s - 2 * p + effective_kernel_size(k, d) + op
+    return conv_transpose_output_size(conv_output_size(n, k, s, p, d), k, s, p, op, d)
