@@ -109,10 +109,16 @@ def interp_real_taps(mode: str, n_in: int, n_out: int, sf: float | None,
     else:
         scale = 1.0 / sf if sf else n_in / n_out
     for o in range(n_out):
-        real = scale * o if align else scale * (o + 0.5) - 0.5
+        if align:
+            real = scale * o
+        elif mode == "bicubic":
+            real = scale * (o + 0.5) - 0.5
+        else:  # compiled as a fused multiply-add in ATen's linear kernel: one rounding
+            real = float(Fraction(scale) * Fraction(2 * o + 1, 2) - Fraction(1, 2))
         if mode == "bicubic":
-            i = math.floor(real)
-            t = real - i
+            # guard_index_and_lambda: floorf (a float32 floor), the index capped, t clamped
+            i = min(math.floor(_f32(real)), n_in - 1)
+            t = min(max(real - i, 0.0), 1.0)
             a = -0.75
             x1 = t
             w = [((a * (x1 + 1) - 5 * a) * (x1 + 1) + 8 * a) * (x1 + 1) - 4 * a,
@@ -127,7 +133,7 @@ def interp_real_taps(mode: str, n_in: int, n_out: int, sf: float | None,
             continue
         if not align and real < 0:
             real = 0.0
-        i0 = min(math.floor(real), n_in - 1)
+        i0 = min(math.floor(_f32(real)), n_in - 1)
         lam = min(max(real - i0, 0.0), 1.0)
         i1 = i0 + (1 if i0 < n_in - 1 else 0)
         acc = {}

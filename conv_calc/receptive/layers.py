@@ -18,6 +18,7 @@ answer the same protocol, so nothing here depends on a layer's class.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 import struct
 from typing import Any, Sequence
 
@@ -34,6 +35,19 @@ def layer_dimensionality(cls: type) -> int | None:
 
 def _f32(x: float) -> float:
     return struct.unpack("f", struct.pack("f", x))[0]
+
+
+def _cubic_coefficients(t: float) -> tuple[float, float, float, float]:
+    """ATen's get_cubic_upsample_coefficients (UpSample.h, A = -0.75), in double."""
+    a = -0.75
+
+    def near(x: float) -> float:  # cubic_convolution1, |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x: float) -> float:  # cubic_convolution2, 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    return far(t + 1.0), near(t), near(1.0 - t), far(1.0 - t + 1.0)
 
 
 def interpolate_taps(mode: str, n_in: int, n_out: int, scale: float | None,
@@ -70,15 +84,27 @@ def interpolate_taps(mode: str, n_in: int, n_out: int, scale: float | None,
         if n_out == n_in and not cubic:
             out.append((o,))
             continue
-        real = ratio * o if align_corners else ratio * (o + 0.5) - 0.5
-        if cubic:
-            i = math.floor(real)
-            t = real - i
-            idx = [i] if t == 0 else [i - 1, i, i + 1, i + 2]
-            out.append(tuple(sorted({min(max(j, 0), n_in - 1) for j in idx})))
+        if align_corners:
+            real = ratio * o
+        elif cubic:
+            real = ratio * (o + 0.5) - 0.5
+        else:
+            # The linear kernel's source index is compiled as one fused multiply-add (a
+            # single rounding: 0.2 * 2.5 - 0.5 is 2.8e-17 there, not 0), and its floor is
+            # taken in float32 (guard_index_and_lambda's floorf): both decide whether a
+            # weight is exactly zero, found against torch's Jacobian.
+            real = float(Fraction(ratio) * (2 * o + 1) / 2 - Fraction(1, 2))
+        if cubic:  # guard_index_and_lambda too: a float32 floor, then t clamped to [0, 1]
+            i = min(math.floor(_f32(real)), n_in - 1)
+            t = min(max(real - i, 0.0), 1.0)
+            # A tap counts when its coefficient, computed as ATen's
+            # get_cubic_upsample_coefficients computes it, is not exactly zero.
+            weights = _cubic_coefficients(t)
+            out.append(tuple(sorted({min(max(i - 1 + j, 0), n_in - 1)
+                                     for j, w in enumerate(weights) if w != 0})))
             continue
         real = max(real, 0.0)
-        i0 = min(math.floor(real), n_in - 1)
+        i0 = min(math.floor(_f32(real)), n_in - 1)
         lam1 = min(max(real - i0, 0.0), 1.0)
         i1 = i0 + (1 if i0 < n_in - 1 else 0)
         taps = set()

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conv_calc.graph.nodes import Stack
+from conv_calc.receptive.layers import interpolate_taps  # noqa: E402
 from tests.rf_independent import (
     PERIOD_CAP, bits_set, interp_real_taps, oracle_rows, random_network, to_nodes,
 )
@@ -170,9 +171,9 @@ def _jacobian_taps(mode, n_in, n_out, sf, align):
     return taps
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.sampled_from(["nearest", "nearest-exact", "linear", "bicubic"]), st.integers(1, 12),
-       st.one_of(st.integers(1, 30).map(lambda n: ("size", n)),
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.sampled_from(["nearest", "nearest-exact", "linear", "bicubic"]), st.integers(1, 160),
+       st.one_of(st.integers(1, 400).map(lambda n: ("size", n)),
                  st.sampled_from([0.5, 0.75, 1.5, 1.7, 2.0, 2.5, 3.0]).map(lambda f: ("scale", f))),
        st.sampled_from([None, False, True]))
 def test_interpolation_taps_match_torch(mode, n_in, out, align):
@@ -182,8 +183,9 @@ def test_interpolation_taps_match_torch(mode, n_in, out, align):
     n_out = int(n_in * sf) if sf else out[1]
     if n_out < 1:
         return
-    got = interp_real_taps(mode, n_in, n_out, sf, align)
-    assert got == _jacobian_taps(mode, n_in, n_out, sf, align), (mode, n_in, n_out, sf, align)
+    want = _jacobian_taps(mode, n_in, n_out, sf, align)
+    assert interp_real_taps(mode, n_in, n_out, sf, align) == want, (mode, n_in, n_out, sf, align)
+    assert interpolate_taps(mode, n_in, n_out, sf, align) == want, (mode, n_in, n_out, sf, align)
 
 
 def test_counts_reported():
