@@ -6,7 +6,6 @@ commands; this imports neither rich nor yaml.
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import re
 import sys
@@ -18,6 +17,7 @@ from conv_calc.cli.ctor import CtorError, ShapeError, format_ctor, parse_ctor, p
 from conv_calc.errors import LayerError
 from conv_calc.render.report import SCHEMA_VERSION, error_dict, fmt_shape, jsonable, rf_dict
 from conv_calc.render.layer import general_formula, layer_formulas, layer_text, spatial_dims
+from conv_calc.text import suggest, you_mean
 
 __all__ = ["run", "lookup", "expand_input"]
 
@@ -53,10 +53,8 @@ def lookup(name: str, fail: Fail, exact: bool = False) -> type:
     folded = {k.lower(): v for k, v in LAYERS.items()}
     if bare.lower() in folded and not exact:
         return folded[bare.lower()]
-    near = ([bare.lower()] if bare.lower() in folded else
-            difflib.get_close_matches(bare.lower(), list(folded), n=3, cutoff=0.6))
-    names = [folded[n].__name__ for n in near]
-    hint = (f"did you mean {' or '.join(repr(n) for n in names)}?" if names else
+    names = [folded[n].__name__ for n in suggest(bare, folded, prefixes=False)]
+    hint = (you_mean(names) or
             "layer names are torch.nn class names, e.g. Conv2d, MaxPool2d, ConvTranspose2d.")
     fail(f"unknown layer {bare[:80]!r}", hint)
 
@@ -148,7 +146,7 @@ def _title(layer: Any, ctor: Ctor) -> str:
 def receptive_field(layer: Any, shape: tuple[int, ...]) -> Any:
     """The layer's receptive field (via the stack analysis), or None where undefined."""
     try:
-        from conv_calc.graph.nodes import Stack
+        from conv_calc.graph.stack import Stack
 
         report = Stack([layer]).analyze(input_shape=shape)
     except (NotImplementedError, ImportError, LayerError, ValueError):

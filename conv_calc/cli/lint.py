@@ -150,15 +150,14 @@ def register(app: typer.Typer, fail: Fail) -> None:
     ) -> None:
         """Explain one lint rule: what it checks, why, and how to fix it."""
         from conv_calc.lint.rules import RULES, lookup
+        from conv_calc.text import suggest, you_mean
 
         found = lookup(code)
         if found is None:
-            import difflib
-
-            close = difflib.get_close_matches(code.upper(), list(RULES), 1) or \
-                difflib.get_close_matches(code.lower(), [r.name for r in RULES.values()], 1)
+            close = suggest(code.upper(), RULES, 1, fold=False, prefixes=False) or suggest(
+                code.lower(), [r.name for r in RULES.values()], 1, fold=False, prefixes=False)
             fail(f"unknown rule {code!r}",
-                 (f"did you mean {close[0]!r}? " if close else "") + "`conv-calc rules` lists them.")
+                 (you_mean(close) + " " if close else "") + "`conv-calc rules` lists them.")
         sys.stdout.write(f"{found.code} {found.name} ({found.severity})\n\n{found.summary}.\n\n"
                          f"{found.doc}\n")
         if not found.suppressible:

@@ -118,10 +118,7 @@ def crop_map(saved_len: int, target_len: int) -> tuple[AxisMap, int]:
 def layer_axis_maps(layer: Any, in_shape: Sequence[int], out_shape: Sequence[int],
                     dims: Sequence[int | None]) -> tuple[list[AxisMap | None], tuple[int | None, ...]]:
     """Per tracked axis (given by its negative dim in ``in_shape``): the layer's AxisMap and the new dims."""
-    names = _mro(layer)
-    if "KerasLayer" in names:  # Keras 3 layers: conv_calc/graph/keras_support.py
-        from conv_calc.graph.keras_support import axis_maps
-        return axis_maps(layer, in_shape, out_shape, dims)
+    names = _mro(layer)  # Keras 3 layers: conv_calc.graph.keras_support.axis_maps
     in_shape, out_shape = tuple(in_shape), tuple(out_shape)
     maps: list[AxisMap | None] = [None] * len(dims)
     new_dims = tuple(dims)

@@ -19,7 +19,7 @@ enumerates sizes: the cost depends on the number of progressions, not on n.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import gcd
+from math import gcd, lcm
 from typing import Callable, Iterable
 
 __all__ = ["Cls", "sub", "refine", "split", "equal", "apply", "members_upto", "contains",
@@ -207,10 +207,6 @@ class ClosedForm:
         return text
 
 
-def _lcm(a: int, b: int) -> int:
-    return a * b // gcd(a, b)
-
-
 def closed_form(classes: list[Cls], lo: int = 1, max_walk: int = 2_000_000) -> ClosedForm:
     """The eventually periodic set as progressions with the smallest period, plus exceptions.
 
@@ -225,7 +221,7 @@ def closed_form(classes: list[Cls], lo: int = 1, max_walk: int = 2_000_000) -> C
         return ClosedForm(0, (), tuple(members_upto(classes, lo, finite_end)))
     period = 1
     for c in infinite:
-        period = _lcm(period, c.M)
+        period = lcm(period, c.M)
     threshold = max(lo, finite_end + 1, max(c.r for c in infinite))
     residues = {n % period for n in range(threshold, threshold + period) if contains(classes, n)}
     for p in sorted(d for d in range(1, period + 1) if period % d == 0):
