@@ -16,8 +16,8 @@ __all__ = ["__version__", "errors", "nn", "Stack", "Report", "load_stack", "Stac
 _LAZY = {
     "errors": ("conv_calc.errors", None),
     "nn": ("conv_calc.nn", None),
-    "Stack": ("conv_calc.graph.nodes", "Stack"),
-    "Report": ("conv_calc.graph.nodes", "Report"),
+    "Stack": ("conv_calc.graph.stack", "Stack"),
+    "Report": ("conv_calc.graph.report", "Report"),
     "load_stack": ("conv_calc.stackfile.load", "load_stack"),
     "StackFileError": ("conv_calc.stackfile.problems", "StackFileError"),
     "Problem": ("conv_calc.stackfile.problems", "Problem"),

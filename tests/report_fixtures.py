@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from conv_calc.errors import LayerRuntimeError
-from conv_calc.graph.nodes import FailedLayer, Report, Row, Source
+from conv_calc.graph.nodes import Source
+from conv_calc.graph.report import FailedLayer, Report, Row
 
 
 @dataclass(frozen=True)

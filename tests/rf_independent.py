@@ -47,9 +47,10 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from conv_calc import nn as cnn
-from conv_calc.graph.nodes import Merge, Parallel, Residual, Save, Stack
+from conv_calc.graph.nodes import Merge, Parallel, Residual, Save
 
 # --------------------------------------------------------------------------- sets
+from conv_calc.graph.stack import Stack
 
 
 def bits_union(a, b):

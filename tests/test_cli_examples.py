@@ -13,7 +13,7 @@ EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
 
 
 def _analysis_ready() -> bool:
-    from conv_calc.graph.nodes import Stack
+    from conv_calc.graph.stack import Stack
 
     try:
         Stack([]).analyze(input_shape=(1, 3, 8, 8))

@@ -13,7 +13,8 @@ import pytest
 
 from conv_calc.keras import layers as L
 from conv_calc.stackfile.load import StackFileError, load_stack
-from conv_calc.graph.nodes import LayerNode, Residual, Stack, StackDefinitionError
+from conv_calc.graph.nodes import LayerNode, Residual, StackDefinitionError
+from conv_calc.graph.stack import Stack
 from tests.cli_runner import run
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "keras"

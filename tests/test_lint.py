@@ -273,7 +273,8 @@ def test_expect_after_a_failure_is_not_checked():
 def test_walk_ties_nodes_to_rows():
     from conv_calc import nn
     from conv_calc.lint.walk import walk
-    from conv_calc.graph.nodes import Merge, Parallel, Save, Stack
+    from conv_calc.graph.nodes import Merge, Parallel, Save
+    from conv_calc.graph.stack import Stack
 
     nodes = [nn.Conv2d(3, 4, 3, padding=1), Save("a"),
              Parallel(((nn.Conv2d(4, 4, 1),), ())), nn.MaxPool2d(2), Merge("a")]

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conv_calc import nn
-from conv_calc.graph.nodes import Residual, Stack
+from conv_calc.graph.nodes import Residual
+from conv_calc.graph.stack import Stack
 from tests.rf_independent import Graph, compare, layer_ops, random_network
 
 SETTINGS = dict(deadline=None, suppress_health_check=list(HealthCheck))

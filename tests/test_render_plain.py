@@ -10,7 +10,7 @@ import pytest
 import conv_calc
 from conv_calc.render.report import plain_table
 from conv_calc.render.table import print_report_table
-from conv_calc.graph.nodes import Stack
+from conv_calc.graph.stack import Stack
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").rglob("*.yaml"))
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conv_calc.stackfile import schema
-from conv_calc.stackfile import load as spec
+from conv_calc.graph.framework import KERAS_BASE_KWARGS
+from conv_calc.stackfile import schema, vocabulary
 from conv_calc.stackfile.schema import stack_schema
 from conv_calc.stackfile.yaml_reader import parse
 from conv_calc.stackfile.problems import Collector
@@ -36,18 +36,32 @@ def plain(path: Path):
     return convert(tree)
 
 
-def test_constants_agree_with_the_loader():
-    assert schema.KEYWORDS == spec.KEYWORDS
-    assert schema.COMMON == spec.COMMON
-    assert schema.OPTIONS == spec.OPTIONS
-    assert schema.TOP_KEYS == spec.TOP_KEYS
-    assert schema.FORMAT_VERSION == spec.FORMAT_VERSION
+@pytest.mark.parametrize("prefix", ["", "keras_"])
+def test_every_item_kind_takes_the_keys_the_reader_takes(prefix):
+    """Each kind of item accepts exactly its own keys (conv_calc.stackfile.vocabulary)."""
+    defs = stack_schema(LAYERS)["definitions"]
+    for kind in vocabulary.KEYWORDS:
+        item = defs[prefix + kind] if kind in ("sequential", "residual", "parallel") else defs[kind]
+        assert item["required"] == [kind] and item["additionalProperties"] is False
+        common = () if kind == "save" else vocabulary.COMMON  # a save has no name, repeat or expect
+        assert set(item["properties"]) == {kind, *common, *vocabulary.OPTIONS.get(kind, ())}
+    assert defs["parallel"]["properties"]["merge"] == {"enum": list(vocabulary.MERGES)}
+    assert set(defs["expect"]["properties"]) == set(vocabulary.EXPECT_KEYS)
+    rf = defs["expect"]["properties"]["receptive_field"]["anyOf"][1]
+    assert set(rf["properties"]) == set(vocabulary.RF_KEYS)
+
+
+def test_top_level_keys_are_the_readers():
+    s = stack_schema(LAYERS)
+    assert list(s["properties"]) == list(vocabulary.TOP_KEYS)
+    assert s["properties"]["version"] == {"const": vocabulary.FORMAT_VERSION}
+    assert s["properties"]["framework"]["enum"] == list(vocabulary.FRAMEWORKS)
 
 
 def test_shape_of_the_schema():
     s = stack_schema(LAYERS)
     assert s["$schema"] == "http://json-schema.org/draft-07/schema#"
-    assert set(s["properties"]) == set(spec.TOP_KEYS)
+    assert set(s["properties"]) == set(vocabulary.TOP_KEYS)
     conv = s["definitions"]["layer:Conv2d"]["properties"]["Conv2d"]["anyOf"][1]
     assert {"in_channels", "out_channels", "kernel_size", "padding_mode"} <= set(conv["properties"])
     assert conv["additionalProperties"] is False
@@ -129,11 +143,6 @@ def test_schema_does_not_depend_on_the_hash_seed():
     assert len(outputs) == 1
 
 
-def test_keras_constants_agree_with_the_loader():
-    assert schema.FRAMEWORKS == spec.FRAMEWORKS
-    assert schema.KERAS_BASE_KWARGS == spec.KERAS_BASE_KWARGS
-
-
 def test_keras_layers_and_arguments_come_from_the_registry():
     from conv_calc.keras import LAYERS as KERAS
     from conv_calc.stackfile.args import signature_of
@@ -143,7 +152,7 @@ def test_keras_layers_and_arguments_come_from_the_registry():
     assert names == set(KERAS)
     conv = s["definitions"]["keras:Conv2D"]["properties"]["Conv2D"]["anyOf"][1]
     assert set(conv["properties"]) == set(signature_of(KERAS["Conv2D"])[0]) | set(
-        spec.KERAS_BASE_KWARGS)
+        KERAS_BASE_KWARGS)
     assert {"filters", "kernel_size", "strides", "padding", "dilation_rate",
             "data_format"} <= set(conv["properties"])
     assert conv["additionalProperties"] is False

@@ -17,7 +17,8 @@ import pytest
 import conv_calc
 from conv_calc import nn
 from conv_calc.solve.stack import solve_input_sizes
-from conv_calc.graph.nodes import Merge, Parallel, Residual, Save, Stack
+from conv_calc.graph.nodes import Merge, Parallel, Residual, Save
+from conv_calc.graph.stack import Stack
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -8,9 +8,8 @@ import pytest
 
 from conv_calc import nn
 from conv_calc.errors import LayerError
-from conv_calc.graph.nodes import (
-    LayerNode, Merge, Parallel, Residual, Save, Sequential, Stack, StackDefinitionError,
-)
+from conv_calc.graph.nodes import LayerNode, Merge, Parallel, Residual, Save, Sequential, StackDefinitionError
+from conv_calc.graph.stack import Stack
 
 
 def names(report):

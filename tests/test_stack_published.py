@@ -13,7 +13,8 @@ import pytest
 
 from conv_calc import nn
 from conv_calc.receptive import chain_receptive_field
-from conv_calc.graph.nodes import Residual, Stack
+from conv_calc.graph.nodes import Residual
+from conv_calc.graph.stack import Stack
 
 
 class Net:

@@ -38,7 +38,8 @@ import pytest
 torch = pytest.importorskip("torch")
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
-from conv_calc.graph.nodes import LayerNode, Merge, Parallel, Residual, Save, Sequential, Stack  # noqa: E402
+from conv_calc.graph.nodes import LayerNode, Merge, Parallel, Residual, Save, Sequential  # noqa: E402
+from conv_calc.graph.stack import Stack  # noqa: E402
 
 __all__ = ["TorchRow", "TorchFailure", "TorchResult", "run_stack", "infer_kwargs", "MERGE_TYPES"]
 

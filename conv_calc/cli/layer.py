@@ -6,7 +6,6 @@ commands; this imports neither rich nor yaml.
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import re
 import sys
@@ -19,6 +18,7 @@ from conv_calc.errors import LayerError
 from conv_calc.render.report import SCHEMA_VERSION, dumps, error_dict, fmt_shape, \
     format_layer_error, jsonable, rf_dict
 from conv_calc.render.layer import general_formula, layer_formulas, layer_text
+from conv_calc.text import suggest, you_mean
 
 __all__ = ["run", "lookup", "expand_input"]
 
@@ -52,10 +52,8 @@ def lookup(name: str, exact: bool = False) -> type:
     folded = {k.lower(): v for k, v in LAYERS.items()}
     if bare.lower() in folded and not exact:
         return folded[bare.lower()]
-    near = ([bare.lower()] if bare.lower() in folded else
-            difflib.get_close_matches(bare.lower(), list(folded), n=3, cutoff=0.6))
-    names = [folded[n].__name__ for n in near]
-    hint = (f"did you mean {' or '.join(repr(n) for n in names)}?" if names else
+    names = [folded[n].__name__ for n in suggest(bare, folded, prefixes=False)]
+    hint = (you_mean(names) or
             "layer names are torch.nn class names, e.g. Conv2d, MaxPool2d, ConvTranspose2d.")
     fail(f"unknown layer {bare[:80]!r}", hint)
 
@@ -152,7 +150,7 @@ def _title(layer: Any, ctor: Ctor) -> str:
 def receptive_field(layer: Any, shape: tuple[int, ...]) -> Any:
     """The layer's receptive field (via the stack analysis), or None where undefined."""
     try:
-        from conv_calc.graph.nodes import Stack  # deferred: only a layer that builds needs it
+        from conv_calc.graph.stack import Stack  # deferred: only a layer that builds needs it
 
         report = Stack([layer]).analyze(input_shape=shape)
     except (NotImplementedError, ImportError, LayerError, ValueError):
@@ -230,7 +228,7 @@ def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_
             fail(f"--output-size: {err}", err.hint)
         if n and len(output_size) == 1 and n > 1:
             output_size = output_size * n
-        if cls.family == "transposed" or cls.__name__.startswith("MaxUnpool"):  # forward's output_size
+        if cls.forward_output_size:
             forward_kwargs["output_size"] = list(output_size)
         elif "output_size" in _params(cls) and "output_size" not in kwargs and not ctor.args:
             kwargs["output_size"] = output_size

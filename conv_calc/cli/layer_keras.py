@@ -16,7 +16,6 @@ True
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import re
 import sys
@@ -30,6 +29,7 @@ from conv_calc.errors import LayerError
 from conv_calc.render.report import SCHEMA_VERSION, dumps, error_dict, fmt_shape, \
     format_layer_error, jsonable, rf_dict
 from conv_calc.render.layer import layer_text
+from conv_calc.text import suggest, you_mean
 
 __all__ = ["run", "is_keras_ctor", "keras_input", "keras_lookup", "KERAS_ALIASES"]
 
@@ -97,12 +97,9 @@ def keras_lookup(name: str, exact: bool = False) -> type:
     folded.update({a.lower(): layers[c] for a, c in KERAS_ALIASES.items()})
     if bare.lower() in folded and not exact:
         return folded[bare.lower()]
-    near = ([bare.lower()] if bare.lower() in folded else
-            difflib.get_close_matches(bare.lower(), list(folded), n=3, cutoff=0.6))
-    names = list(dict.fromkeys(folded[n].__name__ for n in near))
-    hint = (f"did you mean {' or '.join(repr(n) for n in names)}?" if names else
-            "layer names are keras.layers class names, e.g. Conv2D, MaxPooling2D, "
-            "Conv2DTranspose.")
+    names = list(dict.fromkeys(folded[n].__name__ for n in suggest(bare, folded, prefixes=False)))
+    hint = (you_mean(names) or "layer names are keras.layers class names, e.g. Conv2D, "
+            "MaxPooling2D, Conv2DTranspose.")
     fail(f"unknown Keras layer {bare[:80]!r}", hint)
 
 
@@ -258,7 +255,7 @@ def run(spec: str, input_text: str | None, options: dict[str, Any],
         fail(f"--input: {input_text}: only the batch may be unknown (None)",
              "give every spatial size and the channels, e.g. --input None,224,224,3.")
 
-    from conv_calc.graph.nodes import Stack  # deferred: only a layer that builds needs it
+    from conv_calc.graph.stack import Stack  # deferred: only a layer that builds needs it
 
     try:
         report = Stack([layer], framework="keras").analyze(input_shape=shape)

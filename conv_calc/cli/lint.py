@@ -148,12 +148,12 @@ def rule_command(
 
     found = lookup(code)
     if found is None:
-        import difflib  # deferred: start-up
+        from conv_calc.text import suggest, you_mean  # deferred: start-up
 
-        close = difflib.get_close_matches(code.upper(), list(RULES), 1) or \
-            difflib.get_close_matches(code.lower(), [r.name for r in RULES.values()], 1)
+        close = suggest(code.upper(), RULES, 1, fold=False, prefixes=False) or suggest(
+            code.lower(), [r.name for r in RULES.values()], 1, fold=False, prefixes=False)
         fail(f"unknown rule {code!r}",
-             (f"did you mean {close[0]!r}? " if close else "") + "`conv-calc rules` lists them.")
+             (you_mean(close) + " " if close else "") + "`conv-calc rules` lists them.")
     sys.stdout.write(f"{found.code} {found.name} ({found.severity})\n\n{found.summary}.\n\n"
                      f"{found.doc}\n")
     if not found.suppressible:

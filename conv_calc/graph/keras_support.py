@@ -1,5 +1,7 @@
 """What the stack analysis needs to run a Keras 3 network: layers, merges, axes, receptive fields.
 
+Used through :data:`conv_calc.graph.framework.KERAS`, the only module that imports this one.
+
 A Keras stack (``framework: keras``) is analysed as Keras builds a functional
 model from ``keras.Input(shape)``: each layer checks its input spec, builds,
 then answers ``compute_output_shape`` (:func:`symbolic_shape`); the batch may be
@@ -25,10 +27,7 @@ from conv_calc.keras.base import KerasLayer
 from conv_calc.keras.core import add_output_shape, concatenate_output_shape
 
 __all__ = ["LAYERS", "KerasLayer", "symbolic_shape", "forward_stage", "params", "macs",
-           "spatial_dims", "merge_shape", "DEFAULT_CAT_AXIS"]
-
-#: keras.layers.Concatenate's default axis (the channels of channels_last).
-DEFAULT_CAT_AXIS = -1
+           "spatial_dims", "layer_rank", "merge_shape"]
 
 
 def forward_stage(err: LayerError) -> LayerError:

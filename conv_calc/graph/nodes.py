@@ -1,6 +1,6 @@
-"""A network as a tree of nodes, and its analysis into a per-layer report.
+"""A network as a tree of nodes: the types, where each comes from, and what it must produce.
 
-The node types map one to one onto the stack-file syntax (conv_calc.stackfile.load):
+The node types map one to one onto the stack-file syntax (conv_calc.stackfile):
 
 - :class:`LayerNode` one ``torch.nn`` layer, either already built
   (``LayerNode(nn.Conv2d(3, 8, 3))``) or described by its torch class name and
@@ -13,20 +13,21 @@ The node types map one to one onto the stack-file syntax (conv_calc.stackfile.lo
   later (U-Net's long skips).
 
 A plain :class:`~conv_calc.nn.Layer` in a list stands for ``LayerNode(layer)``.
+:class:`~conv_calc.graph.stack.Stack` holds a tree and analyses it
+(:mod:`conv_calc.graph.analysis`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from conv_calc.errors import LayerError
 from conv_calc.nn.base import Layer
 
 __all__ = [
     "Source", "LayerNode", "Sequential", "Residual", "Parallel", "Save", "Merge",
-    "Node", "Stack", "Row", "FailedLayer", "Report", "StackDefinitionError",
+    "Node", "Expect", "StackDefinitionError", "BLOCKS", "children",
 ]
 
 
@@ -112,107 +113,42 @@ class Merge:
 
 
 Node = Union[LayerNode, Sequential, Residual, Parallel, Save, Merge, Layer]
+#: The nodes that hold lists of nodes.
+BLOCKS = (Sequential, Residual, Parallel)
 
 
-@dataclass(frozen=True)
-class Row:
-    """One analysed layer (or merge) in execution order."""
+def children(node: Any) -> Iterator[tuple[Node, ...]]:
+    """The lists of nodes a block holds, in execution order (none for a layer, save or merge)."""
+    if isinstance(node, Sequential):
+        yield node.nodes
+    elif isinstance(node, Residual):
+        yield node.body
+        yield node.shortcut
+    elif isinstance(node, Parallel):
+        yield from node.branches
 
-    index: int
-    name: str
-    type: str
-    input_shape: tuple[int, ...]
-    output_shape: tuple[int, ...]
-    params: int
-    macs: int
-    receptive_field: Any  # conv_calc.receptive.ReceptiveField, or None when not defined
+
+@dataclass(frozen=True, slots=True)
+class Expect:
+    """What a stack file says a layer (or the whole network) must produce (``expect:``).
+
+    Only the keys written are set; ``receptive_field`` maps ``size``, ``size_min``,
+    ``jump``, ``start`` or ``effective_padding`` to an int, a Fraction or a tuple
+    (one per spatial axis). ``source`` is where the ``expect:`` key is.
+    """
+
+    output_shape: tuple[int, ...] | None = None
+    params: int | None = None
+    macs: int | None = None
+    receptive_field: dict[str, Any] = field(default_factory=dict)
     source: Source | None = None
-    layer: Layer | None = None
 
-
-@dataclass(frozen=True)
-class FailedLayer:
-    """The layer at which the analysis stopped."""
-
-    index: int
-    name: str
-    type: str
-    input_shape: tuple[int, ...] | None
-    source: Source | None = None
-
-
-@dataclass(frozen=True)
-class Report:
-    """The result of :meth:`Stack.analyze`."""
-
-    input_shape: tuple[int, ...]
-    layers: tuple[Row, ...]
-    error: LayerError | None = None
-    failed: FailedLayer | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    @property
-    def output_shape(self) -> tuple[int, ...] | None:
-        if self.error is not None:
-            return None
-        return self.layers[-1].output_shape if self.layers else self.input_shape
-
-    @property
-    def total_params(self) -> int:
-        return sum(row.params for row in self.layers)
-
-    @property
-    def total_macs(self) -> int:
-        return sum(row.macs for row in self.layers)
-
-
-class Stack:
-    """A network: a list of nodes and an optional default input shape."""
-
-    def __init__(self, layers: Sequence[Node], input_shape: Sequence[int] | None = None,
-                 name: str | None = None, source: str | None = None,
-                 framework: str = "torch") -> None:
-        self.layers = tuple(layers)
-        #: "torch" (conv_calc.nn layers) or "keras" (conv_calc.keras layers, channels_last).
-        self.framework = framework
-        self.input_shape = None if input_shape is None else tuple(input_shape)
-        self.name = name
-        self.source = source
-
-    def analyze(self, input_shape: Sequence[int] | None = None) -> Report:
-        """Run every layer's shape checks in order; never raises for a network that breaks.
-
-        Returns one :class:`Row` per layer and per merge, in execution order,
-        with the receptive field of each (conv_calc.receptive). When a layer
-        fails (at construction or in its shape checks), ``report.error`` is
-        that :class:`~conv_calc.errors.LayerError` with ``.layer`` set to the
-        row name, ``report.failed`` says where, and ``report.layers`` holds
-        the rows before it.
-
-        Raises :class:`StackDefinitionError` (a ``ValueError``) for a
-        malformed definition: no input shape, an unknown layer type, a node
-        that is not a node, a merge of a name never saved.
-
-        >>> from conv_calc import nn
-        >>> report = Stack([nn.Conv2d(3, 8, 3, padding=1), nn.MaxPool2d(2)]).analyze((1, 3, 32, 32))
-        >>> [(r.name, r.output_shape, r.receptive_field.size) for r in report.layers]
-        [('0', (1, 8, 32, 32), (3, 3)), ('1', (1, 8, 16, 16), (4, 4))]
-        """
-        from conv_calc.graph.analysis import analyze
-
-        shape = self.input_shape if input_shape is None else input_shape
-        if shape is None:
-            raise StackDefinitionError(
-                "no input shape: give one in the stack (input: [1, 3, 224, 224]) or to analyze()")
-        return analyze(self.layers, shape, self.framework)
 
 
 class StackDefinitionError(ValueError):
     """A malformed stack definition (not a network that breaks: that is ``Report.error``).
 
+    >>> from conv_calc.graph.stack import Stack
     >>> Stack([]).analyze()
     Traceback (most recent call last):
     ...

@@ -1,15 +1,17 @@
 """The per-layer warning rules (CC201, CC202, CC205, CC206, CC209) and their shared helpers.
 
 The network-level ones (receptive field, merges) are in
-:mod:`conv_calc.lint.checks_net`. Each check takes the :class:`Context` of one file and yields
-:class:`conv_calc.lint.core.Finding` records; none prints or decides anything else.
+:mod:`conv_calc.lint.checks_net`. Each check takes the :class:`~conv_calc.lint.findings.Context`
+of one file and yields :class:`~conv_calc.lint.findings.Finding` records; none prints or
+decides anything else.
 The rules speak torch: they look at :mod:`conv_calc.nn` layers, chosen by their
 ``family``, and read each layer's windows from its own answer
 (:meth:`~conv_calc.nn.base.Layer.axis_geometry`, one :class:`~conv_calc.geometry.Axis`
 per spatial dim).
 
 >>> from conv_calc import nn
->>> from conv_calc.graph.nodes import Stack
+>>> from conv_calc.graph.stack import Stack
+>>> from conv_calc.lint.findings import Context
 >>> ctx = Context.of(Stack([nn.MaxPool2d(2)]), Stack([nn.MaxPool2d(2)]).analyze((1, 1, 7, 8)), "x.yaml")
 >>> [(f.code, f.message) for f in dropped_input(ctx)]
 [('CC202', 'MaxPool2d with stride 2 never reads the last 1 input row (of 7): (7 + 2*0 - 2) % 2 = 1')]
@@ -18,16 +20,14 @@ per spatial dim).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 from conv_calc.formulas import effective_kernel_size
 from conv_calc.geometry import Axis
-from conv_calc.lint.walk import MergeInfo, Span, walk
-from conv_calc.graph.nodes import Report, Row
+from conv_calc.graph.report import Row
+from conv_calc.lint.findings import Context
 from conv_calc.nn.base import Layer
 
-__all__ = ["Context", "LAYER_CHECKS", "checkerboard", "dropped_input", "same_asymmetric",
+__all__ = ["LAYER_CHECKS", "checkerboard", "dropped_input", "same_asymmetric",
            "excess_padding", "ceil_dropped"]
 
 #: Layer families (:data:`conv_calc.geometry.FAMILIES`) the rules single out.
@@ -36,30 +36,6 @@ UPSAMPLERS = ("transposed", "upsample")
 _AXIS_WORDS = {1: (("position", "positions"),),
                2: (("row", "rows"), ("column", "columns")),
                3: (("slice", "slices"), ("row", "rows"), ("column", "columns"))}
-
-
-@dataclass
-class Context:
-    """One analysed file: the report, the node spans and merges, where rows come from."""
-
-    report: Report
-    file: str
-    spans: list[Span]
-    merges: list[MergeInfo]
-
-    @classmethod
-    def of(cls, stack: Any, report: Report, file: str) -> Context:
-        spans, merges = walk(stack.layers, report)
-        return cls(report, file, spans, merges)
-
-    def shape(self, index: int) -> tuple[int, ...]:
-        """The output shape of row ``index`` (-1: the network input)."""
-        return self.report.input_shape if index < 0 else self.report.layers[index].output_shape
-
-    def finding(self, code: str, message: str, hint: str, source: Any, row: Row | None = None):
-        from conv_calc.lint.core import finding
-
-        return finding(code, message, hint, source, self.file, row)
 
 
 def family(row: Row) -> str | None:

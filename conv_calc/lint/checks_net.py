@@ -1,8 +1,9 @@
 """The network-level warning rules: receptive field (CC203, CC204) and merges (CC207, CC208).
 
 >>> from conv_calc import nn
->>> from conv_calc.lint.checks import Context
->>> from conv_calc.graph.nodes import Parallel, Stack
+>>> from conv_calc.lint.findings import Context
+>>> from conv_calc.graph.nodes import Parallel
+>>> from conv_calc.graph.stack import Stack
 >>> stack = Stack([Parallel(((nn.Conv2d(4, 4, 1, stride=2),), (nn.Conv2d(4, 4, 2, stride=2),)))])
 >>> ctx = Context.of(stack, stack.analyze((1, 4, 8, 8)), "x.yaml")
 >>> [f.code for f in misaligned(ctx)]
@@ -15,10 +16,11 @@ from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
+from conv_calc.graph.report import Row
 from conv_calc.lint.checks import (
-    UPSAMPLERS, WINDOWS, Context, family, fmt, spatial_axes, spatial_dims, window,
+    UPSAMPLERS, WINDOWS, family, fmt, spatial_axes, spatial_dims, window,
 )
-from conv_calc.graph.nodes import Row
+from conv_calc.lint.findings import Context
 
 __all__ = ["NET_CHECKS", "receptive_field", "skip_mismatch", "misaligned"]
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from conv_calc.lint.rules import RULES, SEVERITIES, lookup
+from conv_calc.text import did_you_mean
 
 __all__ = ["LintConfig", "ConfigError", "find_config", "load_config", "parse_config",
            "matches_glob", "check_glob", "check_selector", "FORMATS", "DEFAULT_FILES"]
@@ -136,12 +137,10 @@ def check_selector(sel: str, where: str) -> str:
         return rule.code if sel.upper() == rule.code else rule.name
     if any(code.startswith(sel.upper()) for code in RULES) and sel.upper().startswith("CC"):
         return sel.upper()
-    import difflib
-
-    close = difflib.get_close_matches(sel, list(RULES) + [r.name for r in RULES.values()], 1)
+    close = did_you_mean(sel, list(RULES) + [r.name for r in RULES.values()], n=1, fold=False,
+                         prefixes=False)
     raise ConfigError(f"{where}: unknown rule {sel!r}",
-                      f"did you mean {close[0]!r}?" if close else
-                      "see `conv-calc rules` for the codes and names")
+                      close or "see `conv-calc rules` for the codes and names")
 
 
 def parse_config(doc: dict[str, Any], path: str) -> LintConfig:
@@ -153,12 +152,9 @@ def parse_config(doc: dict[str, Any], path: str) -> LintConfig:
                           'write it as a table: [tool.conv-calc] then select = ["ALL"] below')
     for key in table:
         if key not in _KEYS:
-            import difflib
-
-            close = difflib.get_close_matches(key, _KEYS, 1)
+            close = did_you_mean(key, _KEYS, n=1, fold=False, prefixes=False)
             raise ConfigError(f"{path}: unknown key {key!r} in [tool.conv-calc]",
-                              f"did you mean {close[0]!r}?" if close
-                              else f"the keys are: {', '.join(_KEYS)}")
+                              close or f"the keys are: {', '.join(_KEYS)}")
     where = f"{path}: [tool.conv-calc]"
     kw: dict[str, Any] = {"path": path, "root": os.path.dirname(os.path.abspath(path))}
     for key in ("select", "ignore"):

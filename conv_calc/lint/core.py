@@ -22,7 +22,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from conv_calc.lint.rules import RULES, matches
+from conv_calc.graph.report import Report
+from conv_calc.graph.stack import Stack
+from conv_calc.lint.checks import LAYER_CHECKS
+from conv_calc.lint.checks_net import NET_CHECKS
+from conv_calc.lint.expect import check_expectations
+from conv_calc.lint.findings import Context, Finding, finding
+from conv_calc.lint.rules import RULES, lookup, matches
+from conv_calc.stackfile.load import load_stack
+from conv_calc.stackfile.problems import StackFileError
 
 __all__ = ["Finding", "FileResult", "Settings", "lint_bytes", "lint_path", "finding",
            "suppressions", "SEVERITY_RANK"]
@@ -30,31 +38,6 @@ __all__ = ["Finding", "FileResult", "Settings", "lint_bytes", "lint_path", "find
 SEVERITY_RANK = {"warning": 1, "error": 2}
 _YAML_CODES = frozenset({"unreadable", "yaml-syntax", "yaml-feature", "duplicate-key", "too-deep"})
 _SUPPRESS = re.compile(r"#\s*conv-calc:\s*(ignore(?:-file)?)\b(?:\[([^\]]*)\])?", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One problem: rule code, severity, message, hint, where (1-based) and which layer."""
-
-    code: str
-    severity: str
-    message: str
-    hint: str = ""
-    file: str = ""
-    line: int = 1
-    column: int = 1
-    end_line: int | None = None
-    end_column: int | None = None
-    layer_index: int | None = None
-    layer_name: str | None = None
-
-    @property
-    def name(self) -> str:
-        rule = RULES.get(self.code)
-        return rule.name if rule else self.code
-
-    def sort_key(self) -> tuple:
-        return (self.line, self.column, self.code, self.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,19 +71,6 @@ class FileResult:
     stack: Any = field(default=None, repr=False)
 
 
-def finding(code: str, message: str, hint: str, source: Any, file: str, row: Any = None) -> Finding:
-    """A finding at ``source`` (a conv_calc.graph.nodes.Source; None: line 1) with the rule's severity."""
-    rule = RULES[code]
-    loc: dict[str, Any] = {"line": 1, "column": 1}
-    if source is not None:
-        loc = {"line": source.line, "column": source.column,
-               "end_line": getattr(source, "end_line", None),
-               "end_column": getattr(source, "end_column", None)}
-    return Finding(code, rule.severity, message, hint, file, **loc,
-                   layer_index=None if row is None else row.index,
-                   layer_name=None if row is None else row.name)
-
-
 # ------------------------------------------------------------------ suppression comments
 
 def suppressions(lines: Iterable[str]) -> tuple[dict[int, frozenset[str] | None], frozenset[str] | None]:
@@ -129,8 +99,6 @@ def suppressions(lines: Iterable[str]) -> tuple[dict[int, frozenset[str] | None]
 
 def _code_of(selector: str) -> str:
     """A code or prefix as written (upper-cased), or the code of a rule name (``dropped-input``)."""
-    from conv_calc.lint.rules import lookup
-
     rule = lookup(selector)
     return rule.code if rule is not None else selector.upper()
 
@@ -219,14 +187,11 @@ def _inside(f: Finding, lines: tuple[str, ...]) -> Finding:
 
 def lint_bytes(data: bytes, path: str, settings: Settings = Settings()) -> FileResult:
     """Every finding of one stack file given as bytes (``path`` is only its name)."""
-    from conv_calc.stackfile import load as spec
-    from conv_calc.stackfile.problems import StackFileError
-
     lines = _text_lines(data)
     found: list[Finding] = []
     stack = report = None
     try:
-        stack = spec.load_stack(data, filename=path)
+        stack = load_stack(data, filename=path)
     except StackFileError as err:
         for p in err.problems:
             code = "CC002" if p.code in _YAML_CODES else "CC003"
@@ -265,11 +230,7 @@ def _finish(found: list[Finding], path: str, lines: tuple[str, ...], report: Any
     return FileResult(path, tuple(kept), report, lines, False, hidden, stack)
 
 
-def _analysis_findings(stack: Any, report: Any, path: str) -> list[Finding]:
-    from conv_calc.lint.checks import LAYER_CHECKS, Context
-    from conv_calc.lint.checks_net import NET_CHECKS
-    from conv_calc.lint.expect import check_expectations
-
+def _analysis_findings(stack: Stack, report: Report, path: str) -> list[Finding]:
     found: list[Finding] = []
     if report.error is not None:
         failed = report.failed

@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
+from conv_calc.graph.stack import Stack
+from conv_calc.lint.findings import Context
 from conv_calc.lint.walk import Span
 
 __all__ = ["check_expectations"]
@@ -55,7 +57,7 @@ def _label(rows: list) -> str:
     return f"'{rows[0].name}'..'{rows[-1].name}': "
 
 
-def _check(ctx: Any, expect: Any, rows: list, output_shape: Any, label: str) -> Iterator:
+def _check(ctx: Context, expect: Any, rows: list, output_shape: Any, label: str) -> Iterator:
     where = expect.source
     last = rows[-1] if rows else None
     if expect.output_shape is not None and output_shape is not None \
@@ -91,10 +93,10 @@ def _check(ctx: Any, expect: Any, rows: list, output_shape: Any, label: str) -> 
                               "shows every layer's)", where, last)
 
 
-def check_expectations(ctx: Any, stack: Any) -> Iterator:
-    """Findings for every unmet ``expect:`` of ``stack`` (ctx: a lint_checks.Context)."""
+def check_expectations(ctx: Context, stack: Stack) -> Iterator:
+    """Findings for every unmet ``expect:`` of ``stack``."""
     report = ctx.report
-    table = getattr(stack, "expectations", None) or {}
+    table = stack.expectations
     if table:
         spans = [s for s in ctx.spans if not s.failed
                  and table.get(getattr(s.node, "source", None)) is not None]
@@ -123,6 +125,6 @@ def check_expectations(ctx: Any, stack: Any) -> Iterator:
             rows = list(report.layers[span.first:span.last + 1])
             label = _label(rows)
             yield from _check(ctx, expect, rows, rows[-1].output_shape, label)
-    top = getattr(stack, "expect", None)
+    top = stack.expect
     if top is not None and report.error is None:
         yield from _check(ctx, top, list(report.layers), report.output_shape, "the network: ")

@@ -1,13 +1,15 @@
 """Tie a stack's node tree to its report's rows, for the rules that need the structure.
 
-:meth:`conv_calc.graph.nodes.Stack.analyze` produces one row per layer and per merge,
-in execution order (conv_calc.graph.analysis). :func:`walk` replays that order
-on the node tree and records, for every node, the rows it produced (``first`` to
-``last``, -1 standing for the network input) and, for every merge, which rows
-its operands are; when the analysis stopped, the node that failed is marked.
+:meth:`conv_calc.graph.stack.Stack.analyze` produces one row per layer and per merge,
+in execution order. :func:`walk` runs the same walk (:class:`conv_calc.graph.walk.Walker`)
+with row indices for tensors (-1 standing for the network input) and records,
+for every node, the rows it produced (``first`` to ``last``) and, for every
+merge, which rows its operands are; when the analysis stopped, the node that
+failed is marked.
 
 >>> from conv_calc import nn
->>> from conv_calc.graph.nodes import Residual, Stack
+>>> from conv_calc.graph.nodes import Residual
+>>> from conv_calc.graph.stack import Stack
 >>> block = Residual(body=(nn.Conv2d(8, 8, 3, padding=1), nn.ReLU()), name="block")
 >>> report = Stack([block]).analyze((1, 8, 16, 16))
 >>> spans, merges = walk([block], report)
@@ -22,7 +24,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from conv_calc.graph.nodes import LayerNode, Merge, Parallel, Report, Residual, Save, Sequential
+from conv_calc.graph.nodes import Merge
+from conv_calc.graph.report import Report
+from conv_calc.graph.walk import Walker
 
 __all__ = ["Span", "MergeInfo", "walk"]
 
@@ -55,77 +59,54 @@ class _End(Exception):
     pass
 
 
-class _Walk:
-    def __init__(self, rows: int, failed: bool) -> None:
+class _Rows(Walker[int]):
+    """The walk on row indices: a tensor is the index of the row that made it."""
+
+    def __init__(self, rows: int) -> None:
+        super().__init__()
         self.n = rows
-        self.failed = failed
         self.i = 0
+        self.starts: list[int] = []
         self.spans: list[Span] = []
         self.merges: list[MergeInfo] = []
-        self.saved: dict[str, int] = {}
 
-    def take(self, node: Any, start: int) -> int:
+    def run_node(self, node: Any, x: int, name: str, unnamed: str) -> int:
+        self.starts.append(self.i)
+        y = super().run_node(node, x, name, unnamed)
+        self.spans.append(Span(node, self.starts.pop(), self.i - 1))
+        return y
+
+    def take(self, node: Any) -> int:
         """One row for ``node``; stops the walk at the failing node."""
         if self.i >= self.n:
+            start = self.starts[-1]
             self.spans.append(Span(node, start, start - 1, failed=True))
             raise _End
         self.i += 1
         return self.i - 1
 
-    def run_list(self, nodes: Sequence[Any]) -> None:
-        for node in nodes:
-            self.run(node)
+    def layer(self, node: Any, x: int, name: str) -> int:
+        return self.take(node)
 
-    def run(self, node: Any) -> None:
-        start = self.i
-        if isinstance(node, Save):
-            self.saved[node.name] = self.i - 1
-            self.spans.append(Span(node, start, start - 1))
-            return
-        if isinstance(node, Merge):
-            operands = (self.saved.get(node.saved, -1), self.i - 1)
-            if self.i >= self.n:
-                self.merges.append(MergeInfo(node, operands, None, node.saved))
-            row = self.take(node, start)
-            self.merges.append(MergeInfo(node, operands, row, node.saved))
-        elif isinstance(node, Sequential):
-            self.run_list(node.nodes)
-        elif isinstance(node, Residual):
-            before = self.i - 1
-            self.run_list(node.body)
-            body = self.i - 1 if self.i - 1 >= start else before
-            self.run_list(node.shortcut)
-            short = self.i - 1 if node.shortcut and self.i - 1 > body else before
-            if self.i >= self.n:
-                self.merges.append(MergeInfo(node, (body, short), None))
-            row = self.take(node, start)
-            self.merges.append(MergeInfo(node, (body, short), row))
-        elif isinstance(node, Parallel):
-            before = self.i - 1
-            ends = []
-            for branch in node.branches:
-                mark = self.i
-                self.run_list(branch)
-                ends.append(self.i - 1 if self.i > mark else before)
-            if self.i >= self.n:
-                self.merges.append(MergeInfo(node, tuple(ends), None))
-            row = self.take(node, start)
-            self.merges.append(MergeInfo(node, tuple(ends), row))
-        else:  # a layer (LayerNode or a built conv_calc.nn layer)
-            self.take(node, start)
-        self.spans.append(Span(node, start, self.i - 1))
+    def combine(self, op: str, xs: list[int], dim: int, name: str, node: Any) -> int:
+        return self.merge(node, tuple(xs), None)
+
+    def merge_saved(self, node: Merge, x: int, saved: int, name: str) -> int:
+        return self.merge(node, (saved, x), node.saved)
+
+    def merge(self, node: Any, operands: tuple[int, ...], saved: str | None) -> int:
+        if self.i >= self.n:
+            self.merges.append(MergeInfo(node, operands, None, saved))
+        row = self.take(node)
+        self.merges.append(MergeInfo(node, operands, row, saved))
+        return row
 
 
 def walk(nodes: Sequence[Any], report: Report) -> tuple[list[Span], list[MergeInfo]]:
     """Spans of every node (children before their parents) and every merge, in order."""
-    w = _Walk(len(report.layers), report.error is not None)
+    w = _Rows(len(report.layers))
     try:
-        w.run_list(nodes)
+        w.run(nodes, -1)
     except _End:
         pass
     return w.spans, w.merges
-
-
-def is_layer(node: Any) -> bool:
-    return isinstance(node, LayerNode) or not isinstance(
-        node, (Save, Merge, Sequential, Residual, Parallel))

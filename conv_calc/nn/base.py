@@ -103,6 +103,8 @@ class Layer(metaclass=LayerMeta):
     family: ClassVar[str | None] = None
     #: The number of spatial dims the class is written for (Conv2d: 2); None: any.
     spatial_dims: ClassVar[int | None] = None
+    #: Whether forward takes an ``output_size`` (transposed convs, max-unpooling).
+    forward_output_size: ClassVar[bool] = False
 
     @classmethod
     def infer_kwargs(cls, input_shape: tuple[int, ...]) -> dict[str, int]:

@@ -44,6 +44,7 @@ class _ConvTransposeNd(Layer):
 
     inferable = ("in_channels",)
     family = "transposed"
+    forward_output_size = True
 
     def _setup(self, in_channels: Any, out_channels: Any, kernel_size: Any, stride: Any,
                padding: Any, output_padding: Any, groups: Any, bias: Any, dilation: Any,

@@ -193,6 +193,7 @@ class _MaxUnpoolNd(Layer):
     """torch.nn.modules.pooling._MaxUnpoolNd: the shared forward and repr."""
 
     _nd = 0
+    forward_output_size = True
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(kernel_size={self.kernel_size}, stride={self.stride}, "

@@ -6,25 +6,27 @@ a mapping where torch takes a number); pass every value torch accepts, and pass
 wrong *values* (``groups: 0``, ``kernel_size: -1``) to the analysis, which
 reports torch's own message. No YAML import here.
 
->>> suggest("Conv2D", ["Conv2d", "Conv3d", "ReLU"])
-['Conv2d']
->>> suggest("kernel", ["in_channels", "kernel_size", "stride"])
-['kernel_size']
+>>> from conv_calc.graph.framework import KERAS
+>>> from conv_calc.keras import LAYERS
+>>> params, var_kw = layer_arguments(LAYERS["ReLU"], "ReLU", KERAS)
+>>> list(params)[-3:], var_kw
+(['activity_regularizer', 'input_shape', 'input_dim'], False)
 """
 
 from __future__ import annotations
 
 import ast
-import difflib
 import functools
 import inspect
 import re
-from collections.abc import Iterable
 from typing import Any
+
+from conv_calc.graph.framework import Framework
+from conv_calc.text import did_you_mean
 
 __all__ = [
     "INT_ARGS", "FLOAT_ARGS", "BOOL_ARGS", "STRING_CHOICES", "category", "signature_of",
-    "suggest", "did_you_mean", "type_problem", "evaluate", "ExprError", "UNKNOWN",
+    "layer_arguments", "type_problem", "evaluate", "ExprError", "UNKNOWN",
 ]
 
 #: Arguments that take an int or a tuple of ints (None where torch allows it is passed on).
@@ -104,26 +106,14 @@ def signature_of(cls: type) -> tuple[dict[str, Any], bool]:
     return params, var_kw
 
 
-def suggest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
-    """Close candidates: same spelling in another case first, then prefixes, then difflib."""
-    candidates = list(candidates)
-    lower = {c.lower(): c for c in candidates}
-    if word.lower() in lower:
-        return [lower[word.lower()]]
-    found = [c for c in candidates if len(word) >= 3 and c.lower().startswith(word.lower())]
-    close = difflib.get_close_matches(word.lower(), list(lower), n=n, cutoff=0.6)
-    for c in close:
-        if lower[c] not in found:
-            found.append(lower[c])
-    return found[:n]
-
-
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """``"did you mean 'x'?"`` (or ``"did you mean 'x' or 'y'?"``), or '' when nothing is close."""
-    found = suggest(word, candidates)
-    if not found:
-        return ""
-    return "did you mean " + " or ".join(f"'{c}'" for c in found) + "?"
+def layer_arguments(cls: type, name: str, framework: Framework) -> tuple[dict[str, Any], bool]:
+    """The keyword arguments a stack file may give layer ``name`` of ``framework``, with their
+    defaults, and whether it takes any other (``**kwargs``)."""
+    params, var_kw = signature_of(cls)
+    extra = framework.layer_kwargs(name)
+    if extra is None:
+        return params, var_kw
+    return {**params, **{k: None for k in extra}}, False
 
 
 def _string_hint(arg: str, text: str, cat: str) -> str:

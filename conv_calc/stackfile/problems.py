@@ -15,13 +15,12 @@ and read its :class:`Problem` records without loading the parser.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from conv_calc.errors import ConvCalcError
 from conv_calc.graph.nodes import Source
 
-__all__ = ["Problem", "StackFileError", "Collector", "Expect", "CODES"]
+__all__ = ["Problem", "StackFileError", "Collector", "CODES"]
 
 #: Stable problem codes (lint and JSON output may rely on them; only ever add).
 CODES = {
@@ -99,19 +98,3 @@ class Collector:
             ordered = sorted(self.problems, key=lambda p: (
                 (p.source.line, p.source.column) if p.source is not None else (0, 0)))
             raise StackFileError(ordered)
-
-
-@dataclass(frozen=True, slots=True)
-class Expect:
-    """What a stack file says a layer (or the whole network) must produce (``expect:``).
-
-    Only the keys written are set; ``receptive_field`` maps ``size``, ``size_min``,
-    ``jump``, ``start`` or ``effective_padding`` to an int, a Fraction or a tuple
-    (one per spatial axis). ``source`` is where the ``expect:`` key is.
-    """
-
-    output_shape: tuple[int, ...] | None = None
-    params: int | None = None
-    macs: int | None = None
-    receptive_field: dict[str, Any] = field(default_factory=dict)
-    source: Source | None = None

@@ -1,8 +1,9 @@
 """The JSON Schema (draft-07) of stack files, for editors and CI.
 
 Built from :data:`conv_calc.nn.LAYERS` and, for ``framework: keras`` files,
-:data:`conv_calc.keras.LAYERS` (every layer with its constructor's argument
-names) and the item kinds of :mod:`conv_calc.stackfile.load`. It checks structure and types;
+:data:`conv_calc.keras.LAYERS` (every layer with the arguments the reader takes,
+:func:`conv_calc.stackfile.args.layer_arguments`) and the words of
+:mod:`conv_calc.stackfile.vocabulary`, as the reader uses them. It checks structure and types;
 shapes and torch's own rules are conv-calc's job. No YAML import here.
 
     python -m conv_calc.stackfile.schema > docs/stack.schema.json
@@ -17,23 +18,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from conv_calc.stackfile.args import STRING_CHOICES, category, signature_of
+from conv_calc.graph.framework import KERAS, TORCH, Framework
+from conv_calc.stackfile.args import STRING_CHOICES, category, layer_arguments
+from conv_calc.stackfile.vocabulary import (
+    COMMON, CROPS, FORMAT_VERSION, FRAMEWORKS, KEYWORDS, MERGES, OPTIONS, RF_KEYS,
+)
 
 __all__ = ["stack_schema", "SCHEMA_URI"]
 
 SCHEMA_URI = "http://json-schema.org/draft-07/schema#"
-
-# Kept equal to conv_calc.stackfile.load (which imports YAML, so it is not imported here);
-# tests/test_schema.py checks that they agree.
-KEYWORDS = ("sequential", "residual", "parallel", "save", "cat", "add")
-COMMON = ("name", "repeat", "expect")
-OPTIONS = {"residual": ("shortcut",), "parallel": ("merge", "dim"),
-           "cat": ("dim", "crop", "saved_first"), "add": ("crop", "saved_first")}
-TOP_KEYS = ("version", "name", "framework", "input", "layers", "blocks", "expect")
-FRAMEWORKS = ("torch", "keras")
-KERAS_BASE_KWARGS = ("name", "dtype", "trainable", "autocast", "activity_regularizer",
-                     "input_shape", "input_dim")
-FORMAT_VERSION = 1
 
 _EXPR = {"type": "string", "pattern": r"^\$",
          "description": "a block parameter: $name, or integer arithmetic such as $width * 4"}
@@ -72,25 +65,19 @@ def _item_object(kind: str, value: dict[str, Any], extra: dict[str, Any] | None 
     return schema
 
 
-def _layer_defs(layers: dict[str, type], keras: bool) -> dict[str, Any]:
+def _layer_defs(layers: dict[str, type], fw: Framework) -> dict[str, Any]:
     """``layer:Conv2d`` (torch) or ``keras:Conv2D`` definitions: each layer with its arguments."""
+    keras = fw is KERAS
     defs: dict[str, Any] = {}
     for name in sorted(layers):
-        params, var_kw = signature_of(layers[name])
-        if keras:
-            # As the loader (conv_calc.stackfile.load): Keras's **kwargs are only Layer's own keywords,
-            # and values go to the layer unchecked (Keras validates them).
-            props = {p: _ref("value") for p in params}
-            props.update({k: _ref("value") for k in KERAS_BASE_KWARGS})
-            if name == "LeakyReLU":
-                props["alpha"] = _ref("value")
-            args = {"type": "object", "properties": props, "additionalProperties": False}
-            where = "keras.layers"
-        else:
-            args = {"type": "object",
-                    "properties": {p: _arg_schema(p, d) for p, d in params.items()},
-                    "additionalProperties": _ref("value") if var_kw else False}
-            where = "torch.nn"
+        # As the reader: Keras's **kwargs are only Layer's own keywords, and values go to
+        # the layer unchecked (Keras validates them).
+        params, var_kw = layer_arguments(layers[name], name, fw)
+        props = {p: _arg_schema(p, d) if fw.typed_arguments else _ref("value")
+                 for p, d in params.items()}
+        args = {"type": "object", "properties": props,
+                "additionalProperties": _ref("value") if var_kw else False}
+        where = "keras.layers" if keras else "torch.nn"
         doc = getattr(layers[name], "__doc__", None) or ""
         defs[f"{'keras' if keras else 'layer'}:{name}"] = _item_object(
             name, {"anyOf": [{"type": "null"}, args]},
@@ -124,7 +111,7 @@ def _structure_defs(layers: dict[str, type], keras: bool) -> dict[str, Any]:
                                      description="body(x) + shortcut(x); no shortcut: the identity"),
         f"{p}parallel": _item_object("parallel", {"type": "array", "minItems": 1, "items": {
             "anyOf": [_ref(f"{p}items"), _ref(f"{p}item")]}},
-            {"merge": {"enum": ["cat", "add"]}, "dim": {"anyOf": [{"type": "integer"}, _ref("expr")]}},
+            {"merge": {"enum": list(MERGES)}, "dim": {"anyOf": [{"type": "integer"}, _ref("expr")]}},
             description=f"branches on the same input, merged by {merge}"),
     }
     item_kinds += [_ref(f"{p}{kind}") for kind in ("sequential", "residual", "parallel")]
@@ -170,9 +157,9 @@ def stack_schema(layers: dict[str, type] | None = None,
 ['blocks', 'layers'], True)
     """
     if layers is None:
-        from conv_calc.nn import LAYERS as layers  # noqa: N811 - the registry
+        layers = dict(TORCH.registry())
     if keras_layers is None:
-        from conv_calc.keras import LAYERS as keras_layers  # noqa: N811 - the registry
+        keras_layers = dict(KERAS.registry())
     definitions: dict[str, Any] = {
         "expr": _EXPR,
         "value": {"not": {"type": "object"},
@@ -195,24 +182,24 @@ def stack_schema(layers: dict[str, type] | None = None,
                 "receptive_field": {"anyOf": [{"type": "integer"}, {
                     "type": "object", "additionalProperties": False,
                     "properties": {k: _ref("size_list") for k in
-                                   ("size", "size_min", "jump", "start", "effective_padding")}}]},
+                                   RF_KEYS}}]},
             },
         },
         "save": _item_object("save", {"type": "string", "minLength": 1}, common=(),
                              description="keep the current tensor under a name for a later cat/add"),
         "cat": _item_object("cat", {"type": "string", "minLength": 1},
                             {"dim": {"anyOf": [{"type": "integer"}, _ref("expr")]},
-                             "crop": {"enum": ["center", None]},
+                             "crop": {"enum": [*CROPS, None]},
                              "saved_first": {"type": "boolean"}},
                             description="concatenate a saved tensor: torch.cat([saved, x], dim), "
                                         "Keras: Concatenate(axis=dim, default -1)"),
         "add": _item_object("add", {"type": "string", "minLength": 1},
-                            {"crop": {"enum": ["center", None]}, "saved_first": {"type": "boolean"}},
+                            {"crop": {"enum": [*CROPS, None]}, "saved_first": {"type": "boolean"}},
                             description="add a saved tensor: torch.add(x, saved), Keras: Add()"),
     }
-    definitions.update(_layer_defs(layers, keras=False))
+    definitions.update(_layer_defs(layers, TORCH))
     definitions.update(_structure_defs(layers, keras=False))
-    definitions.update(_layer_defs(keras_layers, keras=True))
+    definitions.update(_layer_defs(keras_layers, KERAS))
     definitions.update(_structure_defs(keras_layers, keras=True))
     return {
         "$schema": SCHEMA_URI,

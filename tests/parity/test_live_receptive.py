@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from conv_calc import nn as cnn
 from conv_calc.receptive.layers import interpolate_taps
-from conv_calc.graph.nodes import Parallel, Stack
+from conv_calc.graph.nodes import Parallel
+from conv_calc.graph.stack import Stack
 
 torch = pytest.importorskip("torch")
 

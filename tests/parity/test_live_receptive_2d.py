@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conv_calc.graph.nodes import Stack
+from conv_calc.graph.stack import Stack
 from conv_calc.receptive.layers import interpolate_taps  # noqa: E402
 from tests.rf_independent import (
     PERIOD_CAP, bits_set, interp_real_taps, oracle_rows, random_network, to_nodes,

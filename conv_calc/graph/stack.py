@@ -1,0 +1,64 @@
+"""A network: its node tree, its default input shape, and what its file says it must produce."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from conv_calc.graph.analysis import analyze
+from conv_calc.graph.nodes import Expect, Node, Source, StackDefinitionError
+from conv_calc.graph.report import Report
+
+__all__ = ["Stack"]
+
+
+@dataclass(frozen=True, eq=False)
+class Stack:
+    """A network: a list of nodes and an optional default input shape.
+
+    ``framework`` is "torch" (conv_calc.nn layers) or "keras" (conv_calc.keras
+    layers, channels_last). A stack read from a file also carries the file's
+    format ``version``, its top-level ``expect:`` and the ``expect:`` of its
+    items (``expectations``, keyed by the item's source).
+    """
+
+    layers: tuple[Node, ...]
+    input_shape: tuple[int, ...] | None = None
+    name: str | None = None
+    source: str | None = None
+    framework: str = "torch"
+    version: int | None = None
+    expect: Expect | None = None
+    expectations: Mapping[Source, Expect] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "layers", tuple(self.layers))
+        if self.input_shape is not None:
+            object.__setattr__(self, "input_shape", tuple(self.input_shape))
+        object.__setattr__(self, "expectations", MappingProxyType(dict(self.expectations)))
+
+    def analyze(self, input_shape: Sequence[int] | None = None) -> Report:
+        """Run every layer's shape checks in order; never raises for a network that breaks.
+
+        Returns one :class:`~conv_calc.graph.report.Row` per layer and per merge,
+        in execution order, with the receptive field of each (conv_calc.receptive).
+        When a layer fails (at construction or in its shape checks), ``report.error``
+        is that :class:`~conv_calc.errors.LayerError` with ``.layer`` set to the
+        row name, ``report.failed`` says where, and ``report.layers`` holds
+        the rows before it.
+
+        Raises :class:`~conv_calc.graph.nodes.StackDefinitionError` (a ``ValueError``)
+        for a malformed definition: no input shape, an unknown layer type, a node
+        that is not a node, a merge of a name never saved.
+
+        >>> from conv_calc import nn
+        >>> report = Stack([nn.Conv2d(3, 8, 3, padding=1), nn.MaxPool2d(2)]).analyze((1, 3, 32, 32))
+        >>> [(r.name, r.output_shape, r.receptive_field.size) for r in report.layers]
+        [('0', (1, 8, 32, 32), (3, 3)), ('1', (1, 8, 16, 16), (4, 4))]
+        """
+        shape = self.input_shape if input_shape is None else input_shape
+        if shape is None:
+            raise StackDefinitionError(
+                "no input shape: give one in the stack (input: [1, 3, 224, 224]) or to analyze()")
+        return analyze(self.layers, shape, self.framework)

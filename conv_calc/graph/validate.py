@@ -1,0 +1,80 @@
+"""Check that a node tree is well formed before it is run: StackDefinitionError otherwise.
+
+>>> from conv_calc.graph.framework import TORCH
+>>> from conv_calc.graph.nodes import LayerNode, Merge
+>>> validate((LayerNode(type="Conv3x3"),), TORCH)
+Traceback (most recent call last):
+...
+conv_calc.graph.nodes.StackDefinitionError: layers[0]: unknown torch layer type 'Conv3x3'
+>>> validate((Merge("skip"),), TORCH)
+Traceback (most recent call last):
+...
+conv_calc.graph.nodes.StackDefinitionError: layers[0]: merge with 'skip', but no tensor was saved under that name before it
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from conv_calc.graph.framework import Framework, is_layer
+from conv_calc.graph.nodes import (
+    LayerNode, Merge, Parallel, Residual, Save, Sequential, StackDefinitionError,
+)
+
+__all__ = ["validate"]
+
+
+def validate(nodes: Sequence[Any], framework: Framework, where: str = "layers",
+             saved: set[str] | None = None) -> None:
+    """Raise StackDefinitionError for anything that is not a well-formed node tree."""
+    saved = set() if saved is None else saved
+    if isinstance(nodes, (str, bytes)) or not isinstance(nodes, (tuple, list)):
+        raise StackDefinitionError(f"{where}: expected a list of nodes, got {nodes!r}")
+    for i, node in enumerate(nodes):
+        at = f"{where}[{i}]"
+        if is_layer(node):
+            continue
+        if isinstance(node, LayerNode):
+            if node.layer is None:
+                if node.type not in framework.registry():
+                    raise StackDefinitionError(
+                        f"{at}: unknown {framework.name} layer type {node.type!r}")
+                if not isinstance(node.args, (tuple, list)) or not isinstance(node.kwargs, Mapping):
+                    raise StackDefinitionError(f"{at}: args must be a tuple and kwargs a mapping")
+            elif not is_layer(node.layer):
+                raise StackDefinitionError(f"{at}: {node.layer!r} is not a conv_calc.nn layer")
+        elif isinstance(node, Sequential):
+            validate(node.nodes, framework, f"{at}.nodes", saved)
+        elif isinstance(node, Residual):
+            validate(node.body, framework, f"{at}.body", saved)
+            validate(node.shortcut, framework, f"{at}.shortcut", saved)
+        elif isinstance(node, Parallel):
+            if node.merge not in ("cat", "add"):
+                raise StackDefinitionError(f"{at}: merge must be 'cat' or 'add', got {node.merge!r}")
+            _check_dim(node.dim, at)
+            if not node.branches:
+                raise StackDefinitionError(f"{at}: a parallel block needs at least one branch")
+            for j, branch in enumerate(node.branches):
+                validate(branch, framework, f"{at}.branches[{j}]", saved)
+        elif isinstance(node, Save):
+            if not isinstance(node.name, str) or not node.name:
+                raise StackDefinitionError(f"{at}: save needs a name")
+            saved.add(node.name)
+        elif isinstance(node, Merge):
+            if node.saved not in saved:
+                raise StackDefinitionError(
+                    f"{at}: merge with {node.saved!r}, but no tensor was saved under that name "
+                    f"before it" + (f" (saved: {', '.join(sorted(saved))})" if saved else ""))
+            if node.op not in ("cat", "add"):
+                raise StackDefinitionError(f"{at}: op must be 'cat' or 'add', got {node.op!r}")
+            if node.crop not in (None, "center"):
+                raise StackDefinitionError(f"{at}: crop must be None or 'center', got {node.crop!r}")
+            _check_dim(node.dim, at)
+        else:
+            raise StackDefinitionError(f"{at}: {node!r} is not a stack node")
+
+
+def _check_dim(dim: Any, at: str) -> None:
+    if isinstance(dim, bool) or not isinstance(dim, int):
+        raise StackDefinitionError(f"{at}: dim must be an integer, got {dim!r}")

@@ -1,0 +1,186 @@
+"""The one walk over a node tree: execution order, row names, saved tensors.
+
+:class:`Walker` runs a tree as torch's forward would and names every row as
+torch's ``named_modules`` does; what a layer or a merge does to a tensor is
+left to a subclass, over its own kind of tensor:
+
+- the analysis (:mod:`conv_calc.graph.analysis`): shapes and receptive fields;
+- solve (:mod:`conv_calc.solve.compile`): the lengths of one axis, as a program;
+- lint (:mod:`conv_calc.lint.walk`): which rows each node and merge produced.
+
+Names: the user's name where given, otherwise the position among the modules
+of the enclosing list (``Save`` and ``Merge`` nodes take no position), joined
+with dots (``layer1.0.conv1``). A :class:`~conv_calc.graph.nodes.Residual`
+block's body layers sit directly under the block, its unnamed shortcut layers
+under ``<block>.shortcut`` (named ones, such as torchvision's ``downsample.0``,
+directly under the block), its addition is the row ``<block>.add``; a
+:class:`~conv_calc.graph.nodes.Parallel` block's branch ``j`` is
+``<block>.<j>`` and its merge ``<block>.cat`` (or ``.add``); a ``Merge`` is
+named by its op (``cat``, ``cat_1``, ... as torch.fx names functional calls)
+unless named. An unnamed residual, parallel or sequential block adds no level
+for the named layers inside it (torchvision's Bottleneck holds ``conv1`` and
+``downsample`` as attributes, not in a nested list), while its unnamed layers
+keep the block's position (``3.0``). Names are made unique with ``_1``, ``_2``.
+
+Tensors are values: a block's input feeds every branch, a saved tensor is kept
+by name (:attr:`Walker.saved`) until a merge reads it. :meth:`Walker.keep`
+marks a value that will be read again after others were computed.
+
+>>> from conv_calc import nn
+>>> from conv_calc.graph.nodes import Residual
+>>> class Names(Walker):
+...     def layer(self, node, x, name):
+...         print(name)
+...         return x
+...     def combine(self, op, xs, dim, name, node):
+...         print(name)
+...         return xs[0]
+>>> block = Residual(body=(nn.Conv2d(8, 8, 3, padding=1), nn.ReLU()), name="block")
+>>> _ = Names().run([block, nn.ReLU()], "x")
+block.0
+block.1
+block.add
+1
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from conv_calc.graph.framework import is_layer
+from conv_calc.graph.nodes import (
+    BLOCKS, LayerNode, Merge, Parallel, Residual, Save, Sequential, StackDefinitionError,
+)
+
+__all__ = ["Walker", "join"]
+
+T = TypeVar("T")
+
+
+def join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+class Walker(Generic[T]):
+    """Runs a node tree on tensors of type ``T``; subclasses define :meth:`layer` and :meth:`combine`."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.owners: dict[str, str] = {}  # a user-named row -> the block that named it
+        self.saved: dict[str, T] = {}
+
+    # ------------------------------------------------------------------ what a subclass says
+
+    def layer(self, node: Any, x: T, name: str) -> T:
+        """Run one layer (a LayerNode or a built layer) on ``x``; ``name`` is its row name."""
+        raise NotImplementedError
+
+    def combine(self, op: str, xs: list[T], dim: int, name: str, node: Any) -> T:
+        """Merge ``xs`` (in torch's operand order) with ``op`` ("cat" or "add") along ``dim``.
+
+        ``node`` is the Residual, Parallel or Merge node the merge belongs to.
+        """
+        raise NotImplementedError
+
+    def crop(self, saved: T, x: T) -> T:
+        """``saved`` centre-cropped to ``x``'s spatial size (``crop: center``)."""
+        return saved
+
+    def keep(self, x: T) -> T:
+        """``x`` will be read again after other tensors were computed (by default: as is)."""
+        return x
+
+    def error(self, message: str) -> Exception:
+        """The exception for a tree the walk cannot run (the analysis validates first)."""
+        return StackDefinitionError(message)
+
+    # ------------------------------------------------------------------ the walk
+
+    def run(self, nodes: Sequence[Any], x: T) -> T:
+        """Run a network's top-level list on its input ``x``; the last tensor."""
+        return self.run_list(tuple(nodes), x, "")
+
+    def unique(self, name: str) -> str:
+        if name not in self.names:
+            self.names.add(name)
+            return name
+        k = 1
+        while f"{name}_{k}" in self.names:
+            k += 1
+        self.names.add(f"{name}_{k}")
+        return f"{name}_{k}"
+
+    def run_list(self, nodes: Sequence[Any], x: T, prefix: str,
+                 unnamed_prefix: str | None = None) -> T:
+        """Run ``nodes``; named children go under ``prefix``, unnamed ones under
+        ``unnamed_prefix`` (default ``prefix``) by position."""
+        if unnamed_prefix is None:
+            unnamed_prefix = prefix
+        position = 0
+        fx_count: dict[str, int] = {}
+        for node in nodes:
+            if isinstance(node, Save):
+                x = self.run_node(node, x, node.name, node.name)
+                continue
+            if isinstance(node, Merge):
+                if node.name:
+                    local = node.name
+                else:
+                    k = fx_count.get(node.op, 0)
+                    fx_count[node.op] = k + 1
+                    local = node.op if k == 0 else f"{node.op}_{k}"
+                name = join(prefix, local)
+                x = self.run_node(node, x, name, name)
+                continue
+            user = getattr(node, "name", None) if not is_layer(node) else None
+            if user:
+                name = unnamed = join(prefix, user)
+                owner = self.owners.setdefault(name, unnamed_prefix)
+                if owner != unnamed_prefix:
+                    # Taken by a layer outside this unnamed block: qualify it by the
+                    # block's position (a repeat inside the block gets _1 instead).
+                    name = unnamed = join(unnamed_prefix, user)
+            elif isinstance(node, BLOCKS):
+                name, unnamed = prefix, join(unnamed_prefix, str(position))
+            else:
+                name = unnamed = join(unnamed_prefix, str(position))
+            position += 1
+            x = self.run_node(node, x, name, unnamed)
+        return x
+
+    def run_node(self, node: Any, x: T, name: str, unnamed: str) -> T:
+        """Run one node: ``name`` is where its named rows go, ``unnamed`` its unnamed ones."""
+        if isinstance(node, LayerNode) or is_layer(node):
+            return self.layer(node, x, self.unique(name))
+        if isinstance(node, Sequential):
+            return self.run_list(node.nodes, x, name, unnamed)
+        if isinstance(node, Residual):
+            x = self.keep(x)
+            body = self.keep(self.run_list(node.body, x, name, unnamed))
+            short = self.run_list(node.shortcut, x, name, join(unnamed, "shortcut"))
+            return self.combine("add", [body, short], 1, self.unique(join(unnamed, "add")), node)
+        if isinstance(node, Parallel):
+            x = self.keep(x)
+            outs = []
+            last = len(node.branches) - 1
+            for j, branch in enumerate(node.branches):
+                out = self.run_list(branch, x, join(unnamed, str(j)))
+                outs.append(self.keep(out) if j < last else out)
+            return self.combine(node.merge, outs, node.dim,
+                                self.unique(join(unnamed, node.merge)), node)
+        if isinstance(node, Save):
+            self.saved[node.name] = self.keep(x)
+            return self.saved[node.name]
+        if isinstance(node, Merge):
+            if node.saved not in self.saved:
+                raise self.error(f"merge with {node.saved!r}, which was never saved")
+            return self.merge_saved(node, x, self.saved[node.saved], self.unique(name))
+        raise self.error(f"{node!r} is not a stack node")
+
+    def merge_saved(self, node: Merge, x: T, saved: T, name: str) -> T:
+        """``torch.cat([saved, x], dim)`` (or ``[x, saved]``) or ``torch.add(x, saved)``."""
+        if node.crop == "center":
+            saved = self.crop(saved, x)
+        operands = [saved, x] if node.op == "cat" and node.saved_first else [x, saved]
+        return self.combine(node.op, operands, node.dim, name, node)
