@@ -2,10 +2,10 @@
 
 The default budget keeps each fuzz test to a few seconds in CI; a longer run:
 
-    CONV_CALC_FUZZ_EXAMPLES=5000 python -m pytest -q tests/test_fuzz*.py
+    CONV_CALC_FUZZ_EXAMPLES=5000 python -m pytest -q tests/*/test_fuzz*.py
 
 An input that once broke something goes to tests/fuzz_regressions/ (replayed by
-tests/test_fuzz_regressions.py).
+tests/stackfile/test_fuzz_regressions.py).
 """
 
 from __future__ import annotations

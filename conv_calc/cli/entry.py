@@ -9,7 +9,7 @@ unknown or repeated option, a value outside its choices, another command) goes
 to the Typer app in :mod:`conv_calc.cli.app`, which owns every message about
 usage. Both paths make the same call (:func:`conv_calc.cli.options.run`) and
 share the exit codes and error path of :mod:`conv_calc.cli.exits`
-(tests/test_entry.py holds them to the same output).
+(tests/cli/test_entry.py holds them to the same output).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ import pytest
 
 from oracle import torchvision_oracle as tvo
 
-DIR = Path(__file__).parent / "golden" / "torchvision"
+DIR = Path(__file__).parent.parent / "golden" / "torchvision"
 INDEX_PATH = DIR / "index.json"
 MAX_BYTES = 8 * 1024 * 1024
 RERUN = ("resnet18", "mobilenet_v3_small", "squeezenet1_1")

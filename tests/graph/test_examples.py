@@ -2,7 +2,7 @@
 
 Most examples are real architectures that must run; the ``broken-*`` ones are meant to
 fail, each at a known row with PyTorch's exact message (checked against torch by
-tests/test_examples_torch.py), and each file's header comment quotes that message.
+tests/graph/test_examples_torch.py), and each file's header comment quotes that message.
 Every ``expect:`` written in a file (the network's or a layer's) must hold.
 """
 
@@ -16,7 +16,7 @@ import pytest
 import conv_calc
 from conv_calc.graph.nodes import LayerNode, Merge, Parallel, Residual, Save, Sequential
 
-EXAMPLES_DIR = Path(__file__).parent.parent / "examples"
+EXAMPLES_DIR = Path(__file__).parent.parent.parent / "examples"
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.yaml"))
 
 #: The examples meant to fail: file stem -> (failing row, builtin class, torch's message).

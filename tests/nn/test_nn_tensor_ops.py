@@ -195,5 +195,5 @@ def test_engine_imports_only_the_standard_library():
     code = ("import sys, conv_calc.nn.tensor_ops, conv_calc.nn.tensor_dims, conv_calc.nn.tensor_reduce; "
             "print(sorted(m for m in ('torch', 'numpy', 'typer', 'rich', 'yaml') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          cwd=Path(__file__).resolve().parent.parent)
+                          cwd=Path(__file__).resolve().parent.parent.parent)
     assert done.stdout.strip() == "[]", done.stderr

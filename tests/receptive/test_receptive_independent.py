@@ -118,7 +118,7 @@ def test_oracle_layer_taps_examples():
 
 
 # --------------------------------------------------------------------------- published numbers
-# The networks of tests/test_stack_published.py (TF-Slim 'SAME' = explicit asymmetric
+# The networks of tests/graph/test_stack_published.py (TF-Slim 'SAME' = explicit asymmetric
 # ZeroPad2d), re-checked three ways: the Python API, this file's independent oracle,
 # and a stack file through `conv-calc stack --format json`.
 
@@ -127,7 +127,7 @@ import json  # noqa: E402
 import pytest  # noqa: E402
 import yaml  # noqa: E402
 
-from tests import test_stack_published as pub  # noqa: E402
+from tests.graph import test_stack_published as pub  # noqa: E402
 from tests.cli_runner import run  # noqa: E402
 
 

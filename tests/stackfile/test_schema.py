@@ -12,9 +12,9 @@ from conv_calc.stackfile import schema, vocabulary
 from conv_calc.stackfile.schema import stack_schema
 from conv_calc.stackfile.yaml_reader import parse
 from conv_calc.stackfile.problems import Collector
-from tests.test_spec_fakes import LAYERS
+from tests.stackfile.test_spec_fakes import LAYERS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from conv_calc.receptive import piecewise as pw
 from conv_calc.receptive import AxisMap, AxisState, Component, aligned
-from tests.test_receptive_bruteforce import axis_map, nets, op, state_of
+from tests.receptive.test_receptive_bruteforce import axis_map, nets, op, state_of
 
 
 def enumerated_cat(parts, sizes):

@@ -15,7 +15,7 @@ import pytest
 from conv_calc.lint.core import lint_path
 from conv_calc.lint.rules import RULES
 
-CASES = Path(__file__).parent / "lint_cases"
+CASES = Path(__file__).parent.parent / "lint_cases"
 MARK = re.compile(r"#\s*<-\s*(CC\d{3})")
 FILE_RULES = sorted(code for code in RULES if code != "CC001")
 

@@ -17,7 +17,7 @@ from conv_calc.graph.nodes import LayerNode, Residual, StackDefinitionError
 from conv_calc.graph.stack import Stack
 from tests.cli_runner import run
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "keras"
+EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples" / "keras"
 
 
 def _last_rf(report):

@@ -11,9 +11,9 @@ import conv_calc
 from conv_calc.stackfile.load import load_file, load_stack
 from conv_calc.stackfile.problems import StackFileError
 from conv_calc.graph.nodes import Expect, LayerNode, Merge, Parallel, Residual, Save, Sequential, Source
-from tests.test_spec_fakes import LAYERS
+from tests.stackfile.test_spec_fakes import LAYERS
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
 
 
 def load(text: str):

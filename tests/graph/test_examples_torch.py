@@ -18,7 +18,7 @@ torch = pytest.importorskip("torch")
 import conv_calc  # noqa: E402
 from tests.torch_build import run_stack  # noqa: E402
 
-EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
+EXAMPLES = sorted((Path(__file__).parent.parent.parent / "examples").glob("*.yaml"))
 #: Layer types whose MACs are defined as torch.utils.flop_counter FLOPs // 2.
 COUNTED = ("Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
            "ConvTranspose3d", "Linear")
@@ -102,7 +102,7 @@ OTHER_INPUTS = [
 @pytest.mark.parametrize("stem,shape", OTHER_INPUTS, ids=[f"{s}-{'x'.join(map(str, i))}"
                                                           for s, i in OTHER_INPUTS])
 def test_other_inputs_match_torch(stem, shape):
-    stack = conv_calc.load_stack(str(Path(__file__).parent.parent / "examples" / f"{stem}.yaml"))
+    stack = conv_calc.load_stack(str(Path(__file__).parent.parent.parent / "examples" / f"{stem}.yaml"))
     report, ran = stack.analyze(shape), run_stack(stack, shape)
     assert [(r.name, r.type, r.output_shape, r.params) for r in report.layers] == \
         [(r.name, r.type, r.output_shape, r.params) for r in ran.rows]

@@ -12,7 +12,7 @@ from conv_calc.render.report import plain_table
 from conv_calc.render.table import print_report_table
 from conv_calc.graph.stack import Stack
 
-EXAMPLES = sorted((Path(__file__).parent.parent / "examples").rglob("*.yaml"))
+EXAMPLES = sorted((Path(__file__).parent.parent.parent / "examples").rglob("*.yaml"))
 
 
 def _rich(report, title):

@@ -18,8 +18,8 @@ import pytest
 from tests.cli_runner import run
 from tests.lint_contract import FORMATS, check_run
 
-CASES = Path(__file__).parent / "lint_cases"
-ROOT = Path(__file__).parent.parent
+CASES = Path(__file__).parent.parent / "lint_cases"
+ROOT = Path(__file__).parent.parent.parent
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 from tests.cli_runner import run
 
-CASES = Path(__file__).parent / "lint_cases"
+CASES = Path(__file__).parent.parent / "lint_cases"
 
 
 @pytest.fixture
@@ -235,7 +235,7 @@ def test_rule():
 def test_pre_commit_hook_definition():
     import yaml
 
-    root = Path(__file__).parent.parent
+    root = Path(__file__).parent.parent.parent
     (hook,) = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text())
     assert {"id", "name", "entry", "language"} <= set(hook)
     assert hook["entry"] == "conv-calc lint --force-exclude" and hook["types"] == ["yaml"]
@@ -244,14 +244,14 @@ def test_pre_commit_hook_definition():
 def test_docs_list_every_rule():
     from conv_calc.lint.rules import RULES
 
-    text = (Path(__file__).parent.parent / "docs" / "lint.md").read_text()
+    text = (Path(__file__).parent.parent.parent / "docs" / "lint.md").read_text()
     for rule in RULES.values():
         assert f"| {rule.code} | {rule.name} | {rule.severity} |" in text
 
 
 def test_keras_stack_files_lint_without_internal_errors(monkeypatch):
     """Keras layers have other attribute names than torch's; the torch-only rules skip them."""
-    monkeypatch.chdir(Path(__file__).parent.parent)
+    monkeypatch.chdir(Path(__file__).parent.parent.parent)
     r = run("lint", "examples/keras", "--format", "concise")
     assert r.code == 1, r.stderr  # broken-cropping.yaml is broken on purpose
     assert "internal error" not in r.stderr

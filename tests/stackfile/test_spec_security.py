@@ -8,7 +8,7 @@ import pytest
 
 from conv_calc.stackfile.load import MAX_LAYERS, load_file, load_stack
 from conv_calc.stackfile.problems import StackFileError
-from tests.test_spec_fakes import LAYERS
+from tests.stackfile.test_spec_fakes import LAYERS
 
 
 def problems(data):

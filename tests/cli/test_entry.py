@@ -13,7 +13,7 @@ from conv_calc.cli import app as cli
 from conv_calc.cli import entry
 from tests.cli_runner import PINNED_ENV
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parent.parent.parent
 BROKEN = "input: [1, 3, 8, 8]\nlayers:\n  - Conv2D: {out_channels: 4}\n"
 
 

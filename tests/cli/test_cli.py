@@ -164,7 +164,7 @@ def test_layer_invalid_at_construction():
     (("layer", "Conv2d(3, 64, 3)", "--input", "1x-3"),
      "error: --input: the shape '1x-3' has the negative size -3\n"),
     (("layer", "Conv2d(3, 64, 3)"), "error: --input is required"),
-    # Without --framework, Conv2D is read as Keras (tests/test_cli_keras.py).
+    # Without --framework, Conv2D is read as Keras (tests/cli/test_cli_keras.py).
     (("layer", "Conv2D(3, 64, 3)", "--input", "8", "--framework", "torch"),
      "error: unknown layer 'Conv2D'"),
     (("layer", "Conv2x(3, 64, 3)", "--input", "8"),

@@ -2,7 +2,7 @@
 
 The loader is replaced by a stub here so the rendering and exit codes are tested
 independently of the YAML reader; end-to-end runs on real files are in
-tests/test_cli_examples.py.
+tests/cli/test_cli_examples.py.
 """
 
 from __future__ import annotations

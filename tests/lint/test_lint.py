@@ -12,7 +12,7 @@ from conv_calc.lint.core import Finding, Settings, lint_bytes, lint_path, suppre
 from conv_calc.lint.config import ConfigError, LintConfig, load_config, matches_glob, parse_config
 from conv_calc.lint.rules import RULES, lookup, matches
 
-CASES = Path(__file__).parent / "lint_cases"
+CASES = Path(__file__).parent.parent / "lint_cases"
 POOL7 = b"input: [1, 1, 7, 7]\nlayers:\n  - MaxPool2d: {kernel_size: 2}%s\n"
 
 

@@ -20,7 +20,7 @@ from conv_calc.solve.stack import solve_input_sizes
 from conv_calc.graph.nodes import Merge, Parallel, Residual, Save
 from conv_calc.graph.stack import Stack
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
 
 
 def brute(stack: Stack, dim: int, hi: int) -> set[int]:

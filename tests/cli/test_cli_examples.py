@@ -9,7 +9,7 @@ import pytest
 
 from tests.cli_runner import run
 
-EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
+EXAMPLES = sorted((Path(__file__).parent.parent.parent / "examples").glob("*.yaml"))
 
 
 def _analysis_ready() -> bool:
