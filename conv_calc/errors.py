@@ -16,10 +16,22 @@ plain-language ``hint``.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 __all__ = [
     "ConvCalcError",
+    "InputError",
+    "InvalidShapeError",
+    "StackDefinitionError",
+    "StackFileError",
+    "ConfigError",
+    "SolveError",
+    "ShapeError",
+    "CtorError",
+    "MergeRuntimeError",
+    "MergeIndexError",
+    "hint_of",
     "LayerError",
     "LayerValueError",
     "LayerRuntimeError",
@@ -110,6 +122,80 @@ class LayerAssertionError(LayerError, AssertionError):
 
 class LayerZeroDivisionError(LayerError, ZeroDivisionError):
     """torch lets Python's ``ZeroDivisionError`` through (GroupNorm with ``num_groups=0``)."""
+
+
+class MergeRuntimeError(LayerRuntimeError):
+    """``torch.add`` / ``torch.cat`` raise RuntimeError for these shapes."""
+
+
+class MergeIndexError(LayerIndexError):
+    """``torch.cat`` raises IndexError for a dim out of range."""
+
+
+# ---------------------------------------------------------------- conv-calc's own errors
+# Not torch's: input that conv-calc cannot use. Each is a ValueError whose str() says what
+# is wrong and where, with a hint on how to fix it.
+
+class InputError(ConvCalcError, ValueError):
+    """A user input conv-calc cannot use (the "ValueError with a hint" of every module).
+
+    >>> err = ConfigError("pyproject.toml: [tool.conv-calc] select: not a list", "write select = [...]")
+    >>> isinstance(err, ValueError), str(err), hint_of(err)
+    (True, 'pyproject.toml: [tool.conv-calc] select: not a list', 'write select = [...]')
+    """
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+
+
+class InvalidShapeError(InputError):
+    """An input shape that no tensor can have (conv-calc's own check, not torch's)."""
+
+
+class StackDefinitionError(InputError):
+    """A malformed stack definition (not a network that breaks: that is ``Report.error``)."""
+
+
+class ConfigError(InputError):
+    """A broken lint configuration: ``str()`` says what and where, ``hint`` how to fix it."""
+
+
+class SolveError(InputError):
+    """A question that cannot be asked of this layer or stack (not "no solution": that is an
+    answer)."""
+
+
+class ShapeError(InputError):
+    """A shape string that is not a list of sizes."""
+
+
+class CtorError(InputError):
+    """A constructor string that is not a call of a layer with literal arguments."""
+
+    def __init__(self, message: str, text: str, column: int, *, hint: str = "") -> None:
+        super().__init__(message, hint)
+        self.text = text
+        self.column = column
+
+    def caret(self) -> str:
+        """The input with a ``^`` under the offending column (two lines)."""
+        line = self.text.splitlines()[0] if self.text.strip() else self.text
+        col = max(1, min(self.column, len(line) + 1))
+        return f"{line}\n{' ' * (col - 1)}^"
+
+
+class StackFileError(ConvCalcError, ValueError):
+    """A stack file that cannot be turned into a network; ``problems`` lists every problem found.
+
+    ``str()`` is one ``file:line:column: message`` line per problem; ``hint`` is the
+    first problem's hint.
+    """
+
+    def __init__(self, problems: Iterable[Any]) -> None:
+        self.problems: tuple[Any, ...] = tuple(problems)
+        first = self.problems[0] if self.problems else None
+        super().__init__("\n".join(str(p) for p in self.problems) or "invalid stack file",
+                         hint=first.hint if first else "")
 
 
 def hint_of(error: object) -> str:

@@ -28,6 +28,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from conv_calc.errors import CtorError, ShapeError
+
 __all__ = ["Ctor", "CtorError", "KERAS_PREFIXES", "ShapeError", "parse_ctor", "parse_shape", "parse_option_value",
            "format_ctor"]
 
@@ -46,35 +48,6 @@ _CHILD_PREFIX = re.compile(r"^\s*\([^()]*\):\s*")
 _PREFIXES = ("nn", "torch.nn")
 # Keras code writes keras.layers.Conv2D(...), layers.Conv2D(...) or tf.keras.layers.Conv2D(...).
 KERAS_PREFIXES = ("keras.layers", "layers", "tf.keras.layers", "tensorflow.keras.layers")
-
-
-class CtorError(ValueError):
-    """A constructor string that is not a call of a layer with literal arguments."""
-
-    def __init__(self, message: str, text: str, column: int, *, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.text = text
-        self.column = column
-        self.hint = hint
-
-    def __str__(self) -> str:
-        return self.message
-
-    def caret(self) -> str:
-        """The input with a ``^`` under the offending column (two lines)."""
-        line = self.text.splitlines()[0] if self.text.strip() else self.text
-        col = max(1, min(self.column, len(line) + 1))
-        return f"{line}\n{' ' * (col - 1)}^"
-
-
-class ShapeError(ValueError):
-    """A shape string that is not a list of sizes."""
-
-    def __init__(self, message: str, *, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
 
 @dataclass(frozen=True)

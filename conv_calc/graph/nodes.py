@@ -23,6 +23,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from conv_calc.errors import StackDefinitionError
 from conv_calc.nn.base import Layer
 
 __all__ = [
@@ -144,13 +145,3 @@ class Expect:
     source: Source | None = None
 
 
-
-class StackDefinitionError(ValueError):
-    """A malformed stack definition (not a network that breaks: that is ``Report.error``).
-
-    >>> from conv_calc.graph.stack import Stack
-    >>> Stack([]).analyze()
-    Traceback (most recent call last):
-    ...
-    conv_calc.graph.nodes.StackDefinitionError: no input shape: give one in the stack (input: [1, 3, 224, 224]) or to analyze()
-    """

@@ -48,7 +48,7 @@ class Stack:
         row name, ``report.failed`` says where, and ``report.layers`` holds
         the rows before it.
 
-        Raises :class:`~conv_calc.graph.nodes.StackDefinitionError` (a ``ValueError``)
+        Raises :class:`~conv_calc.errors.StackDefinitionError` (a ``ValueError``)
         for a malformed definition: no input shape, an unknown layer type, a node
         that is not a node, a merge of a name never saved.
 

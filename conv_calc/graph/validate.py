@@ -5,11 +5,11 @@
 >>> validate((LayerNode(type="Conv3x3"),), TORCH)
 Traceback (most recent call last):
 ...
-conv_calc.graph.nodes.StackDefinitionError: layers[0]: unknown torch layer type 'Conv3x3'
+conv_calc.errors.StackDefinitionError: layers[0]: unknown torch layer type 'Conv3x3'
 >>> validate((Merge("skip"),), TORCH)
 Traceback (most recent call last):
 ...
-conv_calc.graph.nodes.StackDefinitionError: layers[0]: merge with 'skip', but no tensor was saved under that name before it
+conv_calc.errors.StackDefinitionError: layers[0]: merge with 'skip', but no tensor was saved under that name before it
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from conv_calc.errors import (
 )
 
 __all__ = ["KerasError", "KerasValueError", "KerasTypeError", "KerasRuntimeError",
-           "KerasOverflowError", "KerasZeroDivisionError", "WRAP_PREFIX"]
+           "WRAP_PREFIX"]
 
 #: Keras wraps errors raised inside ``Layer.call`` (by the backend) in a message
 #: starting with this text (keras/src/utils/traceback_utils.py); only that first
@@ -26,11 +26,3 @@ KerasError = LayerError
 KerasValueError = LayerValueError
 KerasTypeError = LayerTypeError
 KerasRuntimeError = LayerRuntimeError
-
-
-class KerasOverflowError(LayerError, OverflowError):
-    """Keras raises ``OverflowError`` (``int(float('inf'))`` after a division by a zero stride)."""
-
-
-class KerasZeroDivisionError(LayerError, ZeroDivisionError):
-    """Keras raises ``ZeroDivisionError``."""

@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from conv_calc.errors import ConfigError
 from conv_calc.lint.rules import RULES, SEVERITIES, lookup
 from conv_calc.text import did_you_mean
 
@@ -40,14 +41,6 @@ __all__ = ["LintConfig", "ConfigError", "find_config", "load_config", "parse_con
 FORMATS = ("full", "concise", "json", "github", "sarif")
 DEFAULT_FILES = ("*.yaml", "*.yml")
 _KEYS = ("select", "ignore", "severity", "files", "exclude", "fail-on", "output-format")
-
-
-class ConfigError(ValueError):
-    """A broken configuration: ``str()`` says what and where, ``hint`` how to fix it."""
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -202,7 +195,7 @@ def check_glob(pattern: str, where: str) -> str:
     >>> check_glob("models/*.{yaml,yml}", "files")
     Traceback (most recent call last):
     ...
-    conv_calc.lint.config.ConfigError: files: unsupported character '{' in glob 'models/*.{yaml,yml}'
+    conv_calc.errors.ConfigError: files: unsupported character '{' in glob 'models/*.{yaml,yml}'
     """
     def bad(why: str, hint: str) -> ConfigError:
         return ConfigError(f"{where}: {why} in glob {pattern!r}" if why[0] != "!" else

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from conv_calc.errors import hint_of
 from conv_calc.graph.report import Report
 from conv_calc.graph.stack import Stack
 from conv_calc.lint.checks import LAYER_CHECKS
@@ -200,7 +201,7 @@ def lint_bytes(data: bytes, path: str, settings: Settings = Settings()) -> FileR
         try:
             report = stack.analyze()
         except ValueError as err:  # StackDefinitionError: e.g. no input shape
-            found.append(finding("CC003", str(err), getattr(err, "hint", "") or
+            found.append(finding("CC003", str(err), hint_of(err) or
                                  "give the input shape with `input: [1, 3, 224, 224]`", None, path))
     if report is not None:
         found.extend(_analysis_findings(stack, report, path))
@@ -237,7 +238,7 @@ def _analysis_findings(stack: Stack, report: Report, path: str) -> list[Finding]
         merge = failed is not None and failed.type in ("cat", "add")
         err = report.error
         f = finding("CC102" if merge else "CC101", str(err),
-                    getattr(err, "hint", "") or "", failed.source if failed else None, path)
+                    hint_of(err), failed.source if failed else None, path)
         if failed is not None:
             f = replace(f, layer_index=failed.index, layer_name=failed.name)
         found.append(f)

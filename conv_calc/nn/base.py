@@ -11,21 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
-from conv_calc.errors import LayerMeta
+from conv_calc.errors import InvalidShapeError, LayerMeta
 from conv_calc.geometry import Axis, unchanged
 
 __all__ = ["Layer", "as_shape", "ntuple", "per_axis", "fmt_list", "fmt_size", "InvalidShapeError"]
-
-
-class InvalidShapeError(ValueError):
-    """An input shape that no tensor can have (conv-calc's own check, not torch's).
-
-    >>> try:
-    ...     as_shape([1, -3, 8])
-    ... except InvalidShapeError as err:
-    ...     print(err)
-    input shape [1, -3, 8]: dimension 1 is -3; sizes must be integers >= 0
-    """
 
 
 def as_shape(shape: Any) -> tuple[int, ...]:

@@ -15,18 +15,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from conv_calc.errors import LayerIndexError, LayerRuntimeError
+from conv_calc.errors import MergeIndexError, MergeRuntimeError
 from conv_calc.nn.base import fmt_list
 
 __all__ = ["add_shape", "cat_shape", "MergeRuntimeError", "MergeIndexError"]
-
-
-class MergeRuntimeError(LayerRuntimeError):
-    """``torch.add`` / ``torch.cat`` raise RuntimeError for these shapes."""
-
-
-class MergeIndexError(LayerIndexError):
-    """``torch.cat`` raises IndexError for a dim out of range."""
 
 
 _VERBS = {"add": "adding", "sub": "subtracting", "mul": "multiplying", "div": "dividing"}

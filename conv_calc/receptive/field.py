@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from conv_calc.receptive.maps import AxisMap, Number
 from conv_calc.receptive.state import AxisState
@@ -61,12 +61,6 @@ class ReceptiveField:
             index = index * len(self.states)
         return tuple(s.hull(u) for s, u in zip(self.states, index))
 
-    def as_dict(self) -> dict[str, Any]:
-        """The public fields (Fractions stay Fractions)."""
-        d = {k: getattr(self, k) for k in ("size", "size_min", "jump", "start", "effective_padding")}
-        if self.aligned is not None:
-            d["aligned"] = self.aligned
-        return d
 
 
 def chain_receptive_field(layers: Iterable[tuple[int, int, int] | tuple[int, int, int, int]]

@@ -23,7 +23,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from conv_calc.errors import LayerError
+from conv_calc.errors import LayerError, SolveError
 from conv_calc.formulas import conv_output_size, effective_kernel_size, pool_output_size
 from conv_calc.nn.base import Layer, per_axis as _per_axis  # noqa: F401 - solve.stack uses it
 
@@ -31,14 +31,6 @@ __all__ = [
     "SolveError", "AxisPadding", "PaddingAnswer", "StrideDilation", "StrideAnswer",
     "solve_padding", "solve_stride_dilation", "rebuild", "layer_axes", "sizes_tuple",
 ]
-
-
-class SolveError(ValueError):
-    """A question that cannot be asked of this layer or stack (not "no solution": that is an answer)."""
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.hint = hint
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from conv_calc.errors import LayerError
-from conv_calc.formulas import conv_output_size, conv_transpose_output_size, effective_kernel_size
+from conv_calc.errors import LayerError, hint_of
+from conv_calc.formulas import conv_transpose_output_size, effective_kernel_size
 from conv_calc.solve.layer import SolveError, layer_axes, rebuild, sizes_tuple, _real
 
 __all__ = ["AxisRule", "OutputPaddingAnswer", "solve_output_padding", "mirror_transposed"]
@@ -147,7 +147,7 @@ def solve_output_padding(conv: Any, input_size: int | Sequence[int] | None = Non
         try:
             conv.output_shape(shape)
         except LayerError as err:
-            raise SolveError(f"the conv rejects input {ns}: {err}", getattr(err, "hint", ""))
+            raise SolveError(f"the conv rejects input {ns}: {err}", hint_of(err))
     ms = mid[2:]
     ops = []
     for j in range(nd):
@@ -170,7 +170,3 @@ def solve_output_padding(conv: Any, input_size: int | Sequence[int] | None = Non
                          f"{type(t).__name__}.output_shape ({back}, {sized})")
     return OutputPaddingAnswer(conv, t, ns, ms, tuple(ops), ns, layer, rules)
 
-
-def transposed_output(n: int, k: int, s: int, p: int, op: int, d: int) -> int:
-    """Reference: the conv then the mirrored transposed conv (for tests)."""
-    return conv_transpose_output_size(conv_output_size(n, k, s, p, d), k, s, p, op, d)

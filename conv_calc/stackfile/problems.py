@@ -14,10 +14,9 @@ and read its :class:`Problem` records without loading the parser.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from conv_calc.errors import ConvCalcError
+from conv_calc.errors import StackFileError
 from conv_calc.graph.nodes import Source
 
 __all__ = ["Problem", "StackFileError", "Collector", "CODES"]
@@ -52,20 +51,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.source}: {self.message}" if self.source is not None else self.message
-
-
-class StackFileError(ConvCalcError, ValueError):
-    """A stack file that cannot be turned into a network; ``problems`` lists every problem found.
-
-    ``str()`` is one ``file:line:column: message`` line per problem; ``hint`` is the
-    first problem's hint.
-    """
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(problems)
-        first = self.problems[0] if self.problems else None
-        super().__init__("\n".join(str(p) for p in self.problems) or "invalid stack file",
-                         hint=first.hint if first else "")
 
 
 class Collector:

@@ -151,6 +151,15 @@ def test_cat_along_a_huge_spatial_axis_does_not_hang(tmp_path):
     assert '200000000' in result.stdout and time.perf_counter() - t0 < 5
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process (Linux /proc; 0 where unreadable)."""
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def test_ctrl_c_exits_130_without_traceback(tmp_path):
     path = tmp_path / "huge.yaml"
     path.write_text("input: [1, 4, 16, 16]\nlayers:\n"
@@ -159,7 +168,12 @@ def test_ctrl_c_exits_130_without_traceback(tmp_path):
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
                             env=dict(os.environ, PYTHONWARNINGS="ignore"))
     try:
-        time.sleep(3)  # past start-up: reading or analysing the file
+        # Interrupt once the process has spent 1.5 s of its own CPU time (well past start-up,
+        # reading or analysing the file): CPU time, not wall time, so a loaded machine changes
+        # nothing.
+        deadline = time.monotonic() + 120
+        while _cpu_seconds(proc.pid) < 1.5 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert proc.poll() is None, "finished before the interrupt"
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)

@@ -4,7 +4,7 @@ Property for the CLI: exit 0, 1 or 2, never a traceback, an internal error or a
 hang. Property for the API: a layer either builds and answers ``output_shape``,
 ``param_count``, ``macs`` and ``repr``, or raises a :class:`conv_calc.errors.LayerError`
 (an instance of the builtin torch raises) with a message, or, for a shape no tensor
-can have, :class:`~conv_calc.nn.base.InvalidShapeError`; nothing else escapes.
+can have, :class:`~conv_calc.errors.InvalidShapeError`; nothing else escapes.
 """
 
 from __future__ import annotations

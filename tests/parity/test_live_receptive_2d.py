@@ -188,6 +188,14 @@ def test_interpolation_taps_match_torch(mode, n_in, out, align):
     assert interpolate_taps(mode, n_in, n_out, sf, align) == want, (mode, n_in, n_out, sf, align)
 
 
-def test_counts_reported():
-    # informative: run after the property test in the same session (pytest -s shows it)
+def test_fixed_networks_compare_real_outputs():
+    """The property test is not vacuous: on fixed seeds, rows and outputs are really compared
+    against torch's gradients (COUNTS also tallies the property test's work; pytest -s prints it)."""
+    before = dict(COUNTS)
+    for seed in range(8):
+        check_network(seed)
+    compared = {k: COUNTS[k] - before[k] for k in COUNTS}
     print(COUNTS)
+    assert compared["networks"] + compared["skipped_networks"] == 8, compared
+    assert compared["networks"] >= 4 and compared["rows"] >= compared["networks"], compared
+    assert compared["outputs"] >= 3 * compared["networks"], compared
