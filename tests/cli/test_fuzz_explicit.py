@@ -164,9 +164,12 @@ def test_ctrl_c_exits_130_without_traceback(tmp_path):
     path = tmp_path / "huge.yaml"
     path.write_text("input: [1, 4, 16, 16]\nlayers:\n"
                     + "  - Conv2d: {out_channels: 4, kernel_size: 3, padding: 1}\n" * 200_000)
+    # A job started in the background by a non-interactive shell inherits SIGINT ignored, and
+    # Python then keeps it ignored: give the child the default disposition, as a terminal does.
     proc = subprocess.Popen([sys.executable, "-m", "conv_calc", "stack", str(path)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
-                            env=dict(os.environ, PYTHONWARNINGS="ignore"))
+                            env=dict(os.environ, PYTHONWARNINGS="ignore"),
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         # Interrupt once the process has spent 1.5 s of its own CPU time (well past start-up,
         # reading or analysing the file): CPU time, not wall time, so a loaded machine changes
