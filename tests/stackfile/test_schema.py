@@ -41,8 +41,10 @@ def test_every_item_kind_takes_the_keys_the_reader_takes(prefix):
     """Each kind of item accepts exactly its own keys (conv_calc.stackfile.vocabulary)."""
     defs = stack_schema(LAYERS)["definitions"]
     for kind in vocabulary.KEYWORDS:
-        item = defs[prefix + kind] if kind in ("sequential", "residual", "parallel") else defs[kind]
-        assert item["required"] == [kind] and item["additionalProperties"] is False
+        own = kind in ("sequential", "residual", "parallel", "layers")
+        item = defs[prefix + kind] if own else defs[kind]
+        required = [kind, "from"] if kind == "layers" else [kind]  # `layers:` only with `from:`
+        assert item["required"] == required and item["additionalProperties"] is False
         common = () if kind == "save" else vocabulary.COMMON  # a save has no name, repeat or expect
         assert set(item["properties"]) == {kind, *common, *vocabulary.OPTIONS.get(kind, ())}
     assert defs["parallel"]["properties"]["merge"] == {"enum": list(vocabulary.MERGES)}
