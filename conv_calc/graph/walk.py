@@ -19,8 +19,8 @@ directly under the block), its addition is the row ``<block>.add``; a
 block, as torch names a module's attributes) and its merge ``<block>.cat`` (or
 ``.add``); a ``Merge`` or ``Combine`` is named by its op (``cat``, ``cat_1``,
 ``mul``, ... as torch.fx names functional calls) unless named. A ``From``'s
-nodes take positions in the enclosing list, as if written there. An unnamed residual, parallel or sequential block adds no level
-for the named layers inside it (torchvision's Bottleneck holds ``conv1`` and
+nodes take positions in the enclosing list, as if written there. An unnamed
+residual, parallel or sequential block adds no level for the named layers inside it (torchvision's Bottleneck holds ``conv1`` and
 ``downsample`` as attributes, not in a nested list), while its unnamed layers
 keep the block's position (``3.0``). Names are made unique with ``_1``, ``_2``.
 
