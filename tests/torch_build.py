@@ -7,7 +7,7 @@ with ``.``; an unnamed node is named by its position among the list's module nod
 and ``Merge`` take no position), as in ``torch.nn.Sequential``; an unnamed block adds no
 level for its named layers (unless one outside it holds the name); a residual's unnamed
 shortcut layers sit under ``<name>.shortcut`` and its sum is the row ``<name>.add``; a parallel block's branch
-``j`` is ``<name>.<j>`` and its merge ``<name>.cat`` / ``<name>.add``; a ``Merge`` is named by
+``j`` is ``<name>.<j>`` (its named layers directly under ``<name>``) and its merge ``<name>.cat`` / ``<name>.add``; a ``Merge`` is named by
 its op (``cat``, ``cat_1``, ... within one list) unless named; repeats get ``_1``, ``_2``. Each :class:`~conv_calc.graph.nodes.LayerNode` becomes
 ``getattr(torch.nn, type)(*args, **kwargs)`` with ``in_channels`` / ``num_features`` /
 ``num_channels`` / ``in_features`` filled from the incoming tensor when left out, by
@@ -38,13 +38,15 @@ import pytest
 torch = pytest.importorskip("torch")
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
-from conv_calc.graph.nodes import LayerNode, Merge, Parallel, Residual, Save, Sequential  # noqa: E402
+from conv_calc.graph.nodes import (  # noqa: E402
+    Combine, From, LayerNode, Merge, Parallel, Position, Residual, Save, Sequential,
+)
 from conv_calc.graph.stack import Stack  # noqa: E402
 
 __all__ = ["TorchRow", "TorchFailure", "TorchResult", "run_stack", "infer_kwargs", "MERGE_TYPES"]
 
 #: The ``type`` recorded for merge rows (``torch.add`` / ``torch.cat``).
-MERGE_TYPES = {"add": "add", "cat": "cat"}
+MERGE_TYPES = {"add": "add", "cat": "cat", "mul": "mul", "sub": "sub", "div": "div"}
 _BUILTINS = (NotImplementedError, IndexError, TypeError, ValueError, RuntimeError)
 
 
@@ -153,25 +155,45 @@ class _Walker:
               ) -> torch.Tensor:
         if unnamed_prefix is None:
             unnamed_prefix = prefix
+        # A From's nodes are spliced into the list: they share its positions and fx counts.
+        flat: list = []
+
+        def splice(items) -> None:
+            for n in items:
+                if isinstance(n, From):
+                    flat.append(("from", n.tensor))
+                    splice(n.nodes)
+                else:
+                    flat.append(n)
+        splice(nodes)
         position = 0
         merges: dict[str, int] = {}
-        for node in nodes:
-            if isinstance(node, Save):
+        for node in flat:
+            if isinstance(node, tuple):
+                x = self.saved[node[1]]
+            elif isinstance(node, Save):
                 self.saved[node.name] = x
-            elif isinstance(node, Merge):
+            elif isinstance(node, (Merge, Combine)):
                 k = merges.get(node.op, 0)
                 merges[node.op] = k + 1
                 local = node.name or (node.op if k == 0 else f"{node.op}_{k}")
-                x = self.merge_saved(node, x, _join(prefix, local))
+                if isinstance(node, Merge):
+                    x = self.merge_saved(node, x, _join(prefix, local))
+                else:
+                    xs = [self.saved[t] for t in node.tensors]
+                    op = node.op
+                    fn = (lambda: torch.cat(xs, dim=node.dim)) if op == "cat" else \
+                        (lambda: getattr(torch, op)(xs[0], xs[1]))
+                    x = self.merge(self.unique(_join(prefix, local)), op, fn)
             else:
                 # An unnamed node is named by its position, as in torch.nn.Sequential;
                 # an unnamed block adds no level for its named layers, unless a layer
                 # outside the block already holds that name.
-                if node.name:
+                if node.name and not isinstance(node.name, Position):
                     where = positional = _join(prefix, node.name)
                     if self.owners.setdefault(where, unnamed_prefix) != unnamed_prefix:
                         where = positional = _join(unnamed_prefix, node.name)
-                elif isinstance(node, (Sequential, Residual, Parallel)):
+                elif isinstance(node, (Sequential, Residual, Parallel)) and not node.name:
                     where, positional = prefix, _join(unnamed_prefix, str(position))
                 else:
                     where = positional = _join(unnamed_prefix, str(position))
@@ -190,7 +212,7 @@ class _Walker:
             return self.merge(self.unique(_join(positional, "add")), "add",
                               lambda: torch.add(body, short))
         if isinstance(node, Parallel):
-            outs = [self.nodes(branch, x, _join(positional, str(i)))
+            outs = [self.nodes(branch, x, where, _join(positional, str(i)))
                     for i, branch in enumerate(node.branches)]
             name = self.unique(_join(positional, node.merge))
             if node.merge == "add":
@@ -203,8 +225,8 @@ class _Walker:
 
         def run() -> torch.Tensor:
             s = _centre_crop(saved, x) if node.crop == "center" else saved
-            if node.op == "add":
-                return torch.add(x, s)
+            if node.op != "cat":
+                return getattr(torch, node.op)(x, s)
             return torch.cat([s, x] if node.saved_first else [x, s], dim=node.dim)
         return self.merge(self.unique(name), node.op, run)
 
@@ -240,6 +262,7 @@ def run_stack(stack: Stack, input_shape: tuple[int, ...] | None = None) -> Torch
     torch.manual_seed(0)
     with torch.no_grad():
         x = torch.zeros(shape)
+        walker.saved["input"] = x
         try:
             x = walker.nodes(stack.layers, x, "")
         except _Stop:

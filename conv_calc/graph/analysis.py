@@ -14,6 +14,7 @@ its positions depends on (:class:`conv_calc.receptive.AxisState`).
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any, Sequence
 
 from conv_calc.errors import LayerError
@@ -109,7 +110,7 @@ class _Analysis(Walker[_Tensor]):
                 s = t.states[a]
                 n_t = None if d is None or len(t.shape) < -d else t.shape[d]
                 n_out = None if d is None or len(shape) < -d else shape[d]
-                if op == "add" and n_t == 1 and n_out not in (None, 1):
+                if op != "cat" and n_t == 1 and n_out not in (None, 1):
                     s = s.constant(0)  # broadcast: every output reads position 0
                 parts.append(s)
             if op == "cat" and d is not None and len(shape) >= -d and \
@@ -160,11 +161,12 @@ def _next_states(fw: Framework, layer: Any, x: _Tensor, out: tuple[int, ...]
     return tuple(states), dims
 
 
-def analyze(nodes: Sequence[Any], input_shape: Sequence[int], framework: str = "torch") -> Report:
-    """See :meth:`conv_calc.graph.stack.Stack.analyze`."""
+def analyze(nodes: Sequence[Any], input_shape: Sequence[int], framework: str = "torch",
+            outputs: Sequence[str] = ()) -> Report:
+    """See :meth:`conv_calc.graph.stack.Stack.analyze`; ``outputs`` names saved tensors."""
     fw = frameworks.get(framework)
     shape = fw.check_input(input_shape)
-    validate(tuple(nodes), fw)
+    validate(tuple(nodes), fw, outputs=outputs)
     dims = fw.spatial_dims(nodes, shape)
     x = _Tensor(shape, tuple(AxisState.identity() for _ in dims), dims)
     walk = _Analysis(fw)
@@ -172,5 +174,6 @@ def analyze(nodes: Sequence[Any], input_shape: Sequence[int], framework: str = "
         walk.run(nodes, x)
     except _Stop:
         return Report(shape, tuple(walk.rows), walk.error, walk.failed)
-    return Report(shape, tuple(walk.rows))
+    named = {name: walk.tensor(name).shape for name in outputs}
+    return Report(shape, tuple(walk.rows), outputs=MappingProxyType(named))
 

@@ -33,6 +33,7 @@ from conv_calc.graph.nodes import LayerNode, StackDefinitionError, children
 from conv_calc.nn import LAYERS as TORCH_LAYERS
 from conv_calc.nn.base import Layer, as_shape
 from conv_calc.nn.merge import add_shape, cat_shape
+from conv_calc.nn.tensor_ops import elementwise
 from conv_calc.receptive.layers import layer_axis_maps, layer_dimensionality
 
 __all__ = ["Framework", "TORCH", "KERAS", "FRAMEWORKS", "KERAS_BASE_KWARGS", "get", "is_layer",
@@ -84,6 +85,8 @@ class Framework:
     unknown_batch = False
     #: Whether stack-file argument values are type-checked (Keras validates them itself).
     typed_arguments = True
+    #: The merges over named tensors the framework has (``cat:``, ``add:``, ``mul:``, ...).
+    merges: tuple[str, ...] = ("cat", "add", "mul", "sub", "div")
 
     def registry(self) -> Mapping[str, type]:
         """Layer class by class name."""
@@ -115,7 +118,7 @@ class Framework:
         raise NotImplementedError
 
     def merge_shape(self, op: str, shapes: list[tuple], dim: int) -> tuple:
-        """The shape of the merge ``op`` ("cat" or "add") of tensors of ``shapes``."""
+        """The shape of the merge ``op`` ("cat", "add", "mul", "sub", "div") of ``shapes``."""
         raise NotImplementedError
 
     def axis_maps(self, layer: Any, shape: tuple, out: tuple,
@@ -165,6 +168,8 @@ class _Torch(Framework):
         return layer.macs(shape, out)
 
     def merge_shape(self, op: str, shapes: list[tuple], dim: int) -> tuple:
+        if op in ("mul", "sub", "div"):
+            return elementwise(op, shapes)
         if op == "add":
             shape = shapes[0]
             for other in shapes[1:]:
@@ -185,6 +190,7 @@ def _keras() -> Any:
 class _Keras(Framework):
     name = "keras"
     cat_dim = -1
+    merges = ("cat", "add")
     unknown_batch = True
     typed_arguments = False
 

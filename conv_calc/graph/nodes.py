@@ -10,7 +10,11 @@ The node types map one to one onto the stack-file syntax (conv_calc.stackfile):
 - :class:`Residual` ``body(x) + shortcut(x)`` (an empty shortcut is the identity);
 - :class:`Parallel` branches on the same input, merged by ``torch.cat`` (or ``torch.add``);
 - :class:`Save` / :class:`Merge` keep a tensor under a name and merge it much
-  later (U-Net's long skips).
+  later (U-Net's long skips);
+- :class:`From` runs nodes on a saved tensor (or the network's input), and
+  :class:`Combine` merges saved tensors by name (``torch.cat([a, b])``,
+  ``torch.mul(a, b)``, ...): any graph, written in execution order
+  (:mod:`conv_calc.graph.named`).
 
 A plain :class:`~conv_calc.nn.Layer` in a list stands for ``LayerNode(layer)``.
 :class:`~conv_calc.graph.stack.Stack` holds a tree and analyses it
@@ -28,6 +32,7 @@ from conv_calc.nn.base import Layer
 
 __all__ = [
     "Source", "LayerNode", "Sequential", "Residual", "Parallel", "Save", "Merge",
+    "From", "Combine", "Position", "INPUT", "ELEMENTWISE", "MERGE_OPS",
     "Node", "Expect", "StackDefinitionError", "BLOCKS", "children",
 ]
 
@@ -113,7 +118,47 @@ class Merge:
     source: Source | None = None
 
 
-Node = Union[LayerNode, Sequential, Residual, Parallel, Save, Merge, Layer]
+#: The name of the network's input tensor (``from: input``).
+INPUT = "input"
+#: Elementwise merges (torch's broadcasting) and every merge op.
+ELEMENTWISE = ("add", "mul", "sub", "div")
+MERGE_OPS = ("cat", *ELEMENTWISE)
+
+
+@dataclass(frozen=True)
+class From:
+    """Run ``nodes`` on the tensor saved as ``tensor`` (:data:`INPUT`: the network's input).
+
+    The result continues the flow. The nodes sit in the enclosing list as if
+    written there: an unnamed one takes the next position (wrap them in a named
+    :class:`Sequential` for a level of their own).
+    """
+
+    tensor: str
+    nodes: tuple[Node, ...]
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Combine:
+    """Merge saved tensors by name: ``torch.cat(tensors, dim)`` or, for ``add``, ``mul``,
+    ``sub``, ``div``, the elementwise op with torch's broadcasting, left to right."""
+
+    op: str
+    tensors: tuple[str, ...]
+    dim: int = 1
+    name: str | None = None
+    source: Source | None = None
+
+
+class Position(str):
+    """The name a reader gives a block use or repeat copy that has none: it is numbered by
+    its position in the enclosing list, counted by the walk (the value is only a default)."""
+
+    __slots__ = ()
+
+
+Node = Union[LayerNode, Sequential, Residual, Parallel, Save, Merge, From, Combine, Layer]
 #: The nodes that hold lists of nodes.
 BLOCKS = (Sequential, Residual, Parallel)
 
@@ -127,6 +172,8 @@ def children(node: Any) -> Iterator[tuple[Node, ...]]:
         yield node.shortcut
     elif isinstance(node, Parallel):
         yield from node.branches
+    elif isinstance(node, From):
+        yield node.nodes
 
 
 @dataclass(frozen=True, slots=True)

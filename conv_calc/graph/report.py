@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from conv_calc.errors import LayerError
@@ -47,6 +48,9 @@ class Report:
     layers: tuple[Row, ...]
     error: LayerError | None = None
     failed: FailedLayer | None = None
+    #: The shape of each tensor the stack names in ``outputs:`` (empty without it;
+    #: empty too when the analysis stopped).
+    outputs: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

@@ -31,9 +31,13 @@ class Stack:
     version: int | None = None
     expect: Expect | None = None
     expectations: Mapping[Source, Expect] = field(default_factory=dict)
+    #: Names of saved tensors that are the network's outputs (``outputs:``); the report
+    #: gives each one's shape (``report.outputs``).
+    outputs: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "layers", tuple(self.layers))
+        object.__setattr__(self, "outputs", tuple(self.outputs))
         if self.input_shape is not None:
             object.__setattr__(self, "input_shape", tuple(self.input_shape))
         object.__setattr__(self, "expectations", MappingProxyType(dict(self.expectations)))
@@ -61,4 +65,4 @@ class Stack:
         if shape is None:
             raise StackDefinitionError(
                 "no input shape: give one in the stack (input: [1, 3, 224, 224]) or to analyze()")
-        return analyze(self.layers, shape, self.framework)
+        return analyze(self.layers, shape, self.framework, self.outputs)

@@ -19,16 +19,18 @@ from typing import Any
 
 from conv_calc.graph.framework import Framework, is_layer
 from conv_calc.graph.nodes import (
-    LayerNode, Merge, Parallel, Residual, Save, Sequential, StackDefinitionError,
+    INPUT, Combine, From, LayerNode, Merge, Parallel, Residual, Save, Sequential,
+    StackDefinitionError,
 )
 
 __all__ = ["validate"]
 
 
 def validate(nodes: Sequence[Any], framework: Framework, where: str = "layers",
-             saved: set[str] | None = None) -> None:
+             saved: set[str] | None = None, outputs: Sequence[str] = ()) -> None:
     """Raise StackDefinitionError for anything that is not a well-formed node tree."""
-    saved = set() if saved is None else saved
+    top = saved is None
+    saved = {INPUT} if saved is None else saved
     if isinstance(nodes, (str, bytes)) or not isinstance(nodes, (tuple, list)):
         raise StackDefinitionError(f"{where}: expected a list of nodes, got {nodes!r}")
     for i, node in enumerate(nodes):
@@ -60,19 +62,54 @@ def validate(nodes: Sequence[Any], framework: Framework, where: str = "layers",
         elif isinstance(node, Save):
             if not isinstance(node.name, str) or not node.name:
                 raise StackDefinitionError(f"{at}: save needs a name")
+            if node.name == INPUT:
+                raise StackDefinitionError(f"{at}: {INPUT!r} is the network's input; save under "
+                                           f"another name")
             saved.add(node.name)
+        elif isinstance(node, From):
+            _check_saved(node.tensor, saved, at)
+            validate(node.nodes, framework, f"{at}.nodes", saved)
+        elif isinstance(node, Combine):
+            check_combine(node, framework, saved, at)
         elif isinstance(node, Merge):
             if node.saved not in saved:
                 raise StackDefinitionError(
                     f"{at}: merge with {node.saved!r}, but no tensor was saved under that name "
-                    f"before it" + (f" (saved: {', '.join(sorted(saved))})" if saved else ""))
-            if node.op not in ("cat", "add"):
-                raise StackDefinitionError(f"{at}: op must be 'cat' or 'add', got {node.op!r}")
+                    f"before it" + (f" (saved: {', '.join(sorted(saved - {INPUT}))})"
+                                    if saved - {INPUT} else ""))
+            if node.op not in framework.merges:
+                raise StackDefinitionError(f"{at}: op must be one of {', '.join(framework.merges)} "
+                                           f"for {framework.name}, got {node.op!r}")
             if node.crop not in (None, "center"):
                 raise StackDefinitionError(f"{at}: crop must be None or 'center', got {node.crop!r}")
             _check_dim(node.dim, at)
         else:
             raise StackDefinitionError(f"{at}: {node!r} is not a stack node")
+    if top:
+        for name in outputs:
+            _check_saved(name, saved, "outputs")
+
+
+def check_combine(node: Combine, framework: Framework, saved: set[str], at: str) -> None:
+    if node.op not in framework.merges:
+        raise StackDefinitionError(f"{at}: op must be one of {', '.join(framework.merges)} "
+                                   f"for {framework.name}, got {node.op!r}")
+    if isinstance(node.tensors, (str, bytes)) or not node.tensors:
+        raise StackDefinitionError(f"{at}: {node.op} needs a tuple of saved tensor names")
+    if node.op != "cat" and len(node.tensors) != 2:
+        raise StackDefinitionError(f"{at}: {node.op} takes two tensors (torch.{node.op}(a, b)), "
+                                   f"got {len(node.tensors)}")
+    for name in node.tensors:
+        _check_saved(name, saved, at)
+    _check_dim(node.dim, at)
+
+
+def _check_saved(name: Any, saved: set[str], at: str) -> None:
+    if name not in saved:
+        known = sorted(saved - {INPUT})
+        raise StackDefinitionError(
+            f"{at}: {name!r} is used, but no tensor was saved under that name before it"
+            + (f" (saved: {', '.join(known)})" if known else ""))
 
 
 def _check_dim(dim: Any, at: str) -> None:

@@ -15,10 +15,12 @@ block's body layers sit directly under the block, its unnamed shortcut layers
 under ``<block>.shortcut`` (named ones, such as torchvision's ``downsample.0``,
 directly under the block), its addition is the row ``<block>.add``; a
 :class:`~conv_calc.graph.nodes.Parallel` block's branch ``j`` is
-``<block>.<j>`` and its merge ``<block>.cat`` (or ``.add``); a ``Merge`` is
-named by its op (``cat``, ``cat_1``, ... as torch.fx names functional calls)
-unless named. An unnamed residual, parallel or sequential block adds no level
-for the named layers inside it (torchvision's Bottleneck holds ``conv1`` and
+``<block>.<j>`` (a named branch, or named layers in it, directly under the
+block, as torch names a module's attributes) and its merge ``<block>.cat`` (or
+``.add``); a ``Merge`` or ``Combine`` is named by its op (``cat``, ``cat_1``,
+``mul``, ... as torch.fx names functional calls) unless named. A ``From``'s
+nodes take positions in the enclosing list, as if written there. An unnamed
+residual, parallel or sequential block adds no level for the named layers inside it (torchvision's Bottleneck holds ``conv1`` and
 ``downsample`` as attributes, not in a nested list), while its unnamed layers
 keep the block's position (``3.0``). Names are made unique with ``_1``, ``_2``.
 
@@ -50,16 +52,29 @@ from typing import Any, Generic, TypeVar
 
 from conv_calc.graph.framework import is_layer
 from conv_calc.graph.nodes import (
-    BLOCKS, LayerNode, Merge, Parallel, Residual, Save, Sequential, StackDefinitionError,
+    BLOCKS, INPUT, Combine, From, LayerNode, Merge, Parallel, Position, Residual, Save,
+    Sequential, StackDefinitionError, children,
 )
 
-__all__ = ["Walker", "join"]
+__all__ = ["Walker", "join", "reads_input"]
 
 T = TypeVar("T")
 
 
 def join(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
+
+
+def reads_input(nodes: Sequence[Any]) -> bool:
+    """Whether a tree reads the network's input by name (``from: input``, ``add: [input, x]``)."""
+    for node in nodes:
+        if isinstance(node, From) and node.tensor == INPUT or \
+                isinstance(node, Merge) and node.saved == INPUT or \
+                isinstance(node, Combine) and INPUT in node.tensors:
+            return True
+        if any(reads_input(inner) for inner in children(node)):
+            return True
+    return False
 
 
 class Walker(Generic[T]):
@@ -69,6 +84,7 @@ class Walker(Generic[T]):
         self.names: set[str] = set()
         self.owners: dict[str, str] = {}  # a user-named row -> the block that named it
         self.saved: dict[str, T] = {}
+        self._shared: tuple[list[int], dict[str, int]] = ([0], {})
 
     # ------------------------------------------------------------------ what a subclass says
 
@@ -77,9 +93,10 @@ class Walker(Generic[T]):
         raise NotImplementedError
 
     def combine(self, op: str, xs: list[T], dim: int, name: str, node: Any) -> T:
-        """Merge ``xs`` (in torch's operand order) with ``op`` ("cat" or "add") along ``dim``.
+        """Merge ``xs`` (in torch's operand order) with ``op`` along ``dim``.
 
-        ``node`` is the Residual, Parallel or Merge node the merge belongs to.
+        ``op`` is "cat" or an elementwise op ("add", "mul", "sub", "div": torch's
+        broadcasting); ``node`` is the Residual, Parallel, Merge or Combine node.
         """
         raise NotImplementedError
 
@@ -99,6 +116,8 @@ class Walker(Generic[T]):
 
     def run(self, nodes: Sequence[Any], x: T) -> T:
         """Run a network's top-level list on its input ``x``; the last tensor."""
+        if reads_input(nodes):
+            x = self.saved[INPUT] = self.keep(x)
         return self.run_list(tuple(nodes), x, "")
 
     def unique(self, name: str) -> str:
@@ -117,13 +136,20 @@ class Walker(Generic[T]):
         ``unnamed_prefix`` (default ``prefix``) by position."""
         if unnamed_prefix is None:
             unnamed_prefix = prefix
-        position = 0
-        fx_count: dict[str, int] = {}
+        return self._run_items(nodes, x, prefix, unnamed_prefix, [0], {})
+
+    def _run_items(self, nodes: Sequence[Any], x: T, prefix: str, unnamed_prefix: str,
+                   position: list[int], fx_count: dict[str, int]) -> T:
+        """The loop of :meth:`run_list`; a :class:`From`'s nodes share the list's positions."""
         for node in nodes:
             if isinstance(node, Save):
                 x = self.run_node(node, x, node.name, node.name)
                 continue
-            if isinstance(node, Merge):
+            if isinstance(node, From):
+                self._shared = (position, fx_count)  # read at once by run_node
+                x = self.run_node(node, x, prefix, unnamed_prefix)
+                continue
+            if isinstance(node, (Merge, Combine)):
                 if node.name:
                     local = node.name
                 else:
@@ -134,25 +160,35 @@ class Walker(Generic[T]):
                 x = self.run_node(node, x, name, name)
                 continue
             user = getattr(node, "name", None) if not is_layer(node) else None
-            if user:
+            if user and not isinstance(user, Position):
                 name = unnamed = join(prefix, user)
                 owner = self.owners.setdefault(name, unnamed_prefix)
                 if owner != unnamed_prefix:
                     # Taken by a layer outside this unnamed block: qualify it by the
                     # block's position (a repeat inside the block gets _1 instead).
                     name = unnamed = join(unnamed_prefix, user)
-            elif isinstance(node, BLOCKS):
-                name, unnamed = prefix, join(unnamed_prefix, str(position))
-            else:
-                name = unnamed = join(unnamed_prefix, str(position))
-            position += 1
+            elif isinstance(node, BLOCKS) and not user:
+                name, unnamed = prefix, join(unnamed_prefix, str(position[0]))
+            else:  # an unnamed layer, or a block use / repeat copy: a module at its position
+                name = unnamed = join(unnamed_prefix, str(position[0]))
+            position[0] += 1
             x = self.run_node(node, x, name, unnamed)
         return x
+
+    def tensor(self, name: str) -> T:
+        """The tensor saved as ``name`` (``input``: the network's input)."""
+        if name not in self.saved:
+            raise self.error(f"{name!r} is used before any tensor was saved under that name")
+        return self.saved[name]
 
     def run_node(self, node: Any, x: T, name: str, unnamed: str) -> T:
         """Run one node: ``name`` is where its named rows go, ``unnamed`` its unnamed ones."""
         if isinstance(node, LayerNode) or is_layer(node):
             return self.layer(node, x, self.unique(name))
+        if isinstance(node, From):  # the nodes continue the enclosing list (its positions)
+            position, fx_count = self._shared
+            return self._run_items(node.nodes, self.tensor(node.tensor), name, unnamed,
+                                   position, fx_count)
         if isinstance(node, Sequential):
             return self.run_list(node.nodes, x, name, unnamed)
         if isinstance(node, Residual):
@@ -165,7 +201,8 @@ class Walker(Generic[T]):
             outs = []
             last = len(node.branches) - 1
             for j, branch in enumerate(node.branches):
-                out = self.run_list(branch, x, join(unnamed, str(j)))
+                # As in a residual: named layers (a named branch) directly under the block.
+                out = self.run_list(branch, x, name, join(unnamed, str(j)))
                 outs.append(self.keep(out) if j < last else out)
             return self.combine(node.merge, outs, node.dim,
                                 self.unique(join(unnamed, node.merge)), node)
@@ -176,6 +213,9 @@ class Walker(Generic[T]):
             if node.saved not in self.saved:
                 raise self.error(f"merge with {node.saved!r}, which was never saved")
             return self.merge_saved(node, x, self.saved[node.saved], self.unique(name))
+        if isinstance(node, Combine):
+            xs = [self.tensor(t) for t in node.tensors]
+            return self.combine(node.op, xs, node.dim, self.unique(name), node)
         raise self.error(f"{node!r} is not a stack node")
 
     def merge_saved(self, node: Merge, x: T, saved: T, name: str) -> T:

@@ -158,6 +158,7 @@ def report_dict(report: Any, file: str | None = None) -> dict[str, Any]:
             "source": source_dict(failed.source),
         },
         "error": None if report.error is None else error_dict(report.error, failed),
+        "outputs": {name: jsonable(shape) for name, shape in report.outputs.items()},
     }
 
 
@@ -208,6 +209,12 @@ def total_cells(report: Any) -> list[str]:
             "", "", "", fmt_int(report.total_params), fmt_int(report.total_macs)]
 
 
+def output_cells(report: Any) -> list[list[str]]:
+    """A line per named output (``outputs:``), below the total: its name and shape."""
+    return [["", f"output {name}", "", fmt_shape(shape), "", "", "", "", ""]
+            for name, shape in report.outputs.items()]
+
+
 def plain_table(report: Any, title: str | None = None) -> str | None:
     """The piped (non-terminal) table of ``conv-calc stack`` without importing rich.
 
@@ -223,10 +230,12 @@ def plain_table(report: Any, title: str | None = None) -> str | None:
     total = total_cells(report)
     body = rows + ([fail] if fail is not None else [])
     header = [name for name, _ in COLUMNS]
-    every = [header, *body, total, [title or ""]]
+    outputs = output_cells(report)
+    every = [header, *body, total, *outputs, [title or ""]]
     if any(not _plain(cell) for cells in every for cell in cells):
         return None
-    widths = [max(len(cells[i]) for cells in [header, *body, total]) for i in range(len(COLUMNS))]
+    widths = [max(len(cells[i]) for cells in [header, *body, total, *outputs])
+              for i in range(len(COLUMNS))]
 
     def line(cells: list[str]) -> str:
         parts = [cell.rjust(w) if right else cell.ljust(w)
@@ -237,6 +246,7 @@ def plain_table(report: Any, title: str | None = None) -> str | None:
     out += [line(header), "─" * (sum(widths) + 3 * (len(widths) - 1))]
     out += [line(cells) for cells in body]
     out += ["", line(total)]
+    out += [line(cells) for cells in outputs]
     return "\n".join(out) + "\n"
 
 
@@ -258,6 +268,7 @@ def report_markdown(report: Any) -> str:
     if fail is not None:
         rows.append(fail)
     rows.append(["**" + c + "**" if c else "" for c in total_cells(report)])
+    rows.extend(output_cells(report))
     for cells in rows:
         lines.append("| " + " | ".join(_md_escape(c) for c in cells) + " |")
     text = "\n".join(lines) + "\n"

@@ -19,7 +19,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from conv_calc.render.report import COLUMNS, failed_cells, row_cells, total_cells
+from conv_calc.render.report import COLUMNS, failed_cells, output_cells, row_cells, total_cells
 
 __all__ = ["print_report_table", "make_console"]
 
@@ -38,9 +38,10 @@ def build_table(report: Any, title: str | None = None, fixed: bool = False) -> T
     rows = [row_cells(row) for row in report.layers]
     fail = failed_cells(report)
     total = total_cells(report)
+    outputs = output_cells(report)
     widths: list[int | None] = [None] * len(COLUMNS)
     if fixed:
-        cells = [[header for header, _ in COLUMNS], *rows, total] + ([fail] if fail else [])
+        cells = [[header for header, _ in COLUMNS], *rows, total, *outputs] + ([fail] if fail else [])
         widths = [max(_width(r[i]) for r in cells if i < len(r)) for i in range(len(COLUMNS))]
     table = Table(box=box.SIMPLE_HEAD, title=Text(title) if title else None,
                   title_justify="left", show_footer=False, pad_edge=False, show_edge=False)
@@ -53,6 +54,8 @@ def build_table(report: Any, title: str | None = None, fixed: bool = False) -> T
         table.add_row(*(Text(c) for c in fail), style="bold red")
     table.add_section()
     table.add_row(*(Text(c) for c in total), style="bold")
+    for cells_ in outputs:
+        table.add_row(*(Text(c) for c in cells_))
     return table
 
 

@@ -115,7 +115,7 @@ class _Compiler(Walker[_Len]):
             self.ops.append(Op("dead", name, why=f"{name}: {err}"))
             return self.new(acc.shape, acc.d)
         along = op == "cat" and (dim % len(out)) == acc.d % len(out)
-        kind = "add" if op == "add" else "sum" if along else "cat"
+        kind = "add" if op != "cat" else "sum" if along else "cat"
         for t in xs:
             if t is not acc:
                 self.ops.append(Op(kind, name, slot=t.slot))  # type: ignore[arg-type]

@@ -11,10 +11,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from conv_calc.graph.nodes import LayerNode, Merge, Parallel, Residual, Save, Sequential, Source
+from conv_calc.graph.nodes import (
+    INPUT, LayerNode, Merge, Parallel, Position, Residual, Save, Sequential, Source,
+)
 from conv_calc.stackfile.args import UNKNOWN, category, layer_arguments, signature_of
 from conv_calc.stackfile.blocks import BlockReader
 from conv_calc.stackfile.expect import read_expect
+from conv_calc.stackfile.tensors import TensorItems
 from conv_calc.stackfile.values import Scope, describe, span
 from conv_calc.stackfile.vocabulary import (
     COMMON, CROPS, ITEM_KEYS, KEYWORDS, MAX_LAYERS, MAX_NEST, MERGES, OPTIONS,
@@ -25,7 +28,7 @@ from conv_calc.text import did_you_mean
 __all__ = ["ItemReader"]
 
 
-class ItemReader(BlockReader):
+class ItemReader(TensorItems, BlockReader):
     """Items to nodes; the saved tensor names and the items' ``expect:`` seen so far."""
 
     def __init__(self, *args: Any) -> None:
@@ -47,7 +50,7 @@ class ItemReader(BlockReader):
             if self.stopped:
                 break
             out.extend(self.build_item(item, scope))
-        return tuple(replace(node, name=str(i)) if positional else node
+        return tuple(replace(node, name=Position(i)) if positional else node
                      for i, (node, positional) in enumerate(out))
 
     def classify(self, word: str) -> str | None:
@@ -79,6 +82,9 @@ class ItemReader(BlockReader):
         kinds = [(k, v) for k, v in node.pairs if k.value not in ITEM_KEYS]
         known = [(k, v) for k, v in kinds if self.classify(k.value)]
         options = {k.value: (k, v) for k, v in node.pairs if k.value in ITEM_KEYS}
+        if not kinds and "save" in options:
+            kinds = [options.pop("save")]  # `- save: NAME`: an item of its own
+            known = kinds
         if not known:
             if kinds:
                 self.unknown_layer(kinds[0][0], scope)
@@ -142,6 +148,13 @@ class ItemReader(BlockReader):
         repeat = None
         if "repeat" in modifiers:
             repeat = self.repeat_count(*modifiers["repeat"], kind, scope)
+        reads = self.reads_from(kind, key, modifiers, scope)
+        out = self.build_parsed(kind, key, value, options, modifiers, scope, source, name, repeat)
+        return self.with_modifiers(out, kind, modifiers, scope, source, reads)
+
+    def build_parsed(self, kind: str, key: YScalar, value: Any, options: dict, modifiers: dict,
+                     scope: Scope, source: Source, name: str | None,
+                     repeat: int | None) -> list[tuple[Any, bool]]:
         before = self.count
         core = self.build_core(kind, key, value, options, scope, source)
         if core is None:
@@ -161,7 +174,7 @@ class ItemReader(BlockReader):
             self.stopped = True
             return []
         self.count += extra
-        copies = [replace(core, name=str(i)) for i in range(repeat)]
+        copies = [replace(core, name=Position(i)) for i in range(repeat)]
         if name is not None:
             return [(Sequential(tuple(copies), name=name, source=source), False)]
         return [(c, True) for c in copies]
@@ -199,8 +212,8 @@ class ItemReader(BlockReader):
             return self.build_layer(key, value, scope, source)
         if kind == "block":
             return self.use_block(self.blocks[key.value], key, value, scope, source)
-        if kind == "sequential":
-            return Sequential(self.sub_list(value, "sequential", scope), source=source)
+        if kind in ("sequential", "layers"):
+            return Sequential(self.sub_list(value, kind, scope), source=source)
         if kind == "residual":
             body = self.sub_list(value, "residual", scope)
             shortcut: tuple[Any, ...] = ()
@@ -211,12 +224,10 @@ class ItemReader(BlockReader):
             return self.build_parallel(value, options, scope, source)
         if kind == "save":
             self.count += 1
-            saved = self.tensor_name(key, value, scope)
-            if saved is None:
-                return None
-            if not scope.checking:
-                self.saved.add(saved)
-            return Save(saved, source=source)
+            saved = self.new_name(key, value, scope)
+            return None if saved is None else Save(saved, source=source)
+        if isinstance(value, YSeq):
+            return self.build_combine(kind, key, value, options, scope, source)
         self.count += 1
         return self.build_merge(kind, key, value, options, scope, source)
 
@@ -230,9 +241,12 @@ class ItemReader(BlockReader):
 
     def build_parallel(self, value: Any, options: dict, scope: Scope, source: Source) -> Any:
         branches: list[tuple[Any, ...]] = []
-        if not isinstance(value, YSeq) or not value.items:
+        if isinstance(value, YMap) and value.pairs:
+            branches = self.named_branches(value, scope.deeper())
+        elif not isinstance(value, YSeq) or not value.items:
             self.wrong_kind("`parallel`", value if value is not None else YScalar(None, "", source),
-                            "a list of branches, each a list of layers", scope)
+                            "a list of branches (each a list of layers) or a mapping of branch "
+                            "names to branches", scope)
         else:
             inner = scope.deeper()
             for branch in value.items:
@@ -256,7 +270,12 @@ class ItemReader(BlockReader):
         saved = self.tensor_name(key, value, scope)
         if saved is None:
             return None
-        if not scope.checking and saved not in self.saved:
+        if kind not in self.framework.merges:
+            self.problem(f"`{kind}:` is not available for {self.framework.name} stack files",
+                         key.source, f"use one of: {', '.join(self.framework.merges)}",
+                         "unknown-key", scope)
+            return None
+        if not scope.checking and saved not in self.saved and saved != INPUT:
             hint = did_you_mean(saved, self.saved)
             self.problem(f"no tensor was saved as '{saved}' before this point", value.source,
                          hint or "add `- save: NAME` earlier in the network, where the tensor "

@@ -176,9 +176,10 @@ class _Document(ItemReader):
             else:
                 self.wrong_kind("`layers`", layers_node, "a list of layers (one '- ' item each)")
         expect = read_expect(self, *top["expect"], Scope()) if "expect" in top else None
+        outputs = self.read_outputs(*top["outputs"]) if "outputs" in top else ()
         return Stack(nodes, input_shape=input_shape, name=name, source=self.filename,
                      framework=self.framework.name, version=version, expect=expect,
-                     expectations=self.expectations)
+                     expectations=self.expectations, outputs=outputs)
 
     def top_version(self, pair: tuple[YScalar, YNode] | None) -> int:
         if pair is None:

@@ -52,11 +52,16 @@ def _arg_schema(name: str, default: Any) -> dict[str, Any]:
     return _ref("value")
 
 
+def _common_ref(key: str) -> dict[str, Any]:
+    """The definition of a key any item may carry (`save:` and `from:` name tensors)."""
+    return _ref({"save": "save_as", "from": "from"}.get(key, key))
+
+
 def _item_object(kind: str, value: dict[str, Any], extra: dict[str, Any] | None = None,
                  common: tuple[str, ...] = COMMON, description: str = "") -> dict[str, Any]:
     props: dict[str, Any] = {kind: value}
     for key in common:
-        props[key] = _ref(key)
+        props[key] = _common_ref(key)
     props.update(extra or {})
     schema: dict[str, Any] = {"type": "object", "required": [kind], "properties": props,
                               "additionalProperties": False}
@@ -109,18 +114,24 @@ def _structure_defs(layers: dict[str, type], keras: bool) -> dict[str, Any]:
         f"{p}residual": _item_object("residual", _ref(f"{p}items_or_null"),
                                      {"shortcut": _ref(f"{p}items_or_null")},
                                      description="body(x) + shortcut(x); no shortcut: the identity"),
-        f"{p}parallel": _item_object("parallel", {"type": "array", "minItems": 1, "items": {
-            "anyOf": [_ref(f"{p}items"), _ref(f"{p}item")]}},
+        f"{p}layers": {**_item_object("layers", _ref(f"{p}items_or_null"),
+                                      description="run a list on a saved tensor (with `from:`)"),
+                       "required": ["layers", "from"]},
+        f"{p}parallel": _item_object("parallel", {"anyOf": [
+            {"type": "array", "minItems": 1, "items": {"anyOf": [_ref(f"{p}items"), _ref(f"{p}item")]}},
+            {"type": "object", "minProperties": 1, "propertyNames": {"pattern": r"^[^.]+$"},
+             "additionalProperties": {"anyOf": [_ref(f"{p}items"), _ref(f"{p}item")]},
+             "description": "branches by name: rows <block>.<branch name>..."}]},
             {"merge": {"enum": list(MERGES)}, "dim": {"anyOf": [{"type": "integer"}, _ref("expr")]}},
             description=f"branches on the same input, merged by {merge}"),
     }
-    item_kinds += [_ref(f"{p}{kind}") for kind in ("sequential", "residual", "parallel")]
-    item_kinds += [_ref(kind) for kind in ("save", "cat", "add")]
+    item_kinds += [_ref(f"{p}{kind}") for kind in ("sequential", "residual", "parallel", "layers")]
+    item_kinds += [_ref(kind) for kind in ("save", "cat", "add", "mul", "sub", "div")]
     reserved = [*names, *KEYWORDS, *sorted({o for opts in OPTIONS.values() for o in opts})]
     defs[f"{p}block_use"] = {
-        "type": "object", "minProperties": 1, "maxProperties": 4,
+        "type": "object", "minProperties": 1, "maxProperties": 1 + len(COMMON),
         "description": "a block from `blocks:` with its parameters",
-        "properties": {key: _ref(key) for key in COMMON},
+        "properties": {key: _common_ref(key) for key in COMMON},
         "propertyNames": {"anyOf": [{"enum": list(COMMON)}, {"not": {"enum": reserved}}]},
         "not": {"propertyNames": {"enum": list(COMMON)}},
         "additionalProperties": {"anyOf": [{"type": "null"},
@@ -185,18 +196,31 @@ def stack_schema(layers: dict[str, type] | None = None,
                                    RF_KEYS}}]},
             },
         },
-        "save": _item_object("save", {"type": "string", "minLength": 1}, common=(),
-                             description="keep the current tensor under a name for a later cat/add"),
-        "cat": _item_object("cat", {"type": "string", "minLength": 1},
+        "save_as": {"type": "string", "minLength": 1, "not": {"const": "input"},
+                    "description": "keep this item's result under a name"},
+        "from": {"type": "string", "minLength": 1,
+                 "description": "run this item on a saved tensor (`input`: the network's input)"},
+        "tensors": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "save": _item_object("save", {"type": "string", "minLength": 1, "not": {"const": "input"}},
+                             common=(), description="keep the current tensor under a name"),
+        "cat": _item_object("cat", {"anyOf": [{"type": "string", "minLength": 1},
+                                              {**_ref("tensors"), "minItems": 1}]},
                             {"dim": {"anyOf": [{"type": "integer"}, _ref("expr")]},
                              "crop": {"enum": [*CROPS, None]},
                              "saved_first": {"type": "boolean"}},
                             description="concatenate a saved tensor: torch.cat([saved, x], dim), "
+                                        "or saved tensors: cat: [a, b] is torch.cat([a, b], dim); "
                                         "Keras: Concatenate(axis=dim, default -1)"),
-        "add": _item_object("add", {"type": "string", "minLength": 1},
-                            {"crop": {"enum": [*CROPS, None]}, "saved_first": {"type": "boolean"}},
-                            description="add a saved tensor: torch.add(x, saved), Keras: Add()"),
     }
+    for op, what in (("add", "Keras: Add()"), ("mul", "torch only"), ("sub", "torch only"),
+                     ("div", "torch only")):
+        definitions[op] = _item_object(
+            op, {"anyOf": [{"type": "string", "minLength": 1},
+                           {"allOf": [_ref("tensors"), {"minItems": 2, "maxItems": 2}]}]},
+            {"crop": {"enum": [*CROPS, None]},
+             **({"saved_first": {"type": "boolean"}} if op == "add" else {})},
+            description=f"torch.{op}(x, saved) with a saved tensor's name, or torch.{op}(a, b) "
+                        f"with [a, b]; {what}")
     definitions.update(_layer_defs(layers, TORCH))
     definitions.update(_structure_defs(layers, keras=False))
     definitions.update(_layer_defs(keras_layers, KERAS))
@@ -224,6 +248,8 @@ def stack_schema(layers: dict[str, type] | None = None,
                                       "keras.layers names with `framework: keras`) and blocks"},
             "blocks": {"description": "reusable blocks by name, used as layers are"},
             "expect": _ref("expect"),
+            "outputs": {**_ref("tensors"), "minItems": 1,
+                        "description": "saved tensors that are the network's outputs"},
         },
         # The vocabulary of `layers` and `blocks` depends on `framework`.
         "if": {"properties": {"framework": {"const": "keras"}}, "required": ["framework"]},

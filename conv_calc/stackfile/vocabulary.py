@@ -3,7 +3,7 @@
 docs/stack-format.md describes them. No YAML import here.
 
 >>> KEYWORDS
-('sequential', 'residual', 'parallel', 'save', 'cat', 'add')
+('sequential', 'residual', 'parallel', 'save', 'cat', 'add', 'mul', 'sub', 'div', 'layers')
 >>> OPTIONS["cat"], sorted(ITEM_KEYS - set(COMMON))
 (('dim', 'crop', 'saved_first'), ['crop', 'dim', 'merge', 'saved_first', 'shortcut'])
 """
@@ -13,19 +13,24 @@ from __future__ import annotations
 from conv_calc.graph.framework import FRAMEWORKS
 
 __all__ = ["FORMAT_VERSION", "TOP_KEYS", "FRAMEWORKS", "KEYWORDS", "COMMON", "OPTIONS", "ITEM_KEYS",
+           "TENSOR_MERGES",
            "MERGES", "CROPS", "EXPECT_KEYS", "RF_KEYS", "MAX_LAYERS", "MAX_NEST", "MAX_BYTES"]
 
 #: The format version this reader reads (the top-level `version:`).
 FORMAT_VERSION = 1
 #: The keys of the document.
-TOP_KEYS = ("version", "name", "framework", "input", "layers", "blocks", "expect")
-#: Item kinds that are not layers.
-KEYWORDS = ("sequential", "residual", "parallel", "save", "cat", "add")
-#: Keys any item may carry next to its kind.
-COMMON = ("name", "repeat", "expect")
+TOP_KEYS = ("version", "name", "framework", "input", "layers", "blocks", "expect", "outputs")
+#: Item kinds that are not layers (`layers:` only with `from:`).
+KEYWORDS = ("sequential", "residual", "parallel", "save", "cat", "add", "mul", "sub", "div",
+            "layers")
+#: Keys any item may carry next to its kind (`save:` alone is also an item of its own).
+COMMON = ("name", "repeat", "expect", "save", "from")
 #: Keys only some kinds take.
 OPTIONS = {"residual": ("shortcut",), "parallel": ("merge", "dim"),
-           "cat": ("dim", "crop", "saved_first"), "add": ("crop", "saved_first")}
+           "cat": ("dim", "crop", "saved_first"), "add": ("crop", "saved_first"),
+           "mul": ("crop",), "sub": ("crop",), "div": ("crop",)}
+#: Merges over saved tensors: `cat: [a, b]`, `add: [a, b]`, ... (and `cat: NAME` with the flow).
+TENSOR_MERGES = ("cat", "add", "mul", "sub", "div")
 #: Every key an item may have besides its kind.
 ITEM_KEYS = frozenset(COMMON).union(*OPTIONS.values())
 #: The values of a parallel block's `merge:` (the ops of `cat:` and `add:` items).

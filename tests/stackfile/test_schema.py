@@ -41,8 +41,10 @@ def test_every_item_kind_takes_the_keys_the_reader_takes(prefix):
     """Each kind of item accepts exactly its own keys (conv_calc.stackfile.vocabulary)."""
     defs = stack_schema(LAYERS)["definitions"]
     for kind in vocabulary.KEYWORDS:
-        item = defs[prefix + kind] if kind in ("sequential", "residual", "parallel") else defs[kind]
-        assert item["required"] == [kind] and item["additionalProperties"] is False
+        own = kind in ("sequential", "residual", "parallel", "layers")
+        item = defs[prefix + kind] if own else defs[kind]
+        required = [kind, "from"] if kind == "layers" else [kind]  # `layers:` only with `from:`
+        assert item["required"] == required and item["additionalProperties"] is False
         common = () if kind == "save" else vocabulary.COMMON  # a save has no name, repeat or expect
         assert set(item["properties"]) == {kind, *common, *vocabulary.OPTIONS.get(kind, ())}
     assert defs["parallel"]["properties"]["merge"] == {"enum": list(vocabulary.MERGES)}
@@ -100,6 +102,12 @@ def test_every_example_is_valid(validator, path):
     {"layers": [{"save": "a", "name": "b"}]},                          # save has no name
     {"layers": [{"parallel": [["ReLU"]], "merge": "mul"}]},
     {"layers": [], "version": 2},
+    {"layers": [{"layers": ["ReLU"]}]},                                # layers: without from:
+    {"layers": [{"mul": ["a", "b", "c"]}]},                            # two operands
+    {"layers": [{"save": "input"}]},                                   # the input's name
+    {"layers": [{"ReLU": None, "save": "input"}]},
+    {"layers": [{"parallel": {"a.b": "ReLU"}}]},                       # a dot in a branch name
+    {"layers": [], "outputs": "a"},                                    # outputs: a list
 ])
 def test_broken_documents_are_invalid(validator, doc):
     assert list(validator.iter_errors(doc))
@@ -112,6 +120,13 @@ def test_broken_documents_are_invalid(validator, doc):
     {"layers": [{"BatchNorm2d": {"eps": 1e-5, "momentum": None}}]},
     {"blocks": {"B": {"params": {"w": None}, "sequential": [{"Conv2d": {"out_channels": "$w * 4"}}]}},
      "layers": ["B"]},
+    {"layers": [{"Conv2d": {"out_channels": 8}, "save": "a", "name": "c"},
+                {"from": "input", "layers": ["ReLU"], "save": "b"},
+                {"from": "a", "MyBlock": {"w": 1}},
+                {"mul": ["a", "b"]}, {"sub": "a"}, {"cat": ["a", "b", "input"], "dim": 1},
+                {"parallel": {"branch1x1": {"Conv2d": {"out_channels": 4}},
+                              "branch3x3": ["ReLU", "ReLU"]}, "name": "mixed"}],
+     "outputs": ["a", "b"]},
 ])
 def test_good_documents_are_valid(validator, doc):
     assert [e.message for e in validator.iter_errors(doc)] == []
