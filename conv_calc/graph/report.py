@@ -47,6 +47,8 @@ class Report:
     layers: tuple[Row, ...]
     error: LayerError | None = None
     failed: FailedLayer | None = None
+    #: "train" or "eval": the mode the layers were analysed in (conv_calc.graph.mode).
+    mode: str = "train"
 
     @property
     def ok(self) -> bool:
