@@ -152,7 +152,8 @@ def receptive_field(layer: Any, shape: tuple[int, ...]) -> Any:
     try:
         from conv_calc.graph.stack import Stack  # deferred: only a layer that builds needs it
 
-        report = Stack([layer]).analyze(input_shape=shape)
+        mode = "train" if getattr(layer, "training", True) else "eval"  # the layer's own mode
+        report = Stack([layer], mode=mode).analyze(input_shape=shape)
     except (NotImplementedError, ImportError, LayerError, ValueError):
         return None
     if not report.layers:

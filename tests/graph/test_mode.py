@@ -190,6 +190,7 @@ def test_layer_outputs_say_the_mode():
     assert train.code == 1 and train.stdout.splitlines()[-1] == "mode    train"
     ev = run("layer", "BatchNorm2d(8)", "-i", "1x8x1x1", "--eval")
     assert ev.code == 0 and ev.stdout.splitlines()[-1] == "mode    eval"
+    assert "receptive field (per spatial axis)\n  size 1, jump 1, start 0" in ev.stdout
     doc = json.loads(run("layer", "BatchNorm2d(8)", "-i", "1x8x1x1", "--eval", "-f", "json").stdout)
     assert doc["mode"] == "eval" and doc["output_shape"] == [1, 8, 1, 1]
     doc = json.loads(run("layer", "BatchNorm2d(8)", "-i", "1x8x1x1", "-f", "json").stdout)
