@@ -11,6 +11,9 @@ outcome is the shape of the output (the values' shape when a layer returns a
 tuple), or the stage ("init" or "forward"), builtin exception class and
 ``str()`` of the exception.
 
+A case with ``"mode": "eval"`` calls ``module.eval()`` before the forward (every other
+case runs in training mode, as torch builds modules).
+
 A case with ``"function"`` instead of ``"layer"`` calls a tensor function on
 ``torch.zeros`` of each shape in ``"inputs"``: ``torch.add`` as
 ``torch.add(*tensors, *args, **kwargs)``, ``Tensor.reshape`` as
@@ -63,6 +66,7 @@ def _run(torch, case: dict) -> dict:
         module = getattr(torch.nn, case["layer"])(*args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - recording torch's behaviour
         return {"stage": "init", "type": builtin_name(exc), "message": str(exc)}
+    module.train(case.get("mode", "train") == "train")
     x = torch.zeros(case["input"])
     try:
         with torch.no_grad():

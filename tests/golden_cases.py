@@ -70,6 +70,7 @@ def conv_calc_outcome(case: dict) -> dict:
         layer = cls(*args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - the outcome is what is compared
         return _error("init", exc)
+    layer.train(case.get("mode", "train") == "train")  # "mode": "eval" runs module.eval()
     try:
         shape = layer.output_shape(tuple(case["input"]), **decode(case.get("forward_kwargs", {})))
     except Exception as exc:  # noqa: BLE001
@@ -88,4 +89,5 @@ def describe(case: dict) -> str:
     args = ", ".join([*(repr(a) for a in decode(case.get("args", []))),
                       *(f"{k}={v!r}" for k, v in decode(case.get("kwargs", {})).items())])
     fkw = decode(case.get("forward_kwargs", {}))
-    return f"{case['layer']}({args}) on {case['input']}" + (f" with {fkw}" if fkw else "")
+    return (f"{case['layer']}({args}) on {case['input']}" + (f" with {fkw}" if fkw else "")
+            + (" in eval mode" if case.get("mode") == "eval" else ""))

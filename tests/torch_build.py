@@ -20,8 +20,8 @@ rules written here independently of conv-calc's ``infer_kwargs``. Merges:
   saved tensor by slicing when asked, then ``torch.cat([saved, x], dim)`` (or ``[x, saved]``)
   or ``torch.add(x, saved)``.
 
-The input is ``torch.zeros(shape)``; modules stay in training mode (torch's default,
-and what conv-calc models). MACs are ``torch.utils.flop_counter`` FLOPs // 2 of the row.
+The input is ``torch.zeros(shape)``; modules are in the stack's mode: training mode
+(torch's default) unless the stack says ``mode: eval``, when each runs after ``.eval()``. MACs are ``torch.utils.flop_counter`` FLOPs // 2 of the row.
 The first exception stops the walk and is recorded with its row, stage and builtin class.
 Test-only: imports torch, which conv-calc itself never does.
 """
@@ -124,7 +124,8 @@ def _centre_crop(saved: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
 
 
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, mode: str = "train") -> None:
+        self.training = mode == "train"
         self.result = TorchResult()
         self.saved: dict[str, torch.Tensor] = {}
         self.names: set[str] = set()
@@ -247,6 +248,7 @@ class _Walker:
             module = getattr(torch.nn, node.type)(*node.args, **kwargs)
         except Exception as exc:  # noqa: BLE001
             self.fail(name, node.type, "init", exc)
+        module.train(self.training)
         try:
             out, macs = self.counted(module, x)
         except Exception as exc:  # noqa: BLE001
@@ -255,10 +257,12 @@ class _Walker:
         return out
 
 
-def run_stack(stack: Stack, input_shape: tuple[int, ...] | None = None) -> TorchResult:
-    """Run ``stack`` in torch on zeros of ``input_shape`` (default: the stack's)."""
+def run_stack(stack: Stack, input_shape: tuple[int, ...] | None = None,
+              mode: str | None = None) -> TorchResult:
+    """Run ``stack`` in torch on zeros of ``input_shape`` (default: the stack's), its modules
+    in ``mode`` (default: the stack's)."""
     shape = tuple(input_shape or stack.input_shape)
-    walker = _Walker()
+    walker = _Walker(mode or getattr(stack, "mode", "train"))
     torch.manual_seed(0)
     with torch.no_grad():
         x = torch.zeros(shape)

@@ -146,6 +146,7 @@ def layer(
     output_size: Annotated[Optional[str], _option(LAYER, "output_size")] = None,
     fmt: Annotated[LayerFormat, _option(LAYER, "fmt")] = LayerFormat.text,
     framework: Annotated[Optional[Framework], _option(LAYER, "framework")] = None,
+    train: Annotated[Optional[bool], _option(LAYER, "train")] = None,
 ) -> None:
     _run("layer", locals())
 
@@ -164,6 +165,7 @@ file prints every problem as file:line:col and exits 2.
   conv-calc stack examples/resnet18.yaml
   conv-calc stack net.yaml --input 1x3x320x320 --format markdown
   cat net.yaml | conv-calc stack - --format json
+  conv-calc stack net.yaml --eval        # as after model.eval(); default: the file's mode:, else train
 """
 
 
@@ -175,6 +177,7 @@ def stack(
     input: Annotated[Optional[str], _option(STACK, "input")] = None,
     fmt: Annotated[Format, _option(STACK, "fmt")] = Format.table,
     framework: Annotated[Optional[Framework], _option(STACK, "framework")] = None,
+    train: Annotated[Optional[bool], _option(STACK, "train")] = None,
 ) -> None:
     _run("stack", locals())
 

@@ -152,7 +152,8 @@ def receptive_field(layer: Any, shape: tuple[int, ...]) -> Any:
     try:
         from conv_calc.graph.stack import Stack  # deferred: only a layer that builds needs it
 
-        report = Stack([layer]).analyze(input_shape=shape)
+        mode = "train" if getattr(layer, "training", True) else "eval"  # the layer's own mode
+        report = Stack([layer], mode=mode).analyze(input_shape=shape)
     except (NotImplementedError, ImportError, LayerError, ValueError):
         return None
     if not report.layers:
@@ -177,8 +178,11 @@ def _keras_ctor(spec: str) -> bool:
 
 
 def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_text: str | None,
-        fmt: str, framework: str | None = None) -> int:
+        fmt: str, framework: str | None = None, mode: str | None = None) -> int:
     """The whole command; returns the exit code (usage errors go through ``fail``).
+
+    ``mode`` ("train", the default as torch builds modules, or "eval") is the layer's
+    ``training`` (``.eval()``); every output says which.
 
     Keras layers (``framework="keras"``, or a constructor :func:`_keras_ctor` recognises)
     go to :mod:`conv_calc.cli.layer_keras`.
@@ -243,12 +247,14 @@ def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_
         built = cls(*args, **kwargs)
     except LayerError as err:
         return _report_error(err, format_ctor(ctor), cls.__name__, given, fmt)
+    mode = mode or "train"
+    built.train(mode == "train")
     shape = expand_input(given, n, _layer_channels(built))
     title = _title(built, ctor)
     try:
         out = tuple(built.output_shape(shape, **forward_kwargs))
     except LayerError as err:
-        return _report_error(err, title, cls.__name__, shape, fmt)
+        return _report_error(err, title, cls.__name__, shape, fmt, mode)
     params = built.param_count()
     macs = built.macs(shape, out)
     rf = receptive_field(built, shape)
@@ -257,27 +263,29 @@ def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_
     if fmt == "json":
         sys.stdout.write(dumps({
             "schema_version": SCHEMA_VERSION, "layer": title, "type": cls.__name__,
-            "input_shape": jsonable(shape), "output_shape": jsonable(out),
+            "mode": mode, "input_shape": jsonable(shape), "output_shape": jsonable(out),
             "params": params, "macs": macs, "receptive_field": rf_dict(rf),
             "formulas": formulas, "error": None,
         }))
     else:
         sys.stdout.write(layer_text(title=title, input_shape=shape, output_shape=out,
                                     formulas=formulas, general=general, rf=rf, params=params,
-                                    macs=macs))
+                                    macs=macs, mode=mode))
     return EXIT_OK
 
 
 def _report_error(err: LayerError, title: str, type_name: str, shape: tuple[int, ...],
-                  fmt: str) -> int:
+                  fmt: str, mode: str | None = None) -> int:
+    """A layer that fails: at construction (``mode`` None: no mode applies yet) or in forward."""
     if fmt == "json":
         sys.stdout.write(dumps({
             "schema_version": SCHEMA_VERSION, "layer": title, "type": type_name,
-            "input_shape": jsonable(shape), "output_shape": None, "params": None, "macs": None,
+            **({} if mode is None else {"mode": mode}), "input_shape": jsonable(shape), "output_shape": None, "params": None, "macs": None,
             "receptive_field": None, "formulas": [], "error": error_dict(err),
         }))
         return EXIT_PROBLEM
-    sys.stdout.write(f"{title}\n\ninput   {fmt_shape(shape)}\n")
+    sys.stdout.write(f"{title}\n\ninput   {fmt_shape(shape)}\n"
+                     + ("" if mode is None else f"mode    {mode}\n"))
     when = "cannot be built" if err.stage == "init" else "fails in forward"
     sys.stderr.write(f"error: {type_name} {when}:\n{format_layer_error(err)}\n")
     return EXIT_PROBLEM

@@ -27,6 +27,7 @@ from typing import Annotated, Any, NoReturn, Optional
 import typer
 
 from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, fail
+from conv_calc.cli.options import MODE, mode_of
 
 __all__ = ["lint_command", "rules_command", "rule_command", "LINT_HELP", "run", "collect"]
 
@@ -112,11 +113,14 @@ def lint_command(
              "command line too (for pre-commit).")] = False,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No summary line on stderr.")] = False,
+    train: Annotated[Optional[bool], typer.Option(
+        *MODE.decls, help=MODE.help, show_default=False)] = None,
 ) -> None:
     code = run(paths, fmt=None if fmt is None else fmt.value, output_file=output_file,
                select=_split(select), ignore=_split(ignore),
                fail_on=None if fail_on is None else fail_on.value, exit_zero=exit_zero,
-               config=config, isolated=isolated, force_exclude=force_exclude, quiet=quiet)
+               config=config, isolated=isolated, force_exclude=force_exclude, quiet=quiet,
+               mode=mode_of(train))
     if code:
         raise typer.Exit(code)
 
@@ -299,7 +303,7 @@ def _emit(text: str, output_file: str | None) -> None:
 
 def run(paths: list[str], *, fmt: str | None, output_file: str | None, select: list[str],
         ignore: list[str], fail_on: str | None, exit_zero: bool, config: str | None,
-        isolated: bool, force_exclude: bool, quiet: bool) -> int:
+        isolated: bool, force_exclude: bool, quiet: bool, mode: str | None = None) -> int:
     from conv_calc.lint import core as lint  # deferred: start-up
     from conv_calc.lint.config import ConfigError, LintConfig, load_config
     from conv_calc.render import lint as lint_render
@@ -322,7 +326,7 @@ def run(paths: list[str], *, fmt: str | None, output_file: str | None, select: l
         if path == STDIN:
             buffer = getattr(sys.stdin, "buffer", None)
             data = buffer.read() if buffer is not None else sys.stdin.read().encode("utf-8")
-            results.append(lint.lint_bytes(data, "<stdin>", settings))
+            results.append(lint.lint_bytes(data, "<stdin>", settings, mode))
             continue
         name = _display(path)
         if sniff:
@@ -330,13 +334,13 @@ def run(paths: list[str], *, fmt: str | None, output_file: str | None, select: l
                 with open(path, "rb") as f:
                     data = f.read()
             except OSError:
-                results.append(lint.lint_path(path, settings, name))
+                results.append(lint.lint_path(path, settings, name, mode))
                 continue
             if not _STACK_SNIFF.search(data):
                 continue
-            results.append(lint.lint_bytes(data, name, settings))
+            results.append(lint.lint_bytes(data, name, settings, mode))
         else:
-            results.append(lint.lint_path(path, settings, name))
+            results.append(lint.lint_path(path, settings, name, mode))
 
     rank = lint.SEVERITY_RANK
     failing = any(rank[f.severity] >= rank[threshold] for r in results for f in r.findings)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-__all__ = ["Option", "STACK", "LAYER", "OPTIONS", "SHORT_FORM", "FORMATS", "LAYER_FORMATS",
+__all__ = ["Option", "MODE", "mode_of", "STACK", "LAYER", "OPTIONS", "SHORT_FORM", "FORMATS", "LAYER_FORMATS",
            "FRAMEWORKS", "defaults", "short_form", "run"]
 
 
@@ -51,6 +51,23 @@ FORMATS = ("table", "json", "markdown", "csv")
 LAYER_FORMATS = ("text", "json")
 FRAMEWORKS = ("torch", "keras")
 
+#: ``--train/--eval``, shared by stack, layer, lint and solve: True, False, or None (the
+#: file's `mode:`, else train, as a freshly built torch module is).
+MODE = Option(
+    ("--train/--eval",),
+    "Check the layers in training mode (a freshly built torch module) or eval mode (after "
+    "model.eval(): batch norm uses its running statistics); default: the file's `mode:`, "
+    "else train.", switch=True, show_default=False)
+
+
+def mode_of(train: bool | None) -> str | None:
+    """The mode a ``--train/--eval`` value asks for: "train", "eval" or None (not given).
+
+    >>> mode_of(True), mode_of(False), mode_of(None)
+    ('train', 'eval', None)
+    """
+    return None if train is None else ("train" if train else "eval")
+
 #: ``conv-calc stack FILE``: parameter name (as the Typer command spells it) -> option.
 STACK: dict[str, Option] = {
     "input": Option(
@@ -64,6 +81,7 @@ STACK: dict[str, Option] = {
         ("--framework",),
         "Read the file as torch (conv_calc.nn) or keras (Keras 3 layers, channels_last); "
         "default: the file's `framework:` key, else torch.", choices=FRAMEWORKS),
+    "train": MODE,
 }
 
 #: ``conv-calc layer LAYER``: parameter name -> option.
@@ -103,6 +121,7 @@ LAYER: dict[str, Option] = {
         "torch (conv_calc.nn) or keras (Keras 3 layers, channels_last); default: keras "
         "for a Keras-only class name (Conv2D) or prefix (keras.layers.), else torch.",
         choices=FRAMEWORKS),
+    "train": MODE,
 }
 
 OPTIONS = {"stack": STACK, "layer": LAYER}
@@ -131,8 +150,9 @@ def run(command: str, target: str, given: dict[str, Any]) -> int:
     if command == "stack":
         from conv_calc.cli.stack import run as run_stack
 
-        return run_stack(target, values["input"], values["fmt"], framework=values["framework"])
+        return run_stack(target, values["input"], values["fmt"], framework=values["framework"],
+                         mode=mode_of(values["train"]))
     from conv_calc.cli.layer import run as run_layer
 
     return run_layer(target, values["input"], short_form(values), values["output_size"],
-                     values["fmt"], framework=values["framework"])
+                     values["fmt"], framework=values["framework"], mode=mode_of(values["train"]))

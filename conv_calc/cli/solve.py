@@ -19,6 +19,7 @@ import typer
 
 from conv_calc.cli.ctor import CtorError, ShapeError, parse_ctor, parse_shape
 from conv_calc.cli.exits import fail
+from conv_calc.cli.options import MODE, mode_of
 from conv_calc.errors import LayerError, hint_of
 
 SCHEMA_VERSION = 1
@@ -286,6 +287,8 @@ def input_sizes(
         help="The shape whose other dims are held (default: the file's input).")] = None,
     list_all: Annotated[bool, typer.Option("--list", help="List every size in the range.")] = False,
     fmt: FormatOpt = LayerFormat.text,
+    train: Annotated[Optional[bool], typer.Option(
+        *MODE.decls, help=MODE.help, show_default=False)] = None,
 ) -> None:
     """Every input size the network accepts, per axis: smallest, closed form, count in a range.
 
@@ -296,6 +299,7 @@ def input_sizes(
       conv-calc solve input-sizes examples/unet-padded.yaml
       conv-calc solve input-sizes examples/resnet50.yaml --range 1..100000 --axis H
       conv-calc solve input-sizes net.yaml --range 100..200 --list --format json
+      conv-calc solve input-sizes examples/googlenet.yaml --eval   # as after model.eval()
     """
     from conv_calc.cli.stack import load  # deferred: start-up
     from conv_calc.solve.stack import solve_input_sizes
@@ -311,7 +315,8 @@ def input_sizes(
     axes = None
     if axis is not None:
         axes = (_axis(axis, len(full)),)
-    answers = _guard(lambda: solve_input_sizes(network, full, axes))
+    mode = mode_of(train) or network.mode
+    answers = _guard(lambda: solve_input_sizes(network, full, axes, mode))
     lines = [f"{'<stdin>' if file == '-' else file}: input {_x(full)}, sizes {lo}..{hi}"]
     out = []
     for a in answers:
@@ -331,7 +336,8 @@ def input_sizes(
                     "exceptions": list(a.form.exceptions), "smallest": a.smallest,
                     "count": count, "sizes": sizes, "blocked": a.blocked or None})
     payload = {"question": "input_sizes", "file": file, "input": list(full),
-               "range": [lo, hi], "axes": out}
+               "range": [lo, hi], "axes": out, "mode": mode}
+    lines.append(f"mode: {mode}")
     _emit(payload, "\n".join(lines), fmt)
 
 

@@ -71,7 +71,9 @@ def _problems_json(err: ValueError, file: str) -> str:
                          "malformed": True, "problems": items})
 
 
-def run(file: str, input_text: str | None, fmt: str, framework: str | None = None) -> int:
+def run(file: str, input_text: str | None, fmt: str, framework: str | None = None,
+        mode: str | None = None) -> int:
+    """``mode`` ("train" or "eval", from --train/--eval) overrides the file's `mode:`."""
     shape = None
     keras_batch = False
     if input_text is not None:
@@ -93,7 +95,7 @@ def run(file: str, input_text: str | None, fmt: str, framework: str | None = Non
         shape = (None, *shape[1:])
     name = STDIN_NAME if file == STDIN else file
     try:
-        report = network.analyze(input_shape=shape)
+        report = network.analyze(input_shape=shape, mode=mode)
     except LayerError as err:  # analyze() should not raise these; treat as the network's problem
         sys.stderr.write(render.format_layer_error(err) + "\n")
         return EXIT_PROBLEM
@@ -133,6 +135,7 @@ def _write(report: Any, name: str, fmt: str) -> None:
         from conv_calc.render.table import print_report_table
 
         print_report_table(report, sys.stdout, title=name)
+    sys.stdout.write(render.mode_line(report) + "\n")
     sys.stdout.flush()
     if report.error is not None:
         sys.stderr.write("\n" + render.format_layer_error(report.error, report.failed) + "\n")

@@ -20,6 +20,7 @@ from typing import Any, Sequence
 from conv_calc.errors import LayerError
 from conv_calc.graph import framework as frameworks
 from conv_calc.graph.framework import Framework, is_layer
+from conv_calc.graph.mode import DEFAULT_MODE, check_mode, in_mode
 from conv_calc.graph.report import FailedLayer, Report, Row
 from conv_calc.graph.validate import validate
 from conv_calc.graph.walk import Walker
@@ -62,9 +63,10 @@ class _Tensor:
 
 
 class _Analysis(Walker[_Tensor]):
-    def __init__(self, framework: Framework) -> None:
+    def __init__(self, framework: Framework, mode: str = DEFAULT_MODE) -> None:
         super().__init__()
         self.framework = framework
+        self.mode = mode
         self.rows: list[Row] = []
         self.error: LayerError | None = None
         self.failed: FailedLayer | None = None
@@ -84,6 +86,7 @@ class _Analysis(Walker[_Tensor]):
         try:
             if layer is None:
                 layer = fw.build(node, x.shape)
+            layer = in_mode(layer, self.mode)
             out = fw.output_shape(layer, x.shape)
         except LayerError as err:
             self.fail(err, name, type_, x, source)
@@ -162,18 +165,19 @@ def _next_states(fw: Framework, layer: Any, x: _Tensor, out: tuple[int, ...]
 
 
 def analyze(nodes: Sequence[Any], input_shape: Sequence[int], framework: str = "torch",
-            outputs: Sequence[str] = ()) -> Report:
+            outputs: Sequence[str] = (), mode: str = DEFAULT_MODE) -> Report:
     """See :meth:`conv_calc.graph.stack.Stack.analyze`; ``outputs`` names saved tensors."""
+    mode = check_mode(mode)
     fw = frameworks.get(framework)
     shape = fw.check_input(input_shape)
     validate(tuple(nodes), fw, outputs=outputs)
     dims = fw.spatial_dims(nodes, shape)
     x = _Tensor(shape, tuple(AxisState.identity() for _ in dims), dims)
-    walk = _Analysis(fw)
+    walk = _Analysis(fw, mode)
     try:
         walk.run(nodes, x)
     except _Stop:
-        return Report(shape, tuple(walk.rows), walk.error, walk.failed)
+        return Report(shape, tuple(walk.rows), walk.error, walk.failed, mode=mode)
     named = {name: walk.tensor(name).shape for name in outputs}
-    return Report(shape, tuple(walk.rows), outputs=MappingProxyType(named))
+    return Report(shape, tuple(walk.rows), outputs=MappingProxyType(named), mode=mode)
 

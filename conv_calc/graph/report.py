@@ -51,6 +51,8 @@ class Report:
     #: The shape of each tensor the stack names in ``outputs:`` (empty without it;
     #: empty too when the analysis stopped).
     outputs: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    #: "train" or "eval": the mode the layers were analysed in (conv_calc.graph.mode).
+    mode: str = "train"
 
     @property
     def ok(self) -> bool:

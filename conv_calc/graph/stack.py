@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from conv_calc.graph.analysis import analyze
+from conv_calc.graph.mode import DEFAULT_MODE, check_mode
 from conv_calc.graph.nodes import Expect, Node, Source, StackDefinitionError
 from conv_calc.graph.report import Report
 
@@ -20,7 +21,9 @@ class Stack:
     ``framework`` is "torch" (conv_calc.nn layers) or "keras" (conv_calc.keras
     layers, channels_last). A stack read from a file also carries the file's
     format ``version``, its top-level ``expect:`` and the ``expect:`` of its
-    items (``expectations``, keyed by the item's source).
+    items (``expectations``, keyed by the item's source). ``mode`` is "train" (the
+    default, as torch builds modules) or "eval" (as after ``model.eval()``): the mode
+    every layer is analysed in (:mod:`conv_calc.graph.mode`).
     """
 
     layers: tuple[Node, ...]
@@ -34,15 +37,17 @@ class Stack:
     #: Names of saved tensors that are the network's outputs (``outputs:``); the report
     #: gives each one's shape (``report.outputs``).
     outputs: tuple[str, ...] = ()
+    mode: str = DEFAULT_MODE
 
     def __post_init__(self) -> None:
+        check_mode(self.mode)
         object.__setattr__(self, "layers", tuple(self.layers))
         object.__setattr__(self, "outputs", tuple(self.outputs))
         if self.input_shape is not None:
             object.__setattr__(self, "input_shape", tuple(self.input_shape))
         object.__setattr__(self, "expectations", MappingProxyType(dict(self.expectations)))
 
-    def analyze(self, input_shape: Sequence[int] | None = None) -> Report:
+    def analyze(self, input_shape: Sequence[int] | None = None, mode: str | None = None) -> Report:
         """Run every layer's shape checks in order; never raises for a network that breaks.
 
         Returns one :class:`~conv_calc.graph.report.Row` per layer and per merge,
@@ -50,7 +55,8 @@ class Stack:
         When a layer fails (at construction or in its shape checks), ``report.error``
         is that :class:`~conv_calc.errors.LayerError` with ``.layer`` set to the
         row name, ``report.failed`` says where, and ``report.layers`` holds
-        the rows before it.
+        the rows before it. ``mode`` ("train" or "eval") overrides the stack's;
+        ``report.mode`` says which was used.
 
         Raises :class:`~conv_calc.errors.StackDefinitionError` (a ``ValueError``)
         for a malformed definition: no input shape, an unknown layer type, a node
@@ -60,9 +66,15 @@ class Stack:
         >>> report = Stack([nn.Conv2d(3, 8, 3, padding=1), nn.MaxPool2d(2)]).analyze((1, 3, 32, 32))
         >>> [(r.name, r.output_shape, r.receptive_field.size) for r in report.layers]
         [('0', (1, 8, 32, 32), (3, 3)), ('1', (1, 8, 16, 16), (4, 4))]
+        >>> net = Stack([nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8)], input_shape=(1, 3, 3, 3))
+        >>> net.analyze().error
+        LayerValueError('Expected more than 1 value per channel when training, got input size torch.Size([1, 8, 1, 1])')
+        >>> net.analyze(mode="eval").output_shape
+        (1, 8, 1, 1)
         """
         shape = self.input_shape if input_shape is None else input_shape
         if shape is None:
             raise StackDefinitionError(
                 "no input shape: give one in the stack (input: [1, 3, 224, 224]) or to analyze()")
-        return analyze(self.layers, shape, self.framework, self.outputs)
+        return analyze(self.layers, shape, self.framework, self.outputs,
+                       self.mode if mode is None else check_mode(mode))

@@ -119,8 +119,10 @@ def _suppressed(f: Finding, per_line: dict, whole: frozenset[str] | None) -> boo
 
 # ------------------------------------------------------------------ one file
 
-def lint_path(path: str, settings: Settings = Settings(), display: str | None = None) -> FileResult:
-    """Read and lint the file at ``path``; ``display`` is the name findings carry."""
+def lint_path(path: str, settings: Settings = Settings(), display: str | None = None,
+              mode: str | None = None) -> FileResult:
+    """Read and lint the file at ``path``; ``display`` is the name findings carry; ``mode``
+    ("train" or "eval", --train/--eval) overrides the file's `mode:`."""
     name = display or path
     try:
         if os.path.isdir(path):
@@ -131,7 +133,7 @@ def lint_path(path: str, settings: Settings = Settings(), display: str | None = 
         f = finding("CC001", f"cannot read {name}: {err.strerror or err}",
                     "check the path and its permissions", None, name)
         return FileResult(name, (f,), unreadable=True)
-    return lint_bytes(data, name, settings)
+    return lint_bytes(data, name, settings, mode)
 
 
 #: The line breaks of YAML 1.1 (what the reader counts), not str.splitlines's (which also
@@ -186,8 +188,10 @@ def _inside(f: Finding, lines: tuple[str, ...]) -> Finding:
     return replace(f, line=line, column=column, end_line=end_line, end_column=end_column)
 
 
-def lint_bytes(data: bytes, path: str, settings: Settings = Settings()) -> FileResult:
-    """Every finding of one stack file given as bytes (``path`` is only its name)."""
+def lint_bytes(data: bytes, path: str, settings: Settings = Settings(),
+               mode: str | None = None) -> FileResult:
+    """Every finding of one stack file given as bytes (``path`` is only its name), its layers
+    checked in ``mode`` (default: the file's `mode:`, else train)."""
     lines = _text_lines(data)
     found: list[Finding] = []
     stack = report = None
@@ -199,7 +203,7 @@ def lint_bytes(data: bytes, path: str, settings: Settings = Settings()) -> FileR
             found.append(finding(code, p.message, p.hint, p.source, path))
     if stack is not None:
         try:
-            report = stack.analyze()
+            report = stack.analyze(mode=mode)
         except ValueError as err:  # StackDefinitionError: e.g. no input shape
             found.append(finding("CC003", str(err), hint_of(err) or
                                  "give the input shape with `input: [1, 3, 224, 224]`", None, path))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
-from conv_calc.errors import InvalidShapeError, LayerMeta
+from conv_calc.errors import InvalidShapeError, LayerMeta, LayerValueError
 from conv_calc.geometry import Axis, unchanged
 
 __all__ = ["Layer", "as_shape", "ntuple", "per_axis", "fmt_list", "fmt_size", "InvalidShapeError"]
@@ -94,6 +94,28 @@ class Layer(metaclass=LayerMeta):
     spatial_dims: ClassVar[int | None] = None
     #: Whether forward takes an ``output_size`` (transposed convs, max-unpooling).
     forward_output_size: ClassVar[bool] = False
+    #: torch.nn.Module.training: True as built; :meth:`eval` and :meth:`train` set it. Only
+    #: the layers whose checks differ between the modes read it (batch and instance norm,
+    #: feature dropout).
+    training: bool = True
+
+    def train(self, mode: bool = True) -> "Layer":
+        """torch.nn.Module.train: set training mode (``mode=False``: eval); returns self.
+
+        >>> from conv_calc.nn import BatchNorm2d
+        >>> BatchNorm2d(3).eval().training, BatchNorm2d(3).eval().train().training
+        (False, True)
+        """
+        if not isinstance(mode, bool):
+            # torch/nn/modules/module.py: Module.train
+            raise LayerValueError("training mode is expected to be boolean",
+                                  hint=f"train() takes True or False, got {mode!r}.")
+        self.training = mode
+        return self
+
+    def eval(self) -> "Layer":
+        """torch.nn.Module.eval: ``self.train(False)``; returns self."""
+        return self.train(False)
 
     @classmethod
     def infer_kwargs(cls, input_shape: tuple[int, ...]) -> dict[str, int]:

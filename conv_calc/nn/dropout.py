@@ -104,8 +104,8 @@ class Dropout2d(_DropoutNd):
         for d in shape:
             numel *= d
         self._check_p()
-        if rank < 2 and numel != 0 and self.p not in (0, 1):
-            # aten/src/ATen/native/Dropout.cpp: make_feature_noise
+        if rank < 2 and numel != 0 and self.p not in (0, 1) and self.training:
+            # aten/src/ATen/native/Dropout.cpp: make_feature_noise (eval mode returns the input)
             raise LayerRuntimeError("Feature dropout requires at least 2 dimensions in the input",
                                     hint=f"the input is {len(shape)}-d: {type(self).__name__} "
                                          "needs a channel dimension.")

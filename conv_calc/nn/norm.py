@@ -3,9 +3,13 @@ live in :mod:`conv_calc.nn.norm_group` and are re-exported here).
 
 Shape: input ``(*)`` -> output ``(*)``, the same shape. The checks are the rank,
 the channel count against ``num_features`` / ``num_channels`` /
-``normalized_shape``, and, because torch builds modules in training mode, that
+``normalized_shape``, and, where statistics are computed from the batch (training
+mode, as torch builds modules, or eval mode without running statistics), that
 there is more than one value per channel (batch norm) or per spatial plane
-(instance norm) to compute statistics from.
+(instance norm) to compute them from. ``.eval()`` sets the mode, as in torch:
+
+>>> BatchNorm2d(64).eval().output_shape((1, 64, 1, 1))
+(1, 64, 1, 1)
 
 >>> BatchNorm2d(64).output_shape((8, 64, 56, 56))
 (8, 64, 56, 56)
@@ -154,7 +158,7 @@ class _NormBase(Layer):
 
 
 class _BatchNorm(_NormBase):
-    """Batch norm in training mode (the mode torch builds modules in)."""
+    """Batch norm; training mode as built (``.eval()`` uses the running statistics, if tracked)."""
 
     _forward_owner = "_BatchNorm"  # torch/nn/modules/batchnorm.py defines forward there
     _ranks: tuple[int, ...] = ()
@@ -177,20 +181,28 @@ class _BatchNorm(_NormBase):
         shape = as_shape(input_shape)
         check_forward_kwargs(self, forward_kwargs)
         self._check_input_dim(shape)
-        # torch/nn/functional.py: _verify_batch_size (training mode)
-        if math.prod((shape[0], *shape[2:])) == 1:
+        # torch/nn/modules/batchnorm.py: batch statistics in training mode, and in eval mode
+        # when there are no running statistics to use instead
+        bn_training = bool(self.training) or not self.track_running_stats
+        # torch/nn/functional.py: batch_norm -> _verify_batch_size (bn_training only)
+        if bn_training and math.prod((shape[0], *shape[2:])) == 1:
             raise LayerValueError(
                 f"Expected more than 1 value per channel when training, got input size {fmt_size(shape)}",
-                hint="in training mode batch norm needs more than one value per channel: "
-                     "use a batch of 2 or more (or a larger spatial size).")
+                hint="batch norm computing batch statistics needs more than one value per channel: "
+                     "use a batch of 2 or more (or a larger spatial size), or eval mode (--eval, "
+                     "mode: eval) with track_running_stats=True, as model.eval() would.")
         eps = self.eps
         try:
-            bad_eps = eps <= 0.0
+            bad_eps = eps <= 0.0 if bn_training else eps < 0.0
         except TypeError as err:
             raise LayerTypeError(str(err), hint=f"eps={eps!r}: it must be a positive number.") from None
-        if bad_eps:
+        if bad_eps and bn_training:
             # torch/nn/functional.py: batch_norm
             raise LayerValueError(f"batch_norm eps must be positive during training, but got {eps}",
+                                  hint=f"eps={eps}: use a small positive value such as 1e-5.")
+        if bad_eps:
+            # torch/nn/functional.py: batch_norm (eval mode with running statistics)
+            raise LayerValueError(f"batch_norm eps must be non-negative, but got {eps}",
                                   hint=f"eps={eps}: use a small positive value such as 1e-5.")
         momentum = self.momentum
         if momentum is None:
@@ -278,8 +290,10 @@ class _InstanceNorm(_NormBase):
                 hint=f"the input has {c} channels at dim {feature_dim} but num_features={self.num_features}: "
                      f"set num_features={c}.")
         batched = shape if len(shape) == nb + 1 else (1, *shape)
-        # torch/nn/functional.py: _verify_spatial_size (training mode)
-        if math.prod(batched[2:]) == 1:
+        # torch/nn/modules/instancenorm.py: use_input_stats = training or not track_running_stats
+        use_input_stats = bool(self.training) or not self.track_running_stats
+        # torch/nn/functional.py: instance_norm -> _verify_spatial_size (use_input_stats only)
+        if use_input_stats and math.prod(batched[2:]) == 1:
             raise LayerValueError(
                 f"Expected more than 1 spatial element when training, got input size {fmt_size(batched)}",
                 hint="instance norm computes statistics over the spatial dims, which hold a single "
@@ -301,7 +315,7 @@ class _InstanceNorm(_NormBase):
                      "give num_features as one integer.")
         _batch_norm_kernel((1, n * c, *batched[2:]), self.num_features, bool(self.track_running_stats),
                            bool(self.affine), self.has_bias, groups=n, repeated=True)
-        if self.track_running_stats:
+        if self.track_running_stats and use_input_stats:  # eval mode reads the stats, never writes
             _instance_stats_writeback(n, c, _numel(self.num_features), _is_0d(self.num_features))
         return shape
 

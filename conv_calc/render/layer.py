@@ -229,8 +229,8 @@ def layer_formulas(type_name: str, layer: Any, input_shape: tuple[int, ...],
 
 def layer_text(*, title: str, input_shape: tuple[int, ...], output_shape: tuple[int, ...] | None,
                formulas: list[str], general: str | None, rf: Any, params: int | None,
-               macs: int | None) -> str:
-    """The report of ``conv-calc layer`` as plain text."""
+               macs: int | None, mode: str | None = None) -> str:
+    """The report of ``conv-calc layer`` as plain text (``mode``: the line saying which)."""
     lines = [title, "", f"input   {fmt_shape(input_shape)}"]
     if output_shape is not None:
         lines.append(f"output  {fmt_shape(output_shape)}")
@@ -253,4 +253,6 @@ def layer_text(*, title: str, input_shape: tuple[int, ...], output_shape: tuple[
         lines.append(f"params  {fmt_int(params)}")
     if macs is not None:
         lines.append(f"MACs    {fmt_int(macs)}")
+    if mode is not None:
+        lines.append(f"mode    {mode}")
     return "\n".join(lines) + "\n"

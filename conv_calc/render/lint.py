@@ -96,13 +96,18 @@ def full(results: Sequence[Any]) -> str:
 
 
 def summary(results: Sequence[Any]) -> str:
-    """One line for stderr: counts of errors, warnings, files, suppressed findings."""
+    """One line for stderr: counts of errors, warnings, files, suppressed findings, and the
+    files analysed in eval mode."""
     errors = sum(f.severity == "error" for f in _findings(results))
     warnings = sum(f.severity == "warning" for f in _findings(results))
     files = len(results)
     with_findings = sum(bool(r.findings) for r in results)
     hidden = sum(r.suppressed for r in results)
     tail = f" ({hidden} suppressed)" if hidden else ""
+    # The mode is said where it is not the default (train), so CI logs show an eval run.
+    evals = sum(getattr(r.report, "mode", "train") == "eval" for r in results)
+    if evals:
+        tail += " in eval mode" if evals == files else f" ({evals} in eval mode)"
     if not errors and not warnings:
         return f"All checks passed: {files} file{'s' if files != 1 else ''}{tail}.\n"
     return (f"Found {errors} error{'s' if errors != 1 else ''} and {warnings} "
@@ -129,6 +134,7 @@ def json_document(results: Sequence[Any], exit_code: int | None = None) -> dict[
             "path": r.path,
             "ok": not r.findings,
             "analysed": report is not None,
+            "mode": None if report is None else getattr(report, "mode", "train"),
             "output_shape": None if report is None else jsonable(report.output_shape),
             "layers": [] if report is None else [row_dict(row) for row in report.layers],
             "suppressed": r.suppressed,

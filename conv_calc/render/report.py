@@ -23,7 +23,7 @@ from typing import Any
 from conv_calc.errors import hint_of
 
 __all__ = [
-    "SCHEMA_VERSION", "jsonable", "fmt_axes", "fmt_shape", "fmt_int",
+    "SCHEMA_VERSION", "mode_line", "jsonable", "fmt_axes", "fmt_shape", "fmt_int",
     "rf_dict", "source_dict", "error_dict", "row_dict", "report_dict", "report_json", "dumps",
     "report_markdown", "report_csv", "row_cells", "COLUMNS",
     "format_layer_error", "format_problems", "plain_table",
@@ -41,7 +41,7 @@ COLUMNS = (
     ("RF size", True), ("jump", True), ("start", True), ("params", True), ("MACs", True),
 )
 CSV_HEADER = ("index", "name", "type", "input_shape", "output_shape", "rf_size", "rf_jump",
-              "rf_start", "params", "macs", "status")
+              "rf_start", "params", "macs", "status", "mode")
 FAIL_MARK = "✗"
 
 
@@ -145,6 +145,7 @@ def report_dict(report: Any, file: str | None = None) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "file": file,
         "ok": report.error is None,
+        "mode": getattr(report, "mode", "train"),
         "input_shape": jsonable(report.input_shape),
         "output_shape": jsonable(report.output_shape),
         "total_params": report.total_params,
@@ -271,7 +272,7 @@ def report_markdown(report: Any) -> str:
     rows.extend(output_cells(report))
     for cells in rows:
         lines.append("| " + " | ".join(_md_escape(c) for c in cells) + " |")
-    text = "\n".join(lines) + "\n"
+    text = mode_line(report) + "\n\n" + "\n".join(lines) + "\n"
     if report.error is not None:
         text += "\n" + "\n".join("> " + _md_escape(line) if line else ">"
                                  for line in format_layer_error(report.error, report.failed)
@@ -279,24 +280,37 @@ def report_markdown(report: Any) -> str:
     return text
 
 
+def mode_line(report: Any) -> str:
+    """The line every table output carries: the mode the layers were checked in.
+
+    >>> from conv_calc.graph.report import Report
+    >>> mode_line(Report((1, 3), ())), mode_line(Report((1, 3), (), mode="eval"))
+    ('mode: train', 'mode: eval (as after model.eval())')
+    """
+    if getattr(report, "mode", "train") == "eval":
+        return "mode: eval (as after model.eval())"
+    return "mode: train"
+
+
 def report_csv(report: Any) -> str:
     """One row per layer with raw numbers; the failing layer last with status ``error``."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_HEADER)
+    mode = getattr(report, "mode", "train")
     for row in report.layers:
         rf = row.receptive_field
         writer.writerow([
             row.index, row.name, row.type, "x".join(map(str, row.input_shape)),
             "x".join(map(str, row.output_shape)),
             fmt_axes(getattr(rf, "size", None)), fmt_axes(getattr(rf, "jump", None)),
-            fmt_axes(getattr(rf, "start", None)), row.params, row.macs, "ok",
+            fmt_axes(getattr(rf, "start", None)), row.params, row.macs, "ok", mode,
         ])
     failed = report.failed
     if failed is not None:
         shape = "" if failed.input_shape is None else "x".join(map(str, failed.input_shape))
         writer.writerow([failed.index, failed.name, failed.type, shape, "", "", "", "", "", "",
-                         "error"])
+                         "error", mode])
     return buf.getvalue()
 
 

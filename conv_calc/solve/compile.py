@@ -26,6 +26,7 @@ from conv_calc.errors import LayerError
 from conv_calc.formulas import effective_kernel_size, pool_output_size
 from conv_calc.graph.framework import TORCH, is_layer
 from conv_calc.graph.infer import inferred_kwargs
+from conv_calc.graph.mode import check_mode, in_mode
 from conv_calc.graph.stack import Stack
 from conv_calc.graph.walk import Walker
 from conv_calc.nn.base import Layer
@@ -55,8 +56,9 @@ class _Len:
 
 
 class _Compiler(Walker[_Len]):
-    def __init__(self, x: _Len) -> None:
+    def __init__(self, x: _Len, mode: str = "train") -> None:
         super().__init__()
+        self.mode = mode  # every layer runs its checks in this mode (conv_calc.graph.mode)
         self.ops: list[Op] = []
         self.slots = 1
         self.current = x  # the tensor in register 0
@@ -135,6 +137,7 @@ class _Compiler(Walker[_Len]):
                 self.ops.append(Op("dead", name, why=f"{name} ({node.type}): {err}"))
                 return self.new(x.shape, x.d)
         self.use(x)
+        layer = in_mode(layer, self.mode)
         return self.new(*_LayerCompiler(layer, x.shape, x.d, name, free).compile(self.ops))
 
 
@@ -318,10 +321,12 @@ def _identity(L: int) -> int:
     return L
 
 
-def compile_axis(stack: Stack, dim: int, input_shape: Sequence[int] | None = None) -> list[Op]:
-    """The program of ``stack`` on input dim ``dim`` (negative), other dims from the shape."""
+def compile_axis(stack: Stack, dim: int, input_shape: Sequence[int] | None = None,
+                 mode: str | None = None) -> list[Op]:
+    """The program of ``stack`` on input dim ``dim`` (negative), other dims from the shape,
+    its layers in ``mode`` ("train" or "eval"; default: the stack's)."""
     shape = tuple(stack.input_shape if input_shape is None else input_shape)
     x = _Len(shape, dim)
-    comp = _Compiler(x)
+    comp = _Compiler(x, check_mode(getattr(stack, "mode", "train") if mode is None else mode))
     comp.run(stack.layers, x)
     return comp.ops

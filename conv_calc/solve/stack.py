@@ -57,8 +57,10 @@ class AxisSizes:
 
 
 def solve_input_sizes(stack: Stack, input_shape: Sequence[int] | None = None,
-                      axes: Sequence[int] | None = None) -> list[AxisSizes]:
-    """Per spatial axis: the set of input sizes every layer and merge accepts.
+                      axes: Sequence[int] | None = None, mode: str | None = None
+                      ) -> list[AxisSizes]:
+    """Per spatial axis: the set of input sizes every layer and merge accepts, its layers
+    in ``mode`` ("train" or "eval"; default: the stack's `mode`).
 
     ``axes`` are negative dims (default: every spatial axis of the stack's first
     layer); the other dims keep the stack's (or ``input_shape``'s) values.
@@ -72,7 +74,7 @@ def solve_input_sizes(stack: Stack, input_shape: Sequence[int] | None = None,
         axes = tuple(range(-nd, 0))
     result = []
     for dim in axes:
-        ops = compile_axis(stack, dim, shape)
+        ops = compile_axis(stack, dim, shape, mode)
         classes, why = run_program(ops)
         label = names[nd + dim] if -nd <= dim < 0 else f"dim{dim}"
         form = closed_form(classes) if classes else ClosedForm(0, (), ())

@@ -42,8 +42,9 @@ from conv_calc.stackfile.items import ItemReader
 from conv_calc.stackfile.problems import Collector, Problem, StackFileError
 from conv_calc.stackfile.values import Scope, describe
 from conv_calc.stackfile.vocabulary import (
-    FORMAT_VERSION, FRAMEWORKS, KEYWORDS, MAX_BYTES, MAX_LAYERS, TOP_KEYS,
+    FORMAT_VERSION, FRAMEWORKS, KEYWORDS, MAX_BYTES, MAX_LAYERS, MODES, TOP_KEYS,
 )
+from conv_calc.graph.mode import DEFAULT_MODE
 from conv_calc.stackfile.yaml_reader import INVALID, YMap, YNode, YScalar, YSeq, parse, read_text
 from conv_calc.text import did_you_mean
 
@@ -159,6 +160,7 @@ class _Document(ItemReader):
             node = top["framework"][1]
             if not (isinstance(node, YScalar) and node.value in FRAMEWORKS):
                 self.wrong_kind("framework", node, " or ".join(FRAMEWORKS))
+        mode = self.top_mode(top["mode"][1]) if "mode" in top else DEFAULT_MODE
         input_shape = self.input_shape(top["input"][1]) if "input" in top else None
         if "blocks" in top:
             self.define_blocks(top["blocks"][1])
@@ -179,7 +181,20 @@ class _Document(ItemReader):
         outputs = self.read_outputs(*top["outputs"]) if "outputs" in top else ()
         return Stack(nodes, input_shape=input_shape, name=name, source=self.filename,
                      framework=self.framework.name, version=version, expect=expect,
-                     expectations=self.expectations, outputs=outputs)
+                     expectations=self.expectations, outputs=outputs, mode=mode)
+
+    def top_mode(self, node: YNode) -> str:
+        """`mode: train | eval`: the mode every layer is analysed in (conv_calc.graph.mode)."""
+        if isinstance(node, YScalar) and node.value in MODES:
+            return node.value
+        what = f"'{node.value}'" if isinstance(node, YScalar) and isinstance(node.value, str) \
+            else describe(node)
+        hint = did_you_mean(node.value, MODES) if isinstance(node, YScalar) and \
+            isinstance(node.value, str) else None
+        self.problem(f"mode must be train or eval, got {what}", node.source,
+                     hint or "train (the default, as torch builds modules) or eval (as after "
+                     "model.eval())", "bad-value")
+        return DEFAULT_MODE
 
     def top_version(self, pair: tuple[YScalar, YNode] | None) -> int:
         if pair is None:

@@ -21,7 +21,7 @@ from typing import Any
 from conv_calc.graph.framework import KERAS, TORCH, Framework
 from conv_calc.stackfile.args import STRING_CHOICES, category, layer_arguments
 from conv_calc.stackfile.vocabulary import (
-    COMMON, CROPS, FORMAT_VERSION, FRAMEWORKS, KEYWORDS, MERGES, OPTIONS, RF_KEYS,
+    COMMON, CROPS, FORMAT_VERSION, FRAMEWORKS, KEYWORDS, MERGES, MODES, OPTIONS, RF_KEYS,
 )
 
 __all__ = ["stack_schema", "SCHEMA_URI"]
@@ -240,6 +240,10 @@ def stack_schema(layers: dict[str, type] | None = None,
             "framework": {"enum": list(FRAMEWORKS),
                           "description": "torch (default): torch.nn layers; keras: Keras 3 "
                                          "layers, channels_last (docs/keras.md)"},
+            "mode": {"enum": list(MODES),
+                     "description": "train (default: a freshly built torch module is in "
+                                    "training mode) or eval (as after model.eval()): the mode "
+                                    "every layer is checked in"},
             "input": {"type": "array", "minItems": 1,
                       "items": {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "null"}]},
                       "description": "the input shape as PyTorch sees it, e.g. [1, 3, 224, 224] "

@@ -24,7 +24,7 @@ from typing import Any
 
 from conv_calc.graph.nodes import INPUT, Combine, From, Save, Sequential, Source
 from conv_calc.stackfile.values import Scope, describe
-from conv_calc.stackfile.yaml_reader import YMap, YNode, YScalar, YSeq
+from conv_calc.stackfile.yaml_reader import YMap, YScalar, YSeq
 from conv_calc.text import did_you_mean
 
 __all__ = ["TensorItems"]

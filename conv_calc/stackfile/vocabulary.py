@@ -11,15 +11,17 @@ docs/stack-format.md describes them. No YAML import here.
 from __future__ import annotations
 
 from conv_calc.graph.framework import FRAMEWORKS
+from conv_calc.graph.mode import MODES
 
-__all__ = ["FORMAT_VERSION", "TOP_KEYS", "FRAMEWORKS", "KEYWORDS", "COMMON", "OPTIONS", "ITEM_KEYS",
+__all__ = ["FORMAT_VERSION", "TOP_KEYS", "FRAMEWORKS", "MODES", "KEYWORDS", "COMMON", "OPTIONS", "ITEM_KEYS",
            "TENSOR_MERGES",
            "MERGES", "CROPS", "EXPECT_KEYS", "RF_KEYS", "MAX_LAYERS", "MAX_NEST", "MAX_BYTES"]
 
 #: The format version this reader reads (the top-level `version:`).
 FORMAT_VERSION = 1
 #: The keys of the document.
-TOP_KEYS = ("version", "name", "framework", "input", "layers", "blocks", "expect", "outputs")
+TOP_KEYS = ("version", "name", "framework", "mode", "input", "layers", "blocks", "expect",
+            "outputs")
 #: Item kinds that are not layers (`layers:` only with `from:`).
 KEYWORDS = ("sequential", "residual", "parallel", "save", "cat", "add", "mul", "sub", "div",
             "layers")

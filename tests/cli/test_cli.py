@@ -129,7 +129,7 @@ def test_layer_invalid_prints_torch_message_and_hint():
     result = run("layer", "Conv2d(3, 64, kernel_size=7)", "--input", "1x4x224x224")
     assert result.code == 1
     assert result.stdout == "Conv2d(3, 64, kernel_size=(7, 7), stride=(1, 1))\n\ninput   " \
-                            "[1, 4, 224, 224]\n"
+                            "[1, 4, 224, 224]\nmode    train\n"
     lines = result.stderr.splitlines()
     assert lines[0] == "error: Conv2d fails in forward:"
     assert lines[1] == ("RuntimeError: Given groups=1, weight of size [64, 3, 7, 7], expected "

@@ -25,8 +25,9 @@ class FakeStack:
         self.report = report
         self.input_shape = None
 
-    def analyze(self, input_shape=None):
+    def analyze(self, input_shape=None, mode=None):
         self.input_shape = input_shape
+        self.mode = mode
         return self.report
 
 
@@ -54,7 +55,8 @@ def test_table_ok(loaded):
     assert lines[3].split() == ["0", "conv1", "Conv2d", "[1,", "64,", "112,", "112]", "7", "2",
                                 "0", "9,408", "118,013,952"]
     assert "maxpool[1]" in result.stdout           # no markup interpretation
-    assert lines[-1].split() == ["total", "[1,", "36963]", "12,611", "127,647,744"]
+    assert lines[-2].split() == ["total", "[1,", "36963]", "12,611", "127,647,744"]
+    assert lines[-1] == "mode: train"
     assert all(line == line.rstrip() for line in lines)
     assert "\x1b[" not in result.stdout
 
@@ -120,7 +122,7 @@ def test_markdown(loaded):
     loaded(FAILED)
     result = run("stack", "net.yaml", "--format", "markdown")
     assert (result.code, result.stderr) == (1, "")
-    assert result.stdout.startswith("| # | name | type | output shape |")
+    assert result.stdout.startswith("mode: train\n\n| # | name | type | output shape |")
     assert "| ✗ 3 | conv2 | Conv2d | ✗ RuntimeError |" in result.stdout
     assert "> RuntimeError: Given groups=1" in result.stdout
 
@@ -130,7 +132,7 @@ def test_csv(loaded):
     result = run("stack", "net.yaml", "--format", "csv")
     assert result.code == 1
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0][0] == "index" and rows[-1][-1] == "error" and len(rows) == 5
+    assert rows[0][0] == "index" and rows[-1][-2:] == ["error", "train"] and len(rows) == 5
     assert result.stderr.startswith("error: layer 3 'conv2' (Conv2d) at net.yaml:7:5")
 
 

@@ -46,6 +46,11 @@ def _run(main, args, stdin=None):
     ["layer", "conv2d", "--framework", "keras", "-i", "Nonex224x224x3", "--out", "64", "-k", "3"],
     ["layer", "Conv9d(1, 2, 3)", "-i", "8"],
     ["layer", "Conv2d(3, 8, 3, groups=2)", "-i", "1x3x8x8"],
+    ["stack", "examples/broken-aspp-batch1.yaml", "--eval"],
+    ["stack", "examples/aspp-eval-batch1.yaml", "--train", "-f", "json"],
+    ["stack", "examples/resnet18.yaml", "-i", "1x3x32x32", "--eval", "-f", "csv"],
+    ["layer", "BatchNorm2d(8)", "-i", "1x8x1x1", "--eval"],
+    ["layer", "BatchNorm2d(8)", "-i", "1x8x1x1", "--train", "-f", "json"],
 ])
 def test_fast_path_matches_typer(args, monkeypatch):
     monkeypatch.chdir(ROOT)
@@ -58,7 +63,8 @@ def test_fast_path_matches_typer(args, monkeypatch):
     ["stack", "--help"], ["stack"], ["stack", "a.yaml", "b.yaml"], ["stack", "a.yaml", "--format", "xml"],
     ["stack", "a.yaml", "--verbose"], ["stack", "a.yaml", "-i"], ["stack", "a.yaml", "-f", "json", "-f", "csv"],
     ["layer", "conv2d", "--help"], ["layer", "conv2d", "-f", "table"], ["layer", "conv2d", "--bias=1"],
-    ["layer", "conv2d", "--bias", "--no-bias"], ["layer", "a", "b"], ["lint", "x.yaml"], ["--version"], [],
+    ["layer", "conv2d", "--bias", "--no-bias"], ["layer", "a", "b"],
+    ["stack", "a.yaml", "--eval", "--train"], ["stack", "a.yaml", "--eval=1"], ["lint", "x.yaml"], ["--version"], [],
 ])
 def test_everything_else_goes_to_typer(args):
     assert entry._fast_call(args) is None

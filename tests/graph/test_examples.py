@@ -48,6 +48,7 @@ BROKEN = {
 WORKING = {
     "alexnet": (1, 1000),
     "aspp": (2, 256, 32, 32),
+    "aspp-eval-batch1": (1, 256, 32, 32),
     "dcgan-generator": (1, 3, 64, 64),
     "espcn": (1, 1, 192, 192),
     "inception": (1, 480, 14, 14),
@@ -89,6 +90,26 @@ def test_working_example_runs(stem):
     report = conv_calc.load_stack(str(EXAMPLES_DIR / f"{stem}.yaml")).analyze()
     assert report.error is None, f"{report.failed}: {report.error}"
     assert report.output_shape == WORKING[stem]
+
+
+def test_eval_example_is_the_broken_one_in_eval_mode():
+    """aspp-eval-batch1 is broken-aspp-batch1 with `mode: eval`: the mode alone decides."""
+    fixed = conv_calc.load_stack(str(EXAMPLES_DIR / "aspp-eval-batch1.yaml"))
+    broken = conv_calc.load_stack(str(EXAMPLES_DIR / "broken-aspp-batch1.yaml"))
+    assert (fixed.mode, broken.mode) == ("eval", "train")
+    assert fixed.input_shape == broken.input_shape
+
+    def rows(report):
+        return [(r.name, r.type, r.output_shape, r.params, r.macs) for r in report.layers]
+    assert rows(fixed.analyze()) == rows(broken.analyze(mode="eval"))
+    in_train = fixed.analyze(mode="train")
+    name, cls, message = BROKEN["broken-aspp-batch1"]
+    assert in_train.failed.name == name and isinstance(in_train.error, cls)
+    assert str(in_train.error) == message
+    assert in_train.mode == "train"
+    in_eval = broken.analyze(mode="eval")
+    assert in_eval.error is None and in_eval.mode == "eval"
+    assert in_eval.output_shape == WORKING["aspp-eval-batch1"]
 
 
 @pytest.mark.parametrize("stem", sorted(BROKEN))

@@ -112,3 +112,30 @@ def test_other_inputs_match_torch(stem, shape):
         assert report.failed.name == ran.failure.name
         assert isinstance(report.error, ran.failure.error_class)
         assert str(report.error) == ran.failure.message
+
+
+#: Examples and inputs where training and eval mode differ (batch norm on one value per
+#: channel): each is compared with torch in both modes (module.eval() for eval).
+MODE_INPUTS = [
+    ("resnet18", (1, 3, 32, 32)),        # layer4 is 1x1 at batch 1: train fails, eval runs
+    ("aspp", (1, 2048, 32, 32)),         # the image-pooling branch (broken-aspp-batch1)
+    ("aspp-eval-batch1", (2, 2048, 32, 32)),
+    ("resnet50", (1, 3, 32, 32)),        # the same in a Bottleneck network
+]
+
+
+@pytest.mark.parametrize("mode", ["train", "eval"])
+@pytest.mark.parametrize("stem,shape", MODE_INPUTS, ids=[f"{s}-{'x'.join(map(str, i))}"
+                                                        for s, i in MODE_INPUTS])
+def test_modes_match_torch(stem, shape, mode):
+    stack = conv_calc.load_stack(str(Path(__file__).parent.parent.parent / "examples" / f"{stem}.yaml"))
+    report, ran = stack.analyze(shape, mode=mode), run_stack(stack, shape, mode=mode)
+    assert report.mode == mode
+    assert [(r.name, r.type, r.output_shape, r.params) for r in report.layers] == \
+        [(r.name, r.type, r.output_shape, r.params) for r in ran.rows]
+    if ran.failure is None:
+        assert report.error is None and report.output_shape == ran.output_shape
+    else:
+        assert report.failed.name == ran.failure.name
+        assert isinstance(report.error, ran.failure.error_class)
+        assert str(report.error) == ran.failure.message

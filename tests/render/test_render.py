@@ -66,7 +66,8 @@ def test_report_json_keeps_markup_like_text():
 
 def test_markdown_table():
     text = report_markdown(OK)
-    lines = text.splitlines()
+    assert text.startswith("mode: train\n\n")
+    lines = text.splitlines()[2:]
     assert lines[0] == "| # | name | type | output shape | RF size | jump | start | params | MACs |"
     assert lines[1] == "|---:|---|---|---|---:|---:|---:|---:|---:|"
     assert lines[2] == "| 0 | conv1 | Conv2d | [1, 64, 112, 112] | 7 | 2 | 0 | 9,408 | 118,013,952 |"
@@ -77,7 +78,7 @@ def test_markdown_table():
 
 
 def test_markdown_failure_marks_the_row_and_quotes_the_error():
-    lines = report_markdown(FAILED).splitlines()
+    lines = report_markdown(FAILED).splitlines()[2:]
     assert lines[5] == "| ✗ 3 | conv2 | Conv2d | ✗ RuntimeError |  |  |  |  |  |"
     assert lines[-3] == ("> error: layer 3 'conv2' (Conv2d) at net.yaml:7:5 fails in forward on "
                          "input [1, 64, 56, 56]:")
@@ -88,15 +89,16 @@ def test_markdown_failure_marks_the_row_and_quotes_the_error():
 def test_csv_has_raw_numbers():
     rows = list(csv.reader(io.StringIO(report_csv(OK))))
     assert rows[0] == ["index", "name", "type", "input_shape", "output_shape", "rf_size",
-                       "rf_jump", "rf_start", "params", "macs", "status"]
+                       "rf_jump", "rf_start", "params", "macs", "status", "mode"]
     assert rows[1] == ["0", "conv1", "Conv2d", "1x3x224x224", "1x64x112x112", "7", "2", "0",
-                       "9408", "118013952", "ok"]
+                       "9408", "118013952", "ok", "train"]
     assert len(rows) == 6
 
 
 def test_csv_failure_row():
     rows = list(csv.reader(io.StringIO(report_csv(FAILED))))
-    assert rows[-1] == ["3", "conv2", "Conv2d", "1x64x56x56", "", "", "", "", "", "", "error"]
+    assert rows[-1] == ["3", "conv2", "Conv2d", "1x64x56x56", "", "", "", "", "", "", "error",
+                        "train"]
 
 
 def test_wide_numbers_are_never_abbreviated():
