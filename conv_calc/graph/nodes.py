@@ -55,6 +55,7 @@ class LayerNode:
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     name: str | None = None
     source: Source | None = None
+    frame: int | None = None  # a block use: see conv_calc.graph.expr (the incoming shape)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Sequential:
     nodes: tuple[Node, ...]
     name: str | None = None
     source: Source | None = None
+    frame: int | None = None  # a block use: see conv_calc.graph.expr
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class Residual:
     shortcut: tuple[Node, ...] = ()
     name: str | None = None
     source: Source | None = None
+    frame: int | None = None  # a block use: see conv_calc.graph.expr
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class Parallel:
     dim: int = 1
     name: str | None = None
     source: Source | None = None
+    frame: int | None = None  # a block use: see conv_calc.graph.expr
 
 
 @dataclass(frozen=True)

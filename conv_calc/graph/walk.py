@@ -46,8 +46,10 @@ block.add
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Generic, TypeVar
 
+from conv_calc.graph.expr import has_deferred, resolve_value
 from conv_calc.graph.framework import is_layer
 from conv_calc.graph.nodes import (
     BLOCKS, LayerNode, Merge, Parallel, Residual, Save, Sequential, StackDefinitionError,
@@ -69,6 +71,9 @@ class Walker(Generic[T]):
         self.names: set[str] = set()
         self.owners: dict[str, str] = {}  # a user-named row -> the block that named it
         self.saved: dict[str, T] = {}
+        # The shape entering each block use whose expressions read it ($in_channels).
+        self.frames: dict[int, tuple] = {}
+        self.channel_dim = 1
 
     # ------------------------------------------------------------------ what a subclass says
 
@@ -90,6 +95,18 @@ class Walker(Generic[T]):
     def keep(self, x: T) -> T:
         """``x`` will be read again after other tensors were computed (by default: as is)."""
         return x
+
+    def shape_of(self, x: T) -> tuple | None:
+        """The shape of ``x`` for expressions that read it (None: this walk has no shapes)."""
+        return None
+
+    def resolved(self, node: Any) -> Any:
+        """A LayerNode with its deferred expressions (conv_calc.graph.expr) evaluated."""
+        if isinstance(node, LayerNode) and any(has_deferred(v) for v in node.kwargs.values()):
+            kwargs = {k: resolve_value(v, self.frames, self.channel_dim)
+                      for k, v in node.kwargs.items()}
+            return replace(node, kwargs=kwargs)
+        return node
 
     def error(self, message: str) -> Exception:
         """The exception for a tree the walk cannot run (the analysis validates first)."""
@@ -151,6 +168,11 @@ class Walker(Generic[T]):
 
     def run_node(self, node: Any, x: T, name: str, unnamed: str) -> T:
         """Run one node: ``name`` is where its named rows go, ``unnamed`` its unnamed ones."""
+        frame = getattr(node, "frame", None)
+        if frame is not None:
+            shape = self.shape_of(x)
+            if shape is not None:
+                self.frames[frame] = shape
         if isinstance(node, LayerNode) or is_layer(node):
             return self.layer(node, x, self.unique(name))
         if isinstance(node, Sequential):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from conv_calc.graph.framework import FRAMEWORKS
 
 __all__ = ["FORMAT_VERSION", "TOP_KEYS", "FRAMEWORKS", "KEYWORDS", "COMMON", "OPTIONS", "ITEM_KEYS",
-           "MERGES", "CROPS", "EXPECT_KEYS", "RF_KEYS", "MAX_LAYERS", "MAX_NEST", "MAX_BYTES"]
+           "MERGES", "CROPS", "REPEAT_KEYS", "EXPECT_KEYS", "RF_KEYS", "MAX_LAYERS", "MAX_NEST", "MAX_BYTES"]
 
 #: The format version this reader reads (the top-level `version:`).
 FORMAT_VERSION = 1
@@ -23,6 +23,8 @@ TOP_KEYS = ("version", "name", "framework", "input", "layers", "blocks", "expect
 KEYWORDS = ("sequential", "residual", "parallel", "save", "cat", "add")
 #: Keys any item may carry next to its kind.
 COMMON = ("name", "repeat", "expect")
+#: The keys of a mapping `repeat:` ({count: 6, start: 1, index: i}).
+REPEAT_KEYS = ("count", "start", "index")
 #: Keys only some kinds take.
 OPTIONS = {"residual": ("shortcut",), "parallel": ("merge", "dim"),
            "cat": ("dim", "crop", "saved_first"), "add": ("crop", "saved_first")}

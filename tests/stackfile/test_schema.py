@@ -100,6 +100,9 @@ def test_every_example_is_valid(validator, path):
     {"layers": [{"save": "a", "name": "b"}]},                          # save has no name
     {"layers": [{"parallel": [["ReLU"]], "merge": "mul"}]},
     {"layers": [], "version": 2},
+    {"layers": [{"ReLU": None, "repeat": {"start": 1}}]},              # repeat without count
+    {"layers": [{"ReLU": None, "repeat": {"count": 2, "strat": 1}}]},
+    {"layers": [{"ReLU": None, "repeat": {"count": 2, "index": "1j"}}]},
 ])
 def test_broken_documents_are_invalid(validator, doc):
     assert list(validator.iter_errors(doc))
@@ -112,6 +115,9 @@ def test_broken_documents_are_invalid(validator, doc):
     {"layers": [{"BatchNorm2d": {"eps": 1e-5, "momentum": None}}]},
     {"blocks": {"B": {"params": {"w": None}, "sequential": [{"Conv2d": {"out_channels": "$w * 4"}}]}},
      "layers": ["B"]},
+    {"blocks": {"B": {"sequential": [{"Conv2d": {"out_channels": "($in_channels + 1) // 2",
+                                                 "kernel_size": ["$k", "2 * $k"]}}]}},
+     "layers": [{"B": None, "name": "b{i}", "repeat": {"count": "$n", "start": 1, "index": "i"}}]},
 ])
 def test_good_documents_are_valid(validator, doc):
     assert [e.message for e in validator.iter_errors(doc)] == []
@@ -208,3 +214,10 @@ def test_good_keras_documents_are_valid(real_validator, doc):
 ])
 def test_broken_keras_documents_are_invalid(real_validator, doc):
     assert list(real_validator.iter_errors(doc))
+
+
+def test_repeat_keys_are_the_readers():
+    from conv_calc.stackfile.vocabulary import REPEAT_KEYS
+
+    mapping = stack_schema()["definitions"]["repeat"]["anyOf"][2]
+    assert tuple(mapping["properties"]) == REPEAT_KEYS
