@@ -24,7 +24,10 @@ keep the block's position (``3.0``). Names are made unique with ``_1``, ``_2``.
 
 Tensors are values: a block's input feeds every branch, a saved tensor is kept
 by name (:attr:`Walker.saved`) until a merge reads it. :meth:`Walker.keep`
-marks a value that will be read again after others were computed.
+marks a value that will be read again after others were computed. A node with a
+``frame`` (a block use) records the shape entering it (:meth:`Walker.shape_of`), and
+:meth:`Walker.resolved` evaluates a layer's expressions that read that shape
+(``$in_channels``, :mod:`conv_calc.graph.expr`).
 
 >>> from conv_calc import nn
 >>> from conv_calc.graph.nodes import Residual
