@@ -48,8 +48,12 @@ class ItemReader(BlockReader):
             if self.stopped:
                 break
             out.extend(self.build_item(item, scope))
-        return tuple(replace(node, name=str(i)) if positional else node
-                     for i, (node, positional) in enumerate(out))
+        # Positions as the walker counts them: saves and merges take none.
+        nodes, position = [], 0
+        for node, positional in out:
+            nodes.append(replace(node, name=str(position)) if positional else node)
+            position += not isinstance(node, (Save, Merge))
+        return tuple(nodes)
 
     def classify(self, word: str) -> str | None:
         if word in self.layers:

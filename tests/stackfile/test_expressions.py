@@ -336,3 +336,9 @@ def test_repeat_problems(extra, problem, hint):
 def test_a_large_numbered_repeat_is_bounded():
     found = _problems("layers:\n  - ReLU:\n    name: r{i}\n    repeat: {count: 2000000}\n")
     assert found[0][0] == "repeat: 2000000 is more than 1,000,000"
+
+
+def test_a_block_use_after_a_save_keeps_its_position():
+    text = ("input: [1, 4, 8, 8]\nblocks:\n  B: [ReLU]\nlayers:\n  - save: a\n  - B\n  - ReLU\n"
+            "  - Conv2d: {out_channels: 4, kernel_size: 1}\n    repeat: {count: 2}\n")
+    assert [n for n, _ in _names(text)] == ["0.0", "1", "2", "3"]
