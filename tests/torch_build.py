@@ -38,6 +38,7 @@ import pytest
 torch = pytest.importorskip("torch")
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
+from conv_calc.graph.expr import resolve_value  # noqa: E402
 from conv_calc.graph.nodes import (  # noqa: E402
     Combine, From, LayerNode, Merge, Parallel, Position, Residual, Save, Sequential,
 )
@@ -130,6 +131,7 @@ class _Walker:
         self.saved: dict[str, torch.Tensor] = {}
         self.names: set[str] = set()
         self.owners: dict[str, str] = {}
+        self.frames: dict[int, tuple[int, ...]] = {}  # block uses' incoming shapes ($in_channels)
 
     def fail(self, name: str, type_name: str, stage: str, exc: BaseException) -> None:
         self.result.failure = TorchFailure(len(self.result.rows), name, type_name, stage,
@@ -203,6 +205,8 @@ class _Walker:
         return x
 
     def node(self, node, x: torch.Tensor, where: str, positional: str) -> torch.Tensor:
+        if getattr(node, "frame", None) is not None:
+            self.frames[node.frame] = tuple(x.shape)
         if isinstance(node, LayerNode):
             return self.layer(node, x, self.unique(where))
         if isinstance(node, Sequential):
@@ -242,7 +246,9 @@ class _Walker:
     def layer(self, node: LayerNode, x: torch.Tensor, name: str) -> torch.Tensor:
         if node.layer is not None:
             raise TypeError("torch_build: only LayerNode(type=..., kwargs=...) nodes are supported")
-        kwargs = dict(node.kwargs)
+        # Expressions reading the incoming shape mean what the stack file says (the channels
+        # are dim 1), evaluated on torch's own shapes.
+        kwargs = {k: resolve_value(v, self.frames, 1) for k, v in node.kwargs.items()}
         kwargs.update(infer_kwargs(node.type, tuple(x.shape), kwargs))
         try:
             module = getattr(torch.nn, node.type)(*node.args, **kwargs)

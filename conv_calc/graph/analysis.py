@@ -70,6 +70,10 @@ class _Analysis(Walker[_Tensor]):
         self.rows: list[Row] = []
         self.error: LayerError | None = None
         self.failed: FailedLayer | None = None
+        self.channel_dim = framework.cat_dim
+
+    def shape_of(self, x: _Tensor) -> tuple:
+        return x.shape
 
     def fail(self, err: LayerError, name: str, type_: str, x: _Tensor | None, source: Any) -> None:
         err.layer = name
@@ -80,6 +84,7 @@ class _Analysis(Walker[_Tensor]):
 
     def layer(self, node: Any, x: _Tensor, name: str) -> _Tensor:
         fw = self.framework
+        node = self.resolved(node)
         source = getattr(node, "source", None)
         layer = node if is_layer(node) else node.layer
         type_ = type(layer).__name__ if layer is not None else node.type

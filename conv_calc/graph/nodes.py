@@ -61,6 +61,7 @@ class LayerNode:
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     name: str | None = None
     source: Source | None = None
+    frame: int | None = None  # a block use: see conv_calc.graph.expr (the incoming shape)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Sequential:
     nodes: tuple[Node, ...]
     name: str | None = None
     source: Source | None = None
+    frame: int | None = None  # a block use: see conv_calc.graph.expr
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class Residual:
     shortcut: tuple[Node, ...] = ()
     name: str | None = None
     source: Source | None = None
+    frame: int | None = None  # a block use: see conv_calc.graph.expr
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class Parallel:
     dim: int = 1
     name: str | None = None
     source: Source | None = None
+    frame: int | None = None  # a block use: see conv_calc.graph.expr
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,10 @@ keep the block's position (``3.0``). Names are made unique with ``_1``, ``_2``.
 
 Tensors are values: a block's input feeds every branch, a saved tensor is kept
 by name (:attr:`Walker.saved`) until a merge reads it. :meth:`Walker.keep`
-marks a value that will be read again after others were computed.
+marks a value that will be read again after others were computed. A node with a
+``frame`` (a block use) records the shape entering it (:meth:`Walker.shape_of`), and
+:meth:`Walker.resolved` evaluates a layer's expressions that read that shape
+(``$in_channels``, :mod:`conv_calc.graph.expr`).
 
 >>> from conv_calc import nn
 >>> from conv_calc.graph.nodes import Residual
@@ -48,8 +51,10 @@ block.add
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Generic, TypeVar
 
+from conv_calc.graph.expr import has_deferred, resolve_value
 from conv_calc.graph.framework import is_layer
 from conv_calc.graph.nodes import (
     BLOCKS, INPUT, Combine, From, LayerNode, Merge, Parallel, Position, Residual, Save,
@@ -85,6 +90,9 @@ class Walker(Generic[T]):
         self.owners: dict[str, str] = {}  # a user-named row -> the block that named it
         self.saved: dict[str, T] = {}
         self._shared: tuple[list[int], dict[str, int]] = ([0], {})
+        # The shape entering each block use whose expressions read it ($in_channels).
+        self.frames: dict[int, tuple] = {}
+        self.channel_dim = 1
 
     # ------------------------------------------------------------------ what a subclass says
 
@@ -107,6 +115,18 @@ class Walker(Generic[T]):
     def keep(self, x: T) -> T:
         """``x`` will be read again after other tensors were computed (by default: as is)."""
         return x
+
+    def shape_of(self, x: T) -> tuple | None:
+        """The shape of ``x`` for expressions that read it (None: this walk has no shapes)."""
+        return None
+
+    def resolved(self, node: Any) -> Any:
+        """A LayerNode with its deferred expressions (conv_calc.graph.expr) evaluated."""
+        if isinstance(node, LayerNode) and any(has_deferred(v) for v in node.kwargs.values()):
+            kwargs = {k: resolve_value(v, self.frames, self.channel_dim)
+                      for k, v in node.kwargs.items()}
+            return replace(node, kwargs=kwargs)
+        return node
 
     def error(self, message: str) -> Exception:
         """The exception for a tree the walk cannot run (the analysis validates first)."""
@@ -183,6 +203,11 @@ class Walker(Generic[T]):
 
     def run_node(self, node: Any, x: T, name: str, unnamed: str) -> T:
         """Run one node: ``name`` is where its named rows go, ``unnamed`` its unnamed ones."""
+        frame = getattr(node, "frame", None)
+        if frame is not None:
+            shape = self.shape_of(x)
+            if shape is not None:
+                self.frames[frame] = shape
         if isinstance(node, LayerNode) or is_layer(node):
             return self.layer(node, x, self.unique(name))
         if isinstance(node, From):  # the nodes continue the enclosing list (its positions)

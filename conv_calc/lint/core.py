@@ -205,8 +205,10 @@ def lint_bytes(data: bytes, path: str, settings: Settings = Settings(),
         try:
             report = stack.analyze(mode=mode)
         except ValueError as err:  # StackDefinitionError: e.g. no input shape
-            found.append(finding("CC003", str(err), hint_of(err) or
-                                 "give the input shape with `input: [1, 3, 224, 224]`", None, path))
+            # An expression that fails on the incoming shape (conv_calc.graph.expr) has its place.
+            found.append(finding("CC003", getattr(err, "message", None) or str(err),
+                                 hint_of(err) or "give the input shape with `input: [1, 3, 224, 224]`",
+                                 getattr(err, "source", None), path))
     if report is not None:
         found.extend(_analysis_findings(stack, report, path))
     return _finish(found, path, lines, report, stack, settings)

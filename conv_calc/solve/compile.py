@@ -24,6 +24,7 @@ from typing import Any, Sequence
 
 from conv_calc.errors import LayerError
 from conv_calc.formulas import effective_kernel_size, pool_output_size
+from conv_calc.graph.expr import DeferredError
 from conv_calc.graph.framework import TORCH, is_layer
 from conv_calc.graph.infer import inferred_kwargs
 from conv_calc.graph.mode import check_mode, in_mode
@@ -65,6 +66,12 @@ class _Compiler(Walker[_Len]):
 
     def error(self, message: str) -> Exception:
         return SolveError(message)
+
+    def shape_of(self, x: _Len) -> tuple:
+        """The template shape, the solved axis unknown (expressions cannot read it)."""
+        if not x.shape:
+            return x.shape
+        return tuple(None if i == x.d % len(x.shape) else n for i, n in enumerate(x.shape))
 
     def new(self, shape: tuple[int, ...], d: int) -> _Len:
         """A tensor just computed into register 0."""
@@ -131,6 +138,10 @@ class _Compiler(Walker[_Len]):
             if not isinstance(layer, Layer):
                 raise SolveError(f"{node!r} is not a stack node")
         else:
+            try:
+                node = self.resolved(node)
+            except DeferredError as found:  # an expression reading the solved size
+                raise SolveError(str(found), found.hint) from None
             layer, free, err = _build(node, x.shape, x.d)
             if layer is None:
                 self.use(x)

@@ -15,14 +15,13 @@ reports torch's own message. No YAML import here.
 
 from __future__ import annotations
 
-import ast
 import functools
 import inspect
 import re
 from typing import Any
 
+from conv_calc.graph import expr
 from conv_calc.graph.framework import Framework
-from conv_calc.text import did_you_mean
 
 __all__ = [
     "INT_ARGS", "FLOAT_ARGS", "BOOL_ARGS", "STRING_CHOICES", "category", "signature_of",
@@ -54,14 +53,8 @@ STRING_CHOICES = {"padding": ("same", "valid")}
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 
 
-class _Unknown:
-    """A block parameter's value while a block definition is checked on its own."""
-
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-
-UNKNOWN: Any = _Unknown()
+UNKNOWN = expr.UNKNOWN
+ExprError = expr.ExprError
 
 
 def category(name: str, default: Any = inspect.Parameter.empty) -> str | None:
@@ -177,78 +170,13 @@ def type_problem(arg: str, cat: str | None, value: Any, text: str | None = None)
     return None
 
 
-class ExprError(Exception):
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message, self.hint = message, hint
+def evaluate(text: str, params: dict[str, Any]) -> Any:
+    """A block-parameter expression's value (:func:`conv_calc.graph.expr.evaluate`); the
+    incoming shape's names are UNKNOWN here.
 
-
-_EXPR_OPS = (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.USub, ast.UAdd)
-
-
-def evaluate(text: str, params: dict[str, Any], max_digits: int = 100) -> Any:
-    """Evaluate a block-parameter expression such as ``$width`` or ``$width * 4``.
-
-    ``$name`` alone gives the parameter's value, whatever its type; otherwise only
-    integers, parameter names, ``+ - * //`` and parentheses are allowed.
-
-    >>> evaluate("$width * 4", {"width": 64}), evaluate("$pad", {"pad": [1, 2]})
-    (256, [1, 2])
+    >>> evaluate("$width * 4", {"width": 64}), evaluate("$pad", {"pad": (1, 2)})
+    (256, (1, 2))
+    >>> evaluate("($c + 1) // 2", {"c": 7}), evaluate("$a * $b", {"a": 3, "b": 5})
+    (4, 15)
     """
-    body = text[1:].strip()
-    if len(body) > 200:
-        raise ExprError(f"expression '{text[:40]}...' is too long", "keep expressions short")
-    if body.isidentifier():
-        if body not in params:
-            raise _undefined(body, params)
-        return params[body]
-    try:
-        tree = ast.parse(body, mode="eval")
-    except SyntaxError:
-        raise ExprError(f"cannot read expression '{text}'",
-                        "write $name, or integer arithmetic such as $width * 4 or ($c + 1) // 2")
-    return _eval(tree.body, text, params, max_digits)
-
-
-def _undefined(name: str, params: dict[str, Any]) -> ExprError:
-    hint = did_you_mean(name, params)
-    if not params:
-        hint = "declare it under the block's `params:`"
-    return ExprError(f"unknown block parameter '{name}'",
-                     hint or f"this block's parameters are: {', '.join(params)}")
-
-
-def _eval(node: ast.AST, text: str, params: dict[str, Any], max_digits: int) -> Any:
-    if isinstance(node, ast.Constant) and type(node.value) is int:
-        return node.value
-    if isinstance(node, ast.Name):
-        if node.id not in params:
-            raise _undefined(node.id, params)
-        value = params[node.id]
-        if value is not UNKNOWN and (type(value) is not int):
-            raise ExprError(f"parameter '{node.id}' is {value!r}, not an integer, in '{text}'",
-                            "arithmetic works on integer parameters only")
-        return value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, _EXPR_OPS):
-        value = _eval(node.operand, text, params, max_digits)
-        return value if value is UNKNOWN else (-value if isinstance(node.op, ast.USub) else value)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, _EXPR_OPS):
-        left = _eval(node.left, text, params, max_digits)
-        right = _eval(node.right, text, params, max_digits)
-        if left is UNKNOWN or right is UNKNOWN:
-            return UNKNOWN
-        if isinstance(node.op, ast.FloorDiv):
-            if right == 0:
-                raise ExprError(f"division by zero in '{text}'")
-            result = left // right
-        elif isinstance(node.op, ast.Mult):
-            if len(str(abs(left))) + len(str(abs(right))) > max_digits + 1:
-                raise ExprError(f"'{text}' gives a number of more than {max_digits} digits")
-            result = left * right
-        elif isinstance(node.op, ast.Add):
-            result = left + right
-        else:
-            result = left - right
-        return result
-    raise ExprError(f"'{text}' is not a supported expression",
-                    "write $name, or integer arithmetic with + - * // and parentheses")
+    return expr.evaluate(text, params)

@@ -38,6 +38,7 @@ class BlockReader(ValueReader):
         super().__init__(*args)
         self.blocks: dict[str, Block] = {}
         self.count = 0
+        self.frames = 0  # block uses numbered, for expressions reading their incoming shape
 
     # Defined by ItemReader (conv_calc/stackfile/items.py): a block's body is items.
     def build_list(self, items: list[YNode], scope: Scope) -> tuple[Any, ...]:
@@ -147,7 +148,10 @@ class BlockReader(ValueReader):
                          "a block cannot contain itself, directly or through other blocks",
                          "bad-value")
             return None
+        self.frames += 1
         inner = Scope(params=given, chain=(*scope.chain, block.name), depth=scope.depth + 1,
-                       where=f" (in block '{block.name}' used at line {source.line})")
-        return self.block_body(block, block.body, inner, source)
+                       where=f" (in block '{block.name}' used at line {source.line})",
+                       frame=self.frames)
+        node = self.block_body(block, block.body, inner, source)
+        return None if node is None else replace(node, frame=inner.frame)
 

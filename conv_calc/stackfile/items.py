@@ -18,9 +18,10 @@ from conv_calc.stackfile.args import UNKNOWN, category, layer_arguments, signatu
 from conv_calc.stackfile.blocks import BlockReader
 from conv_calc.stackfile.expect import read_expect
 from conv_calc.stackfile.tensors import TensorItems
+from conv_calc.stackfile.repeats import Repeat, fill_name, placeholders, uses_name
 from conv_calc.stackfile.values import Scope, describe, span
 from conv_calc.stackfile.vocabulary import (
-    COMMON, CROPS, ITEM_KEYS, KEYWORDS, MAX_LAYERS, MAX_NEST, MERGES, OPTIONS,
+    COMMON, CROPS, ITEM_KEYS, KEYWORDS, MAX_LAYERS, MAX_NEST, MERGES, OPTIONS, REPEAT_KEYS,
 )
 from conv_calc.stackfile.yaml_reader import INVALID, YMap, YNode, YScalar, YSeq
 from conv_calc.text import did_you_mean
@@ -145,39 +146,107 @@ class ItemReader(TensorItems, BlockReader):
                 name = v.value
             else:
                 self.wrong_kind("name", v, "a non-empty string", scope)
-        repeat = None
+        repeat, index = None, None
         if "repeat" in modifiers:
-            repeat = self.repeat_count(*modifiers["repeat"], kind, scope)
+            repeat, index = self.read_repeat(*modifiers["repeat"], kind, scope)
+            scope = scope.with_names({index: UNKNOWN}) if repeat is None else scope
+        if name is not None and placeholders(name):
+            name = self.check_placeholders(name, modifiers["name"][1], index, scope)
         reads = self.reads_from(kind, key, modifiers, scope)
-        out = self.build_parsed(kind, key, value, options, modifiers, scope, source, name, repeat)
+        out = self.build_parsed(kind, key, value, options, modifiers, scope, source, name,
+                                repeat, node)
         return self.with_modifiers(out, kind, modifiers, scope, source, reads)
 
     def build_parsed(self, kind: str, key: YScalar, value: Any, options: dict, modifiers: dict,
-                     scope: Scope, source: Source, name: str | None,
-                     repeat: int | None) -> list[tuple[Any, bool]]:
-        before = self.count
-        core = self.build_core(kind, key, value, options, scope, source)
-        if core is None:
-            return []
+                     scope: Scope, source: Source, name: str | None, repeat: Repeat | None,
+                     node: YNode) -> list[tuple[Any, bool]]:
+        if repeat is None:
+            core = self.build_core(kind, key, value, options, scope, source)
+            if core is None:
+                return []
+            self.read_item_expect(modifiers, source, scope)
+            if name is not None:
+                return [(replace(core, name=fill_name(name, scope.params or {})), False)]
+            return [(core, kind == "block")]
+        per_copy = uses_name(node, repeat.index)
+        copies: list[Any] = []
+        for k in repeat.values():
+            inner = scope.with_names({repeat.index: UNKNOWN if scope.checking else k})
+            before = self.count
+            core = self.build_core(kind, key, value, options, inner, source)
+            if core is None:
+                return []
+            if not copies:
+                self.read_item_expect(modifiers, source, scope)
+                extra = (self.count - before) * (repeat.count - 1)
+                if self.count + extra > MAX_LAYERS:
+                    self.problem(f"repeat: {repeat.count} makes the network larger than "
+                                 f"{MAX_LAYERS:,} nodes", modifiers["repeat"][1].source,
+                                 "lower the repeat count", "too-large", scope)
+                    self.stopped = True
+                    return []
+                if not per_copy or scope.checking:
+                    self.count += extra
+                    copies = [core] * repeat.count
+                    break
+            copies.append(core)
+        if name is not None and placeholders(name):
+            return [(replace(c, name=fill_name(name, {**(scope.params or {}), repeat.index: k})),
+                     False) for c, k in zip(copies, repeat.values())]
+        copies = [replace(c, name=Position(i)) for i, c in enumerate(copies)]
+        if name is not None:
+            return [(Sequential(tuple(copies), name=name, source=source), False)]
+        return [(c, True) for c in copies]
+
+    def read_item_expect(self, modifiers: dict, source: Source, scope: Scope) -> None:
         if "expect" in modifiers:
             expect = read_expect(self, *modifiers["expect"], scope)
             if expect is not None and not scope.checking:
                 self.expectations[source] = expect
-        if repeat is None:
-            if name is not None:
-                return [(replace(core, name=name), False)]
-            return [(core, kind == "block")]
-        extra = (self.count - before) * (repeat - 1)
-        if self.count + extra > MAX_LAYERS:
-            self.problem(f"repeat: {repeat} makes the network larger than {MAX_LAYERS:,} nodes",
-                         modifiers["repeat"][1].source, "lower the repeat count", "too-large", scope)
-            self.stopped = True
-            return []
-        self.count += extra
-        copies = [replace(core, name=Position(i)) for i in range(repeat)]
-        if name is not None:
-            return [(Sequential(tuple(copies), name=name, source=source), False)]
-        return [(c, True) for c in copies]
+
+    def check_placeholders(self, name: str, node: YNode, index: str | None,
+                           scope: Scope) -> str | None:
+        """``name`` when each of its ``{NAME}`` placeholders has a value here, else None."""
+        visible = {*(scope.params or {}), *((index,) if index else ())}
+        for p in placeholders(name):
+            if p not in visible:
+                hint = did_you_mean(p, visible) or (
+                    f"{{{index}}} is the repeat's index" if index else
+                    "a placeholder is the index of a repeat (`repeat: {count: 6, start: 1}` "
+                    "with `name: layer{i}`) or a block parameter")
+                self.problem(f"name '{name}': nothing is called '{p}' here", node.source, hint,
+                             "undefined-name", scope)
+                return None
+        return name
+
+    def read_repeat(self, key: YScalar, node: YNode, kind: str,
+                    scope: Scope) -> tuple[Repeat | None, str]:
+        """The repeat, or None (a problem, or a count not known yet); and the index's name."""
+        if not isinstance(node, YMap):
+            count = self.repeat_count(key, node, kind, scope)
+            return (None if count is None else Repeat(count)), "i"
+        found = {k.value: (k, v) for k, v in node.pairs}
+        for k, _ in node.pairs:
+            if k.value not in REPEAT_KEYS:
+                self.problem(f"unknown key '{k.value}' in `repeat:`", k.source,
+                             did_you_mean(k.value, REPEAT_KEYS) or
+                             "`repeat:` takes count, start and index", "unknown-key", scope)
+        index = "i"
+        if "index" in found:
+            v = found["index"][1]
+            if isinstance(v, YScalar) and isinstance(v.value, str) and v.value.isidentifier():
+                index = v.value
+            else:
+                self.wrong_kind("index", v, "a plain name such as i or j", scope)
+        start = 0
+        if "start" in found:
+            start = self.int_option(found["start"][1], "start", scope, 0)
+        if "count" not in found:
+            self.problem("`repeat:` needs `count:`", node.source,
+                         "write e.g. repeat: {count: 6, start: 1}", "missing-key", scope)
+            return None, index
+        count = self.repeat_count(key, found["count"][1], kind, scope)
+        return (None if count is None else Repeat(count, start, index)), index
 
     def repeat_count(self, key: YScalar, node: YNode, kind: str, scope: Scope) -> int | None:
         if kind == "save":

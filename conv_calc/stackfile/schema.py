@@ -28,8 +28,9 @@ __all__ = ["stack_schema", "SCHEMA_URI"]
 
 SCHEMA_URI = "http://json-schema.org/draft-07/schema#"
 
-_EXPR = {"type": "string", "pattern": r"^\$",
-         "description": "a block parameter: $name, or integer arithmetic such as $width * 4"}
+_EXPR = {"type": "string", "pattern": r"\$",
+         "description": "an expression: $name, or integer arithmetic over $names such as "
+                        "$width * 4, ($c + 1) // 2, $in_channels // 2 or $c + $i * 32"}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -177,8 +178,17 @@ def stack_schema(layers: dict[str, type] | None = None,
                   "description": "a number, string, boolean, null or list"},
         "name": {"type": "string", "minLength": 1,
                  "description": "the row name; nested names are joined with '.'"},
-        "repeat": {"anyOf": [{"type": "integer", "minimum": 1}, _ref("expr")],
-                   "description": "N copies; named NAME.0 ... NAME.N-1, or by position"},
+        "repeat": {"anyOf": [
+            {"type": "integer", "minimum": 1}, _ref("expr"),
+            {"type": "object", "required": ["count"], "additionalProperties": False,
+             "properties": {  # the keys of vocabulary.REPEAT_KEYS (tests/stackfile/test_schema.py)
+                 "count": {"anyOf": [{"type": "integer", "minimum": 1}, _ref("expr")]},
+                 "start": {"anyOf": [{"type": "integer"}, _ref("expr")],
+                           "description": "the first copy's $i (default 0)"},
+                 "index": {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_]*$",
+                           "description": "the index's name (default i): $i, and {i} in names"}}}],
+                   "description": "N copies; named NAME.0 ... NAME.N-1, or by position; "
+                                  "{count, start} numbers them: $i, and name: layer{i}"},
         "size_list": {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^-?\d+(/\d+)?$"},
                                 {"type": "array", "items": {"anyOf": [
                                     {"type": "integer"},

@@ -12,11 +12,12 @@ evaluated in the :class:`Scope` of a block use), refusing values of the wrong ty
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from conv_calc.graph.framework import Framework
 from conv_calc.graph.nodes import Source
+from conv_calc.graph.expr import Deferred, has_deferred, is_expression, shape_names_in
 from conv_calc.stackfile.args import UNKNOWN, ExprError, evaluate, type_problem
 from conv_calc.stackfile.problems import Collector
 from conv_calc.stackfile.yaml_reader import INVALID, YMap, YNode, YScalar, YSeq
@@ -33,9 +34,14 @@ class Scope:
     chain: tuple[str, ...] = ()            # blocks being expanded, outermost first
     depth: int = 0
     where: str = ""                        # appended to messages: which block use
+    frame: int | None = None               # the block use whose incoming shape $in_channels reads
 
     def deeper(self) -> Scope:
-        return Scope(self.params, self.checking, self.chain, self.depth + 1, self.where)
+        return replace(self, depth=self.depth + 1)
+
+    def with_names(self, names: dict[str, Any]) -> Scope:
+        """This scope with more names (a repeat's index) visible to expressions."""
+        return replace(self, params={**(self.params or {}), **names})
 
 
 class ValueReader:
@@ -58,20 +64,45 @@ class ValueReader:
                      scope=scope)
 
     # -- values -----------------------------------------------------------------------
-    def scalar_value(self, node: YScalar, scope: Scope) -> Any:
+    def scalar_value(self, node: YScalar, scope: Scope, integer: bool | None = None) -> Any:
+        """A scalar's value, an expression evaluated. ``integer`` is None where the value
+        is needed now; True or False (whether integers are needed) for a layer argument,
+        which may read the incoming shape (then a :class:`Deferred` is returned)."""
         value = node.value
-        if isinstance(value, str) and value.startswith("$"):
-            if scope.params is None:
-                self.problem(f"'{value}' refers to a block parameter outside a block definition",
-                             node.source, "`$name` works only inside `blocks:`", "undefined-name",
-                             scope)
-                return INVALID
-            try:
-                return evaluate(value, scope.params)
-            except ExprError as err:
-                self.problem(err.message, node.source, err.hint, "undefined-name", scope)
-                return INVALID
-        return value
+        if not is_expression(value):
+            return value
+        if scope.params is None and not shape_names_in_safe(value):
+            self.problem(f"'{value}' refers to a block parameter outside a block definition",
+                         node.source, "`$name` works only inside `blocks:` and in a repeated "
+                         "item (`$i`)", "undefined-name", scope)
+            return INVALID
+        try:
+            result = evaluate(value, scope.params or {})
+            deferred = result is UNKNOWN and shape_names_in(value)
+        except ExprError as err:
+            code = "undefined-name" if err.message.startswith("unknown name") else "bad-value"
+            self.problem(err.message, self.at(node, err.offset), err.hint, code, scope)
+            return INVALID
+        if not deferred or scope.checking:
+            return result
+        if scope.frame is None or integer is None:
+            where = ("inside a block definition (the tensor entering the block use)"
+                     if scope.frame is None else "in a layer's arguments")
+            self.problem(f"'{value}' reads the incoming shape, which only works {where}",
+                         node.source, "move the expression into the block that needs it",
+                         "bad-value", scope)
+            return INVALID
+        return Deferred(value, dict(scope.params or {}), scope.frame, self.at(node, 0),
+                        integer, scope.where)
+
+    @staticmethod
+    def at(node: YScalar, offset: int | None) -> Source:
+        """The place of character ``offset`` of a one-line scalar's value."""
+        source = node.source
+        if offset is None or source is None or node.text and "\n" in node.text:
+            return source
+        shift = offset + (1 if node.quoted else 0)
+        return Source(source.file, source.line, source.column + shift)
 
     def plain_value(self, node: YNode, scope: Scope) -> Any:
         """A YAML value as Python: lists as tuples, ``$expressions`` evaluated."""
@@ -92,9 +123,9 @@ class ValueReader:
             return INVALID
         if isinstance(node, YSeq):
             return tuple(self.arg_value(item, arg, cat, scope) for item in node.items)
-        value = self.scalar_value(node, scope)
-        if value is INVALID:
-            return INVALID
+        value = self.scalar_value(node, scope, cat == "int")
+        if value is INVALID or has_deferred(value):
+            return value
         evaluated = value is not node.value
         found = type_problem(arg, cat, value, None if evaluated else node.text)
         if found is not None:
@@ -147,3 +178,11 @@ def describe(node: Any) -> str:
     if isinstance(value, float):
         return f"{node.text}, a float"
     return f"{node.text}"
+
+
+def shape_names_in_safe(text: str) -> bool:
+    """Whether an expression reads the incoming shape (False when it cannot be read)."""
+    try:
+        return shape_names_in(text)
+    except ExprError:
+        return False

@@ -13,9 +13,9 @@ from __future__ import annotations
 from conv_calc.graph.framework import FRAMEWORKS
 from conv_calc.graph.mode import MODES
 
-__all__ = ["FORMAT_VERSION", "TOP_KEYS", "FRAMEWORKS", "MODES", "KEYWORDS", "COMMON", "OPTIONS", "ITEM_KEYS",
-           "TENSOR_MERGES",
-           "MERGES", "CROPS", "EXPECT_KEYS", "RF_KEYS", "MAX_LAYERS", "MAX_NEST", "MAX_BYTES"]
+__all__ = ["FORMAT_VERSION", "TOP_KEYS", "FRAMEWORKS", "MODES", "KEYWORDS", "COMMON", "OPTIONS",
+           "ITEM_KEYS", "TENSOR_MERGES", "MERGES", "CROPS", "REPEAT_KEYS", "EXPECT_KEYS", "RF_KEYS",
+           "MAX_LAYERS", "MAX_NEST", "MAX_BYTES"]
 
 #: The format version this reader reads (the top-level `version:`).
 FORMAT_VERSION = 1
@@ -27,6 +27,8 @@ KEYWORDS = ("sequential", "residual", "parallel", "save", "cat", "add", "mul", "
             "layers")
 #: Keys any item may carry next to its kind (`save:` alone is also an item of its own).
 COMMON = ("name", "repeat", "expect", "save", "from")
+#: The keys of a mapping `repeat:` ({count: 6, start: 1, index: i}).
+REPEAT_KEYS = ("count", "start", "index")
 #: Keys only some kinds take.
 OPTIONS = {"residual": ("shortcut",), "parallel": ("merge", "dim"),
            "cat": ("dim", "crop", "saved_first"), "add": ("crop", "saved_first"),

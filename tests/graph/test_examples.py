@@ -50,6 +50,7 @@ WORKING = {
     "aspp": (2, 256, 32, 32),
     "aspp-eval-batch1": (1, 256, 32, 32),
     "dcgan-generator": (1, 3, 64, 64),
+    "densenet121": (1, 1000),
     "espcn": (1, 1, 192, 192),
     "inception": (1, 480, 14, 14),
     "mobilenetv2-block": (1, 24, 56, 56),

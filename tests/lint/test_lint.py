@@ -94,6 +94,15 @@ def test_no_input_shape_is_a_finding():
     assert f.code == "CC003" and "no input shape" in f.message
 
 
+def test_an_expression_failing_on_the_shape_is_located():
+    text = (b"input: [1, 8, 4, 4]\nblocks:\n  B:\n    sequential:\n"
+            b"      - Conv2d: {out_channels: 8 // ($in_channels - 8), kernel_size: 1}\n"
+            b"layers:\n  - B\n")
+    (f,) = lint_bytes(text, "n.yaml").findings
+    assert (f.code, f.line, f.column) == ("CC003", 5, 38)
+    assert f.message.startswith("division by zero in '8 // ($in_channels - 8)'") and f.hint
+
+
 def test_examples_lint_without_crashing():
     for path in sorted(Path("examples").glob("*.yaml")):
         result = lint_path(str(path))

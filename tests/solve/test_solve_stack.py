@@ -170,3 +170,18 @@ def test_random_unets_match_brute_force(seed: int) -> None:
     stack = Stack(_rand_unet(rng, 2, rng.randint(1, 3)), input_shape=(1, 2, 64))
     answer = solve_input_sizes(stack)[0]
     assert set(answer.sizes(1, 200)) == brute(stack, -1, 200), answer.form.text()
+
+
+def test_expressions_on_the_incoming_shape():
+    """$in_channels (not the solved axis) is read from the template; densenet121 at its
+    brute-forced sizes. An expression reading the solved size itself is a clear error."""
+    stack = conv_calc.load_stack(str(EXAMPLES / "densenet121.yaml"))
+    first = solve_input_sizes(stack)[0]
+    assert set(first.sizes(1, 40)) == brute(stack, first.dim, 40)
+    text = ("input: [1, 8, 16, 16]\nblocks:\n  B:\n    sequential:\n"
+            "      - Conv2d: {out_channels: 4, kernel_size: [1, '$in_shape[-1] // 4']}\n"
+            "layers:\n  - B\n")
+    stack = conv_calc.load_stack(text, filename="net.yaml")
+    assert solve_input_sizes(stack, axes=(-2,))[0].sizes(1, 5) == [1, 2, 3, 4, 5]
+    with pytest.raises(ValueError, match=r"net.yaml:5:53: \$in_shape\[-1\] is not known here"):
+        solve_input_sizes(stack, axes=(-1,))

@@ -108,6 +108,9 @@ def test_every_example_is_valid(validator, path):
     {"layers": [{"ReLU": None, "save": "input"}]},
     {"layers": [{"parallel": {"a.b": "ReLU"}}]},                       # a dot in a branch name
     {"layers": [], "outputs": "a"},                                    # outputs: a list
+    {"layers": [{"ReLU": None, "repeat": {"start": 1}}]},              # repeat without count
+    {"layers": [{"ReLU": None, "repeat": {"count": 2, "strat": 1}}]},
+    {"layers": [{"ReLU": None, "repeat": {"count": 2, "index": "1j"}}]},
 ])
 def test_broken_documents_are_invalid(validator, doc):
     assert list(validator.iter_errors(doc))
@@ -127,6 +130,9 @@ def test_broken_documents_are_invalid(validator, doc):
                 {"parallel": {"branch1x1": {"Conv2d": {"out_channels": 4}},
                               "branch3x3": ["ReLU", "ReLU"]}, "name": "mixed"}],
      "outputs": ["a", "b"]},
+    {"blocks": {"B": {"sequential": [{"Conv2d": {"out_channels": "($in_channels + 1) // 2",
+                                                 "kernel_size": ["$k", "2 * $k"]}}]}},
+     "layers": [{"B": None, "name": "b{i}", "repeat": {"count": "$n", "start": 1, "index": "i"}}]},
 ])
 def test_good_documents_are_valid(validator, doc):
     assert [e.message for e in validator.iter_errors(doc)] == []
@@ -223,3 +229,10 @@ def test_good_keras_documents_are_valid(real_validator, doc):
 ])
 def test_broken_keras_documents_are_invalid(real_validator, doc):
     assert list(real_validator.iter_errors(doc))
+
+
+def test_repeat_keys_are_the_readers():
+    from conv_calc.stackfile.vocabulary import REPEAT_KEYS
+
+    mapping = stack_schema()["definitions"]["repeat"]["anyOf"][2]
+    assert tuple(mapping["properties"]) == REPEAT_KEYS

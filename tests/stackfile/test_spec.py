@@ -283,7 +283,7 @@ BROKEN = [
     ("undefined-param", "blocks:\n  B:\n    params: {width: 1}\n    sequential:\n"
                         "      - Conv2d: {out_channels: $widht, kernel_size: 1}\n"
                         "layers:\n  - B\n",
-     [("unknown block parameter 'widht'", 5, 32)], "'width'"),
+     [("unknown name '$widht'", 5, 32)], "'$width'"),
     ("param-outside-block", "layers:\n  - Conv2d: {out_channels: $w, kernel_size: 1}\n",
      [("'$w' refers to a block parameter outside a block definition", 2, 28)], "blocks"),
     ("param-type-at-use", "blocks:\n  B:\n    params: {k: 1}\n    sequential:\n"
