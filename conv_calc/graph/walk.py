@@ -50,8 +50,9 @@ from typing import Any, Generic, TypeVar
 
 from conv_calc.graph.framework import is_layer
 from conv_calc.graph.nodes import (
-    BLOCKS, LayerNode, Merge, Parallel, Residual, Save, Sequential, StackDefinitionError,
+    BLOCKS, Call, LayerNode, Merge, Parallel, Residual, Save, Sequential, StackDefinitionError,
 )
+from conv_calc.nn.tensor_calls import TensorCall, fx_name
 
 __all__ = ["Walker", "join"]
 
@@ -69,6 +70,7 @@ class Walker(Generic[T]):
         self.names: set[str] = set()
         self.owners: dict[str, str] = {}  # a user-named row -> the block that named it
         self.saved: dict[str, T] = {}
+        self.input: T | None = None  # the network's input (a Call's ``size_of: input``)
 
     # ------------------------------------------------------------------ what a subclass says
 
@@ -82,6 +84,16 @@ class Walker(Generic[T]):
         ``node`` is the Residual, Parallel or Merge node the merge belongs to.
         """
         raise NotImplementedError
+
+    def call(self, node: Call, x: T, name: str, ref: T | None) -> list[T]:
+        """Run a tensor function; every tensor it returns (chunk's and split's pieces).
+
+        ``ref`` is the tensor named by ``node.size_of`` (None without one). By
+        default one :meth:`layer` row whose result stands for every piece.
+        """
+        layer = TensorCall(node.function, node.args, node.kwargs, node.index)
+        y = self.layer(LayerNode(layer=layer, type=layer.function, source=node.source), x, name)
+        return [y] * max(1, len(node.outputs), node.index + 1)
 
     def crop(self, saved: T, x: T) -> T:
         """``saved`` centre-cropped to ``x``'s spatial size (``crop: center``)."""
@@ -99,6 +111,7 @@ class Walker(Generic[T]):
 
     def run(self, nodes: Sequence[Any], x: T) -> T:
         """Run a network's top-level list on its input ``x``; the last tensor."""
+        self.input = x
         return self.run_list(tuple(nodes), x, "")
 
     def unique(self, name: str) -> str:
@@ -123,13 +136,14 @@ class Walker(Generic[T]):
             if isinstance(node, Save):
                 x = self.run_node(node, x, node.name, node.name)
                 continue
-            if isinstance(node, Merge):
+            if isinstance(node, (Merge, Call)):
+                op = node.op if isinstance(node, Merge) else node.function
                 if node.name:
                     local = node.name
                 else:
-                    k = fx_count.get(node.op, 0)
-                    fx_count[node.op] = k + 1
-                    local = node.op if k == 0 else f"{node.op}_{k}"
+                    k = fx_count.get(op, 0)
+                    fx_count[op] = k + 1
+                    local = fx_name(op, k)
                 name = join(prefix, local)
                 x = self.run_node(node, x, name, name)
                 continue
@@ -172,6 +186,16 @@ class Walker(Generic[T]):
         if isinstance(node, Save):
             self.saved[node.name] = self.keep(x)
             return self.saved[node.name]
+        if isinstance(node, Call):
+            ref = None
+            if node.size_of is not None:
+                ref = self.input if node.size_of == "input" else self.saved.get(node.size_of)
+                if ref is None:
+                    raise self.error(f"size_of {node.size_of!r}, which was never saved")
+            outs = self.call(node, x, self.unique(name), ref)
+            for saved, out in zip(node.outputs, outs):
+                self.saved[saved] = self.keep(out)
+            return outs[node.index]
         if isinstance(node, Merge):
             if node.saved not in self.saved:
                 raise self.error(f"merge with {node.saved!r}, which was never saved")

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from conv_calc.graph.nodes import LayerNode, Merge, Parallel, Residual, Save, Sequential, Source
+from conv_calc.graph.nodes import LayerNode, Merge, SizeOf, Parallel, Residual, Save, Sequential, Source
 from conv_calc.stackfile.args import UNKNOWN, category, layer_arguments, signature_of
 from conv_calc.stackfile.blocks import BlockReader
+from conv_calc.stackfile.calls import CallReader
 from conv_calc.stackfile.expect import read_expect
 from conv_calc.stackfile.values import Scope, describe, span
 from conv_calc.stackfile.vocabulary import (
-    COMMON, CROPS, ITEM_KEYS, KEYWORDS, MAX_LAYERS, MAX_NEST, MERGES, OPTIONS,
+    CALLS, COMMON, CROPS, ITEM_KEYS, KEYWORDS, MAX_LAYERS, MAX_NEST, MERGES, OPTIONS,
 )
 from conv_calc.stackfile.yaml_reader import INVALID, YMap, YNode, YScalar, YSeq
 from conv_calc.text import did_you_mean
@@ -25,7 +26,7 @@ from conv_calc.text import did_you_mean
 __all__ = ["ItemReader"]
 
 
-class ItemReader(BlockReader):
+class ItemReader(BlockReader, CallReader):
     """Items to nodes; the saved tensor names and the items' ``expect:`` seen so far."""
 
     def __init__(self, *args: Any) -> None:
@@ -218,6 +219,8 @@ class ItemReader(BlockReader):
                 self.saved.add(saved)
             return Save(saved, source=source)
         self.count += 1
+        if kind in CALLS:
+            return self.build_call(kind, key, value, options, scope, source)
         return self.build_merge(kind, key, value, options, scope, source)
 
     def sub_list(self, node: Any, what: str, scope: Scope) -> tuple[Any, ...]:
@@ -287,6 +290,11 @@ class ItemReader(BlockReader):
             params, var_kw = layer_arguments(cls, key.value, self.framework)
             for k, v in value.pairs:
                 arg = k.value
+                if arg == "size_of" and "size" in params and "size_of" not in params:
+                    name = self.size_of_name(k, v, scope)  # nn.Upsample(size=ref.shape[-2:])
+                    if name is not None and self.size_of_alone(value, scope):
+                        kwargs["size"] = SizeOf(name)
+                    continue
                 if arg not in params and not var_kw:
                     hint = did_you_mean(arg, params)
                     if arg in COMMON:
