@@ -36,6 +36,7 @@ class CallReader:
     ``arg_value``, ``tensor_name``, ``problem`` and ``wrong_kind`` it uses): function items."""
 
     saved: set[str]
+    framework: Any
     arg_value: Any
     tensor_name: Any
     problem: Any
@@ -43,6 +44,11 @@ class CallReader:
 
     def build_call(self, kind: str, key: YScalar, value: Any, options: dict, scope: Scope,
                    source: Source) -> Call | None:
+        if self.framework.name != "torch":
+            self.problem(f"'{kind}' is a torch tensor function: a Keras stack has none",
+                         key.source, "use Keras layers (Reshape, Permute, Flatten, ...)",
+                         "unknown-layer", scope)
+            return None
         args: tuple[Any, ...] = ()
         kwargs: dict[str, Any] = {}
         size_of = None

@@ -162,10 +162,13 @@ class ItemReader(BlockReader, CallReader):
             self.stopped = True
             return []
         self.count += extra
-        copies = [replace(core, name=str(i)) for i in range(repeat)]
+        if kind in CALLS:  # named as fx names calls, never by position
+            copies = [core] * repeat
+        else:
+            copies = [replace(core, name=str(i)) for i in range(repeat)]
         if name is not None:
             return [(Sequential(tuple(copies), name=name, source=source), False)]
-        return [(c, True) for c in copies]
+        return [(c, kind not in CALLS) for c in copies]
 
     def repeat_count(self, key: YScalar, node: YNode, kind: str, scope: Scope) -> int | None:
         if kind == "save":
@@ -290,7 +293,8 @@ class ItemReader(BlockReader, CallReader):
             params, var_kw = layer_arguments(cls, key.value, self.framework)
             for k, v in value.pairs:
                 arg = k.value
-                if arg == "size_of" and "size" in params and "size_of" not in params:
+                if arg == "size_of" and getattr(cls, "family", None) == "upsample" and \
+                        self.framework.name == "torch":
                     name = self.size_of_name(k, v, scope)  # nn.Upsample(size=ref.shape[-2:])
                     if name is not None and self.size_of_alone(value, scope):
                         kwargs["size"] = SizeOf(name)

@@ -5,7 +5,7 @@ docs/stack-format.md describes them. No YAML import here.
 >>> KEYWORDS[:6]
 ('sequential', 'residual', 'parallel', 'save', 'cat', 'add')
 >>> CALLS
-('flatten', 'reshape', 'view', 'permute', 'transpose', 'squeeze', 'unsqueeze', 'chunk', 'split', 'mean', 'sum', 'amax', 'interpolate')
+('flatten', 'reshape', 'view', 'permute', 'transpose', 'squeeze', 'unsqueeze', 'chunk', 'split', 'mean', 'sum', 'amax', 'contiguous', 'interpolate')
 >>> OPTIONS["cat"], sorted(ITEM_KEYS - set(COMMON))
 (('dim', 'crop', 'saved_first'), ['continue_with', 'crop', 'dim', 'merge', 'outputs', 'saved_first', 'shortcut'])
 """

@@ -205,3 +205,28 @@ def test_names_do_not_collide() -> None:
     assert not set(CALLS) & set(LAYERS)
     assert len(set(KEYWORDS)) == len(KEYWORDS)
     assert not set(CALLS) & {o for opts in OPTIONS.values() for o in opts}
+
+
+def test_repeat_and_name() -> None:
+    """Copies of a function are named as fx names repeated calls; `name:` names the row."""
+    report = load("""
+input: [2, 3]
+layers:
+  - unsqueeze: 0
+    repeat: 2
+  - squeeze:
+    repeat: 2
+    name: sq
+  - Linear: {out_features: 4}
+  - sum: 0
+    name: total
+""").analyze()
+    assert [(r.name, r.output_shape) for r in report.layers] == [
+        ("unsqueeze", (1, 2, 3)), ("unsqueeze_1", (1, 1, 2, 3)), ("sq.squeeze", (2, 3)),
+        ("sq.squeeze_1", (2, 3)), ("1", (2, 4)), ("total", (4,))]
+
+
+def test_keras_stack_has_no_tensor_functions() -> None:
+    with pytest.raises(conv_calc.StackFileError) as info:
+        load("framework: keras\ninput: [null, 8, 8, 3]\nlayers:\n  - flatten\n")
+    assert "torch tensor function" in info.value.problems[0].message
