@@ -230,3 +230,54 @@ def test_keras_stack_has_no_tensor_functions() -> None:
     with pytest.raises(conv_calc.StackFileError) as info:
         load("framework: keras\ninput: [null, 8, 8, 3]\nlayers:\n  - flatten\n")
     assert "torch tensor function" in info.value.problems[0].message
+
+
+# Receptive fields through function rows on a 1x1x15x15 input, as torch's autograd gives
+# them (tests/parity/test_live_tensor_rows.py checks the same cases live):
+# (layers, size, size_min, effective_padding).
+RF_CASES = [
+    ("[{Conv2d: {out_channels: 1, kernel_size: [5, 1]}}, {transpose: [2, 3]}, "
+     "{Conv2d: {out_channels: 1, kernel_size: [3, 1]}}]", (5, 3), (5, 3), (0, 0)),
+    ("[{Conv2d: {out_channels: 1, kernel_size: 3}}, {chunk: {chunks: 3, dim: 2}, "
+     "outputs: [a, b, c], continue_with: c}, {Conv2d: {out_channels: 1, kernel_size: 3}}]",
+     (5, 5), (5, 5), (-10, 0)),
+    ("[{Conv2d: {out_channels: 1, kernel_size: 3}}, {split: [[4, 9], {dim: 3}], "
+     "outputs: [a, b], continue_with: b}, {Conv2d: {out_channels: 1, kernel_size: 3}}]",
+     (5, 5), (5, 5), (0, -4)),
+    ("[{Conv2d: {out_channels: 1, kernel_size: 3, stride: 2}}, "
+     "{mean: {dim: 2, keepdim: true}}, {Conv2d: {out_channels: 1, kernel_size: [1, 3]}}]",
+     (15, 7), (15, 7), (0, 0)),
+    ("[{Conv2d: {out_channels: 1, kernel_size: 3, stride: 2}}, "
+     "{interpolate: {size_of: input, mode: bilinear, align_corners: false}}]",
+     (5, 5), (3, 3), (0, 0)),
+    ("[{Conv2d: {out_channels: 1, kernel_size: 3}}, {sum: {dim: 3, keepdim: true}}]",
+     (3, 15), (3, 15), (0, 0)),
+]
+
+
+@pytest.mark.parametrize("layers, size, size_min, padding", RF_CASES)
+def test_receptive_fields(layers: str, size, size_min, padding) -> None:
+    rf = load(f"input: [1, 1, 15, 15]\nlayers: {layers}\n").analyze().layers[-1].receptive_field
+    assert (rf.size, rf.size_min, rf.effective_padding) == (size, size_min, padding)
+
+
+def test_merged_axes_are_whole() -> None:
+    """A reshape that merges H and W makes both fields the whole axis (documented), even
+    when a later reshape undoes it; an axis that keeps its own place is followed."""
+    rows = load("""
+input: [1, 1, 15, 15]
+layers:
+  - Conv2d: {out_channels: 2, kernel_size: 3}
+  - reshape: [1, 2, 169]
+  - reshape: [2, 13, 13]
+""").analyze().layers
+    assert rows[0].receptive_field.size == (3, 3)
+    assert rows[1].receptive_field.size == (15, 15) and rows[1].receptive_field.dims == (None, None)
+    kept = load("""
+input: [1, 1, 15, 15]
+layers:
+  - Conv2d: {out_channels: 2, kernel_size: 3}
+  - reshape: [2, 1, 13, 13]
+  - flatten: {start_dim: 0, end_dim: 1}
+""").analyze().layers
+    assert kept[-1].receptive_field.size == (3, 3) and kept[-1].receptive_field.dims == (-2, -1)
