@@ -142,10 +142,34 @@ def _hand() -> list[dict]:
         {"fn": "interpolate", "kwargs": {"scale_factor": 2, "antialias": True}})
     add("interp-antialias-bilinear", [1, 3, 5, 5],
         {"fn": "interpolate", "kwargs": {"scale_factor": 2, "mode": "bilinear", "antialias": True}})
+    add("interp-antialias-3d", [1, 3, 5], {"fn": "interpolate",
+                                           "kwargs": {"size": 7, "mode": "linear", "antialias": True}})
+    add("interp-antialias-late", [1, 3, 5, 5], {"fn": "interpolate", "kwargs": {
+        "size": [4, 4, 4], "mode": "nearest", "antialias": True}})
+    add("interp-lanczos", [1, 3, 5, 5], {"fn": "interpolate", "kwargs": {
+        "scale_factor": 1.5, "mode": "lanczos", "antialias": True}})
+    add("interp-lanczos-no-aa", [1, 3, 5, 5], {"fn": "interpolate", "kwargs": {
+        "scale_factor": 1.5, "mode": "lanczos"}})
+    add("interp-area-aa", [1, 3, 5, 5], {"fn": "interpolate", "kwargs": {
+        "size": 3, "mode": "area", "antialias": True}})
     add("interp-unknown-kw", [1, 3, 5, 5], {"fn": "interpolate", "kwargs": {"sizes": 3}})
     add("interp-flat", [3, 5], {"fn": "interpolate", "size_of": "input"})
     add("flatten-then-interp", [1, 3, 5, 5], {"fn": "flatten", "args": [2]},
         {"fn": "interpolate", "size_of": "input", "kwargs": {"mode": "linear"}})
+    # Arguments of the wrong type or name: torch's argument parser's messages.
+    odd = [("permute", ["a", 1, 2, 3], {}), ("reshape", [], {"shape": "x"}),
+           ("mean", [], {"dim": "2"}), ("chunk", [2.5], {}),
+           ("interpolate", [], {"size": ["a", "b"]}), ("transpose", [[1], 2], {}),
+           ("squeeze", [None], {}), ("split", [[1, 3]], {"dim": [1]}),
+           ("flatten", [], {"start_dim": 1.0}), ("unsqueeze", [True], {}), ("view", [-1, None], {}),
+           ("amax", [], {"dim": [1], "keepdim": "yes"}),
+           ("interpolate", [], {"scale_factor": [2, 2], "recompute_scale_factor": True}),
+           ("interpolate", [[8, 8], None, "bilinear", True], {}), ("sum", [], {"dtype": 1}),
+           ("permute", [], {"dims": [0, 1, 2, 3]}),
+           ("split", [], {"split_size_or_sections": 2, "dim": 1}),
+           ("split", [], {"split_size": 2, "dim": 1}), ("chunk", [], {"chunks": 2, "dim": 1, "x": 1})]
+    for k, (fn, args, kwargs) in enumerate(odd):
+        add(f"odd-{k}-{fn}", [1, 4, 6, 6], {"fn": fn, "args": args, "kwargs": kwargs})
     return c
 
 

@@ -62,13 +62,7 @@ def interpolate(input_shape: Sequence[int], /, *args: Any, **kwargs: Any) -> tup
     size, scale, mode, align, recompute, antialias = got
     if isinstance(scale, list):  # F.interpolate takes a list as a tuple
         scale = tuple(scale)
-    out = interpolate_shape(shape, size, scale, mode, align, recompute)
-    if antialias and not (mode in ("bilinear", "bicubic") and len(shape) == 4):
-        # torch/nn/functional.py: interpolate (checked after the size is computed)
-        raise _antialias_error(
-            "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires "
-            "a 4-D tensor as input")
-    return out
+    return interpolate_shape(shape, size, scale, mode, align, recompute, antialias)
 
 
 def contiguous(input_shape: Sequence[int], /, *args: Any, **kwargs: Any) -> tuple[int, ...]:
@@ -101,7 +95,7 @@ class TorchSize(tuple):
 
 
 def _interpolate_args(input: Any, size: Any = None,  # noqa: A002 - torch's name
- scale_factor: Any = None, mode: str = "nearest",
+                      scale_factor: Any = None, mode: str = "nearest",
                       align_corners: Any = None, recompute_scale_factor: Any = None,
                       antialias: bool = False) -> tuple:
     return size, scale_factor, mode, align_corners, recompute_scale_factor, antialias
@@ -109,11 +103,6 @@ def _interpolate_args(input: Any, size: Any = None,  # noqa: A002 - torch's name
 
 # Python names the function in its own binding errors: torch's is `interpolate`.
 _interpolate_args.__qualname__ = _interpolate_args.__name__ = "interpolate"
-
-
-def _antialias_error(message: str) -> Exception:
-    return LayerValueError(message, hint="antialias works with mode 'bilinear', 'bicubic' or "
-                                         "'lanczos' on a 4-d (N, C, H, W) input only.")
 
 
 #: The stack-file word of each function -> (its torch spelling, the function).
@@ -370,6 +359,8 @@ def _regroup(shape: tuple[int, ...], out: tuple[int, ...]) -> tuple[dict[int, in
 
 def _interpolate_geometry(shape: tuple[int, ...], out: tuple[int, ...],
                           got: Mapping[str, Any]) -> tuple[Axis, ...]:
+    if got.get("antialias"):  # antialiasing filters' taps are not modelled: the whole axis
+        return (POINTWISE, POINTWISE) + (WHOLE,) * (len(shape) - 2)
     layer = Upsample(size=got.get("size"), scale_factor=got.get("scale_factor"),
                      mode=got.get("mode", "nearest"), align_corners=got.get("align_corners"),
                      recompute_scale_factor=got.get("recompute_scale_factor"))
