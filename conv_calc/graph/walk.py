@@ -17,12 +17,13 @@ directly under the block), its addition is the row ``<block>.add``; a
 :class:`~conv_calc.graph.nodes.Parallel` block's branch ``j`` is
 ``<block>.<j>`` and its merge ``<block>.cat`` (or ``.add``); a ``Merge`` is
 named by its op (``cat``, ``cat_1``, ... as torch.fx names functional calls)
-unless named, and so is a :class:`~conv_calc.graph.nodes.Call` (a tensor function:
-``flatten``, ``chunk_1``, ``sum_1``; its results are saved under its ``outputs``
-names and the walk goes on with result ``index``). An unnamed residual, parallel or sequential block adds no level
-for the named layers inside it (torchvision's Bottleneck holds ``conv1`` and
-``downsample`` as attributes, not in a nested list), while its unnamed layers
-keep the block's position (``3.0``). Names are made unique with ``_1``, ``_2``.
+unless named, and so is a :class:`~conv_calc.graph.nodes.Call` (a tensor
+function: ``flatten``, ``chunk_1``, ``sum_1``; its results are saved under its
+``outputs`` names and the walk goes on with result ``index``). An unnamed
+residual, parallel or sequential block adds no level for the named layers
+inside it (torchvision's Bottleneck holds ``conv1`` and ``downsample`` as
+attributes, not in a nested list), while its unnamed layers keep the block's
+position (``3.0``). Names are made unique with ``_1``, ``_2``.
 
 Tensors are values: a block's input feeds every branch, a saved tensor is kept
 by name (:attr:`Walker.saved`) until a merge reads it. :meth:`Walker.keep`

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from conv_calc.graph.nodes import LayerNode, Merge, SizeOf, Parallel, Residual, Save, Sequential, Source
+from conv_calc.graph.nodes import (
+    LayerNode, Merge, Parallel, Residual, Save, Sequential, SizeOf, Source,
+)
 from conv_calc.stackfile.args import UNKNOWN, category, layer_arguments, signature_of
 from conv_calc.stackfile.blocks import BlockReader
 from conv_calc.stackfile.calls import CallReader
