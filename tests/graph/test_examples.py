@@ -48,6 +48,7 @@ WORKING = {
     "aspp": (2, 256, 32, 32),
     "dcgan-generator": (1, 3, 64, 64),
     "espcn": (1, 1, 192, 192),
+    "fcn-head-small": (1, 21, 96, 128),
     "inception": (1, 480, 14, 14),
     "mobilenetv2-block": (1, 24, 56, 56),
     "residual": (1, 128, 28, 28),
