@@ -28,6 +28,8 @@ Test-only: imports torch, which conv-calc itself never does.
 
 from __future__ import annotations
 
+import builtins
+
 import functools
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,7 +42,7 @@ from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
 from conv_calc.graph.expr import resolve_value  # noqa: E402
 from conv_calc.graph.nodes import (  # noqa: E402
-    Combine, From, LayerNode, Merge, Parallel, Position, Residual, Save, Sequential,
+    Call, Combine, From, LayerNode, Merge, Parallel, Position, Residual, Save, Sequential, SizeOf,
 )
 from conv_calc.graph.stack import Stack  # noqa: E402
 
@@ -176,6 +178,14 @@ class _Walker:
                 x = self.saved[node[1]]
             elif isinstance(node, Save):
                 self.saved[node.name] = x
+            elif isinstance(node, Call):
+                # torch.fx: a call is named by its function, _1, _2 ... on repeats; a name
+                # that is a Python builtin (sum) is never used bare.
+                k = merges.get(node.function, 0)
+                merges[node.function] = k + 1
+                k += hasattr(builtins, node.function)
+                local = node.name or (node.function if k == 0 else f"{node.function}_{k}")
+                x = self.call(node, x, self.unique(_join(prefix, local)))
             elif isinstance(node, (Merge, Combine)):
                 k = merges.get(node.op, 0)
                 merges[node.op] = k + 1
@@ -225,6 +235,39 @@ class _Walker:
             return self.merge(name, "cat", lambda: torch.cat(outs, dim=node.dim))
         raise TypeError(f"torch_build: unsupported node {node!r}")
 
+    def sized(self, name: str, x: torch.Tensor) -> torch.Size:
+        """``ref.shape[-k:]``, k the spatial dims of ``x`` (``size=input.shape[-2:]``)."""
+        ref = self.input if name == "input" else self.saved[name]
+        k = max(x.dim() - 2, 0)
+        return ref.shape[ref.dim() - k:] if k <= ref.dim() else ref.shape
+
+    def call(self, node: Call, x: torch.Tensor, name: str) -> torch.Tensor:
+        type_name = {"flatten": "torch.flatten", "interpolate": "F.interpolate"}.get(
+            node.function, f"Tensor.{node.function}")
+        kwargs = dict(node.kwargs)
+        if node.size_of is not None:
+            kwargs["size"] = self.sized(node.size_of, x)
+        try:
+            if node.function == "flatten":
+                out = torch.flatten(x, *node.args, **kwargs)
+            elif node.function == "interpolate":
+                out = torch.nn.functional.interpolate(x, *node.args, **kwargs)
+            else:
+                out = getattr(x, node.function)(*node.args, **kwargs)
+            if node.function in ("chunk", "split"):
+                if node.outputs:
+                    names = ", ".join(node.outputs)
+                    exec(f"{names}, = out", {}, {"out": out})  # noqa: S102 - Python's own check
+                for saved, piece in zip(node.outputs, out):
+                    self.saved[saved] = piece
+                out = out[node.index]
+            elif node.outputs:
+                self.saved[node.outputs[0]] = out
+        except Exception as exc:  # noqa: BLE001 - recorded, compared with conv-calc's
+            self.fail(name, type_name, "forward", exc)
+        self.record(name, type_name, out, 0, 0)
+        return out
+
     def merge_saved(self, node: Merge, x: torch.Tensor, name: str) -> torch.Tensor:
         saved = self.saved[node.saved]
 
@@ -247,8 +290,9 @@ class _Walker:
         if node.layer is not None:
             raise TypeError("torch_build: only LayerNode(type=..., kwargs=...) nodes are supported")
         # Expressions reading the incoming shape mean what the stack file says (the channels
-        # are dim 1), evaluated on torch's own shapes.
-        kwargs = {k: resolve_value(v, self.frames, 1) for k, v in node.kwargs.items()}
+        # are dim 1), evaluated on torch's own shapes; size_of names a saved tensor.
+        kwargs = {k: self.sized(v.name, x) if isinstance(v, SizeOf) else
+                  resolve_value(v, self.frames, 1) for k, v in node.kwargs.items()}
         kwargs.update(infer_kwargs(node.type, tuple(x.shape), kwargs))
         try:
             module = getattr(torch.nn, node.type)(*node.args, **kwargs)
@@ -271,7 +315,7 @@ def run_stack(stack: Stack, input_shape: tuple[int, ...] | None = None,
     walker = _Walker(mode or getattr(stack, "mode", "train"))
     torch.manual_seed(0)
     with torch.no_grad():
-        x = torch.zeros(shape)
+        x = walker.input = torch.zeros(shape)
         walker.saved["input"] = x
         try:
             x = walker.nodes(stack.layers, x, "")

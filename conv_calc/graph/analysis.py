@@ -17,13 +17,15 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any, Sequence
 
-from conv_calc.errors import LayerError
+from conv_calc.errors import LayerError, LayerValueError
 from conv_calc.graph import framework as frameworks
 from conv_calc.graph.framework import Framework, is_layer
 from conv_calc.graph.mode import DEFAULT_MODE, check_mode, in_mode
 from conv_calc.graph.report import FailedLayer, Report, Row
 from conv_calc.graph.validate import validate
+from conv_calc.graph.nodes import Call, LayerNode, SizeOf
 from conv_calc.graph.walk import Walker
+from conv_calc.nn.tensor_calls import MULTI, TensorCall, TorchSize
 from conv_calc.receptive import AxisState, ReceptiveField, aligned
 from conv_calc.receptive.layers import crop_map
 from conv_calc.receptive.piecewise import cat_state
@@ -38,12 +40,13 @@ class _Stop(Exception):
 class _Tensor:
     """A tensor: its shape and, per tracked spatial axis, its dependencies."""
 
-    __slots__ = ("shape", "states", "dims", "_rf")
+    __slots__ = ("shape", "states", "dims", "_rf", "strides")
 
     def __init__(self, shape: tuple[int, ...], states: tuple[AxisState, ...],
-                 dims: tuple[int | None, ...]) -> None:
+                 dims: tuple[int | None, ...], strides: tuple[int, ...] | None = None) -> None:
         self.shape, self.states, self.dims = shape, states, dims
         self._rf: ReceptiveField | None = None
+        self.strides = strides  # None: contiguous (only tensor functions make others)
 
     def lengths(self) -> list[int | None]:
         return [None if d is None or len(self.shape) < -d else self.shape[d] for d in self.dims]
@@ -90,6 +93,8 @@ class _Analysis(Walker[_Tensor]):
         type_ = type(layer).__name__ if layer is not None else node.type
         try:
             if layer is None:
+                if any(isinstance(v, SizeOf) for v in node.kwargs.values()):
+                    node = self.sized(node, x)
                 layer = fw.build(node, x.shape)
             layer = in_mode(layer, self.mode)
             out = fw.output_shape(layer, x.shape)
@@ -101,6 +106,52 @@ class _Analysis(Walker[_Tensor]):
             params=fw.params(layer, x.shape), macs=fw.macs(layer, x.shape, out),
             receptive_field=y.rf(before=x), source=source, layer=layer))
         return y
+
+    def sized(self, node: LayerNode, x: _Tensor) -> LayerNode:
+        """``node`` with each :class:`SizeOf` argument replaced by the named tensor's sizes."""
+        kwargs = dict(node.kwargs)
+        for key, value in node.kwargs.items():
+            if isinstance(value, SizeOf):
+                ref = self.input if value.name == "input" else self.saved.get(value.name)
+                if ref is None:
+                    raise self.error(f"size_of {value.name!r}, which was never saved")
+                kwargs[key] = _trailing(ref.shape, x.shape)
+        return LayerNode(type=node.type, args=node.args, kwargs=kwargs, name=node.name,
+                         source=node.source)
+
+    def call(self, node: Call, x: _Tensor, name: str, ref: _Tensor | None) -> list[_Tensor]:
+        """A tensor function's row (its first or chosen result) and every result's tensor."""
+        kwargs = dict(node.kwargs)
+        if ref is not None:
+            kwargs["size"] = _trailing(ref.shape, x.shape)
+        layer = TensorCall(node.function, node.args, kwargs, node.index)
+        try:
+            pieces = layer.outputs(x.shape, x.strides)
+            if node.function in MULTI and node.outputs and len(node.outputs) != len(pieces):
+                # Python's own message for `a, b = x.chunk(3)`
+                few = len(pieces) < len(node.outputs)
+                raise LayerValueError(
+                    f"not enough values to unpack (expected {len(node.outputs)}, got {len(pieces)})"
+                    if few else f"too many values to unpack (expected {len(node.outputs)})",
+                    hint=f"{node.function} gives {len(pieces)} pieces here, but {len(node.outputs)} "
+                         "names are listed in outputs: list one name per piece.")
+            if node.index >= len(pieces):  # the chosen piece exists
+                layer.output_shape(x.shape)
+        except LayerError as err:
+            err.stage = "forward"
+            self.fail(err, name, layer.function, x, node.source)
+        fw = self.framework
+        outs = []
+        for i, out in enumerate(pieces):
+            piece = layer if i == node.index else TensorCall(node.function, node.args, kwargs, i)
+            outs.append(_Tensor(out, *_next_states(fw, piece, x, out),
+                                strides=piece.out_strides(x.shape, x.strides, out)))
+        y = outs[node.index]
+        self.rows.append(Row(
+            index=len(self.rows), name=name, type=layer.function, input_shape=x.shape,
+            output_shape=y.shape, params=0, macs=0, receptive_field=y.rf(before=x),
+            source=node.source, layer=layer))
+        return outs
 
     def combine(self, op: str, xs: list[_Tensor], dim: int, name: str, node: Any) -> _Tensor:
         source = node.source
@@ -146,6 +197,13 @@ class _Analysis(Walker[_Tensor]):
             shape[d] = length
             states[a] = states[a].then(m)
         return _Tensor(tuple(shape), tuple(states), saved.dims)
+
+
+def _trailing(ref: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...]:
+    """``ref[-k:]`` for the ``k`` spatial dims of ``shape`` (``size=ref.shape[-2:]`` on a 4-d
+    input); all of ``ref`` when it has fewer dims (torch then rejects the size)."""
+    k = max(len(shape) - 2, 0)
+    return TorchSize(ref[len(ref) - k:] if k <= len(ref) else ref)
 
 
 def _next_states(fw: Framework, layer: Any, x: _Tensor, out: tuple[int, ...]

@@ -15,6 +15,8 @@ The node types map one to one onto the stack-file syntax (conv_calc.stackfile):
   :class:`Combine` merges saved tensors by name (``torch.cat([a, b])``,
   ``torch.mul(a, b)``, ...): any graph, written in execution order
   (:mod:`conv_calc.graph.named`).
+- :class:`Call` one tensor function (``torch.flatten``, ``Tensor.chunk``,
+  ``F.interpolate``, ...; :mod:`conv_calc.nn.tensor_calls`).
 
 A plain :class:`~conv_calc.nn.Layer` in a list stands for ``LayerNode(layer)``.
 :class:`~conv_calc.graph.stack.Stack` holds a tree and analyses it
@@ -32,7 +34,7 @@ from conv_calc.nn.base import Layer
 
 __all__ = [
     "Source", "LayerNode", "Sequential", "Residual", "Parallel", "Save", "Merge",
-    "From", "Combine", "Position", "INPUT", "ELEMENTWISE", "MERGE_OPS",
+    "From", "Combine", "Position", "INPUT", "ELEMENTWISE", "MERGE_OPS", "Call", "SizeOf",
     "Node", "Expect", "StackDefinitionError", "BLOCKS", "children",
 ]
 
@@ -155,6 +157,28 @@ class Combine:
     source: Source | None = None
 
 
+@dataclass(frozen=True)
+class Call:
+    """A tensor function on the current tensor: ``function`` is its stack-file word (a key of
+    :data:`conv_calc.nn.tensor_calls.WORDS`), ``args`` / ``kwargs`` torch's arguments.
+
+    ``outputs`` saves the results by name (chunk's and split's pieces, as
+    ``x1, x2 = x.chunk(2, dim=1)``; one name for the others), as a :class:`Save` does;
+    the flow continues with piece ``index``. ``size_of`` names a saved tensor (or
+    ``input``, the network's input) whose trailing sizes are ``interpolate``'s ``size``.
+    Like a merge the row is named as torch.fx names the call (``chunk``, ``chunk_1``).
+    """
+
+    function: str
+    args: tuple[Any, ...] = ()
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    outputs: tuple[str, ...] = ()
+    index: int = 0
+    size_of: str | None = None
+    name: str | None = None
+    source: Source | None = None
+
+
 class Position(str):
     """The name a reader gives a block use or repeat copy that has none: it is numbered by
     its position in the enclosing list, counted by the walk (the value is only a default)."""
@@ -162,7 +186,16 @@ class Position(str):
     __slots__ = ()
 
 
-Node = Union[LayerNode, Sequential, Residual, Parallel, Save, Merge, From, Combine, Layer]
+@dataclass(frozen=True)
+class SizeOf:
+    """A layer argument (``nn.Upsample``'s ``size``) that is the trailing sizes of the tensor
+    saved as ``name`` (or of the network's input, ``input``): one per spatial dim of the
+    layer's input, as ``size=ref.shape[-2:]``."""
+
+    name: str
+
+
+Node = Union[LayerNode, Sequential, Residual, Parallel, Save, Merge, From, Combine, Call, Layer]
 #: The nodes that hold lists of nodes.
 BLOCKS = (Sequential, Residual, Parallel)
 

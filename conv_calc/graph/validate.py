@@ -18,8 +18,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from conv_calc.graph.framework import Framework, is_layer
+from conv_calc.nn.tensor_calls import WORDS
 from conv_calc.graph.nodes import (
-    INPUT, Combine, From, LayerNode, Merge, Parallel, Residual, Save, Sequential,
+    INPUT, Call, Combine, From, LayerNode, Merge, Parallel, Residual, Save, Sequential, SizeOf,
     StackDefinitionError,
 )
 
@@ -44,6 +45,11 @@ def validate(nodes: Sequence[Any], framework: Framework, where: str = "layers",
                         f"{at}: unknown {framework.name} layer type {node.type!r}")
                 if not isinstance(node.args, (tuple, list)) or not isinstance(node.kwargs, Mapping):
                     raise StackDefinitionError(f"{at}: args must be a tuple and kwargs a mapping")
+                for value in node.kwargs.values():
+                    if isinstance(value, SizeOf) and value.name != "input" and \
+                            value.name not in saved:
+                        raise StackDefinitionError(f"{at}: size_of {value.name!r}, but no tensor "
+                                                   "was saved under that name before it")
             elif not is_layer(node.layer):
                 raise StackDefinitionError(f"{at}: {node.layer!r} is not a conv_calc.nn layer")
         elif isinstance(node, Sequential):
@@ -71,6 +77,8 @@ def validate(nodes: Sequence[Any], framework: Framework, where: str = "layers",
             validate(node.nodes, framework, f"{at}.nodes", saved)
         elif isinstance(node, Combine):
             check_combine(node, framework, saved, at)
+        elif isinstance(node, Call):
+            _check_call(node, at, saved)
         elif isinstance(node, Merge):
             if node.saved not in saved:
                 raise StackDefinitionError(
@@ -115,3 +123,17 @@ def _check_saved(name: Any, saved: set[str], at: str) -> None:
 def _check_dim(dim: Any, at: str) -> None:
     if isinstance(dim, bool) or not isinstance(dim, int):
         raise StackDefinitionError(f"{at}: dim must be an integer, got {dim!r}")
+
+
+def _check_call(node: Call, at: str, saved: set[str]) -> None:
+    if node.function not in WORDS:
+        raise StackDefinitionError(f"{at}: unknown tensor function {node.function!r} "
+                                   f"(one of {', '.join(WORDS)})")
+    if not isinstance(node.args, (tuple, list)) or not isinstance(node.kwargs, Mapping):
+        raise StackDefinitionError(f"{at}: args must be a tuple and kwargs a mapping")
+    if node.size_of is not None and node.size_of != "input" and node.size_of not in saved:
+        raise StackDefinitionError(f"{at}: size_of {node.size_of!r}, but no tensor was saved "
+                                   "under that name before it")
+    if isinstance(node.index, bool) or not isinstance(node.index, int) or node.index < 0:
+        raise StackDefinitionError(f"{at}: index must be an integer >= 0, got {node.index!r}")
+    saved.update(node.outputs)

@@ -18,7 +18,9 @@ directly under the block), its addition is the row ``<block>.add``; a
 ``<block>.<j>`` (a named branch, or named layers in it, directly under the
 block, as torch names a module's attributes) and its merge ``<block>.cat`` (or
 ``.add``); a ``Merge`` or ``Combine`` is named by its op (``cat``, ``cat_1``,
-``mul``, ... as torch.fx names functional calls) unless named. A ``From``'s
+``mul``, ... as torch.fx names functional calls) unless named, and so is a :class:`~conv_calc.graph.nodes.Call` (a tensor
+function: ``flatten``, ``chunk_1``, ``sum_1``; its results are saved under its
+``outputs`` names and the walk goes on with result ``index``). A ``From``'s
 nodes take positions in the enclosing list, as if written there. An unnamed
 residual, parallel or sequential block adds no level for the named layers inside it (torchvision's Bottleneck holds ``conv1`` and
 ``downsample`` as attributes, not in a nested list), while its unnamed layers
@@ -57,9 +59,10 @@ from typing import Any, Generic, TypeVar
 from conv_calc.graph.expr import has_deferred, resolve_value
 from conv_calc.graph.framework import is_layer
 from conv_calc.graph.nodes import (
-    BLOCKS, INPUT, Combine, From, LayerNode, Merge, Parallel, Position, Residual, Save,
+    BLOCKS, INPUT, Call, Combine, From, LayerNode, Merge, Parallel, Position, Residual, Save,
     Sequential, StackDefinitionError, children,
 )
+from conv_calc.nn.tensor_calls import TensorCall, fx_name
 
 __all__ = ["Walker", "join", "reads_input"]
 
@@ -93,6 +96,7 @@ class Walker(Generic[T]):
         # The shape entering each block use whose expressions read it ($in_channels).
         self.frames: dict[int, tuple] = {}
         self.channel_dim = 1
+        self.input: T | None = None  # the network's input (a Call's ``size_of: input``)
 
     # ------------------------------------------------------------------ what a subclass says
 
@@ -107,6 +111,16 @@ class Walker(Generic[T]):
         broadcasting); ``node`` is the Residual, Parallel, Merge or Combine node.
         """
         raise NotImplementedError
+
+    def call(self, node: Call, x: T, name: str, ref: T | None) -> list[T]:
+        """Run a tensor function; every tensor it returns (chunk's and split's pieces).
+
+        ``ref`` is the tensor named by ``node.size_of`` (None without one). By
+        default one :meth:`layer` row whose result stands for every piece.
+        """
+        layer = TensorCall(node.function, node.args, node.kwargs, node.index)
+        y = self.layer(LayerNode(layer=layer, type=layer.function, source=node.source), x, name)
+        return [y] * max(1, len(node.outputs), node.index + 1)
 
     def crop(self, saved: T, x: T) -> T:
         """``saved`` centre-cropped to ``x``'s spatial size (``crop: center``)."""
@@ -138,6 +152,7 @@ class Walker(Generic[T]):
         """Run a network's top-level list on its input ``x``; the last tensor."""
         if reads_input(nodes):
             x = self.saved[INPUT] = self.keep(x)
+        self.input = x
         return self.run_list(tuple(nodes), x, "")
 
     def unique(self, name: str) -> str:
@@ -169,13 +184,14 @@ class Walker(Generic[T]):
                 self._shared = (position, fx_count)  # read at once by run_node
                 x = self.run_node(node, x, prefix, unnamed_prefix)
                 continue
-            if isinstance(node, (Merge, Combine)):
+            if isinstance(node, (Merge, Combine, Call)):
+                op = node.function if isinstance(node, Call) else node.op
                 if node.name:
                     local = node.name
                 else:
-                    k = fx_count.get(node.op, 0)
-                    fx_count[node.op] = k + 1
-                    local = node.op if k == 0 else f"{node.op}_{k}"
+                    k = fx_count.get(op, 0)
+                    fx_count[op] = k + 1
+                    local = fx_name(op, k)
                 name = join(prefix, local)
                 x = self.run_node(node, x, name, name)
                 continue
@@ -234,6 +250,16 @@ class Walker(Generic[T]):
         if isinstance(node, Save):
             self.saved[node.name] = self.keep(x)
             return self.saved[node.name]
+        if isinstance(node, Call):
+            ref = None
+            if node.size_of is not None:
+                ref = self.input if node.size_of == "input" else self.saved.get(node.size_of)
+                if ref is None:
+                    raise self.error(f"size_of {node.size_of!r}, which was never saved")
+            outs = self.call(node, x, self.unique(name), ref)
+            for saved, out in zip(node.outputs, outs):
+                self.saved[saved] = self.keep(out)
+            return outs[node.index]
         if isinstance(node, Merge):
             if node.saved not in self.saved:
                 raise self.error(f"merge with {node.saved!r}, which was never saved")

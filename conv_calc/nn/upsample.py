@@ -145,7 +145,8 @@ class UpsamplingBilinear2d(Upsample):
 
 
 def interpolate_shape(shape: tuple[int, ...], size: Any, scale_factor: Any, mode: str,
-                      align_corners: Any, recompute_scale_factor: Any) -> tuple[int, ...]:
+                      align_corners: Any, recompute_scale_factor: Any,
+                      antialias: bool = False) -> tuple[int, ...]:
     """``F.interpolate`` (torch/nn/functional.py) on a shape: checks in torch's order.
 
     >>> interpolate_shape((1, 1, 100), None, 1.1, "linear", None, None)
@@ -219,6 +220,15 @@ def interpolate_shape(shape: tuple[int, ...], size: Any, scale_factor: Any, mode
         # Python float maths, then int() (torch.sym_int), exactly as interpolate does.
         output_size = [_trunc(shape[i + 2] * scale_factors[i]) for i in range(dim)]
         scale_factors = None
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and ndim == 4):
+        # torch/nn/functional.py: interpolate (F.interpolate's antialias=True)
+        raise LayerValueError(
+            "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires "
+            "a 4-D tensor as input",
+            hint="antialias works with mode 'bilinear', 'bicubic' or 'lanczos' on a 4-d "
+                 "(N, C, H, W) input only.")
+    if antialias and mode == "lanczos" and not align_corners:
+        mode = "bilinear"  # _upsample_lanczos2d_aa: the same output size
     if mode == "area" and ndim in (3, 4, 5):
         n = ndim - 2
         if n == 1:

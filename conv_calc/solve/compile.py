@@ -130,6 +130,10 @@ class _Compiler(Walker[_Len]):
                 self.ops.append(Op(kind, name, slot=t.slot))  # type: ignore[arg-type]
         return self.new(tuple(out), acc.d)
 
+    def call(self, node: Any, x: _Len, name: str, ref: Any) -> list[_Len]:
+        raise SolveError(f"{name}: solve does not follow tensor functions ({node.function}) yet",
+                         "analyse the network with `conv-calc stack` at the sizes of interest.")
+
     # -------------------------------------------------------------- layers
     def layer(self, node: Any, x: _Len, name: str) -> _Len:
         free: set[str] = set()

@@ -12,16 +12,17 @@ from dataclasses import replace
 from typing import Any
 
 from conv_calc.graph.nodes import (
-    INPUT, LayerNode, Merge, Parallel, Position, Residual, Save, Sequential, Source,
+    INPUT, LayerNode, Merge, Parallel, Position, Residual, Save, Sequential, SizeOf, Source,
 )
 from conv_calc.stackfile.args import UNKNOWN, category, layer_arguments, signature_of
 from conv_calc.stackfile.blocks import BlockReader
+from conv_calc.stackfile.calls import CallReader
 from conv_calc.stackfile.expect import read_expect
 from conv_calc.stackfile.tensors import TensorItems
 from conv_calc.stackfile.repeats import Repeat, fill_name, placeholders, uses_name
 from conv_calc.stackfile.values import Scope, describe, span
 from conv_calc.stackfile.vocabulary import (
-    COMMON, CROPS, ITEM_KEYS, KEYWORDS, MAX_LAYERS, MAX_NEST, MERGES, OPTIONS, REPEAT_KEYS,
+    CALLS, COMMON, CROPS, ITEM_KEYS, KEYWORDS, MAX_LAYERS, MAX_NEST, MERGES, OPTIONS, REPEAT_KEYS,
 )
 from conv_calc.stackfile.yaml_reader import INVALID, YMap, YNode, YScalar, YSeq
 from conv_calc.text import did_you_mean
@@ -29,7 +30,7 @@ from conv_calc.text import did_you_mean
 __all__ = ["ItemReader"]
 
 
-class ItemReader(TensorItems, BlockReader):
+class ItemReader(TensorItems, BlockReader, CallReader):
     """Items to nodes; the saved tensor names and the items' ``expect:`` seen so far."""
 
     def __init__(self, *args: Any) -> None:
@@ -193,10 +194,11 @@ class ItemReader(TensorItems, BlockReader):
         if name is not None and placeholders(name):
             return [(replace(c, name=fill_name(name, {**(scope.params or {}), repeat.index: k})),
                      False) for c, k in zip(copies, repeat.values())]
-        copies = [replace(c, name=Position(i)) for i, c in enumerate(copies)]
+        if kind not in CALLS:  # a call is named as fx names calls, never by position
+            copies = [replace(c, name=Position(i)) for i, c in enumerate(copies)]
         if name is not None:
             return [(Sequential(tuple(copies), name=name, source=source), False)]
-        return [(c, True) for c in copies]
+        return [(c, kind not in CALLS) for c in copies]
 
     def read_item_expect(self, modifiers: dict, source: Source, scope: Scope) -> None:
         if "expect" in modifiers:
@@ -295,7 +297,10 @@ class ItemReader(TensorItems, BlockReader):
             self.count += 1
             saved = self.new_name(key, value, scope)
             return None if saved is None else Save(saved, source=source)
-        if isinstance(value, YSeq):
+        if kind in CALLS:  # a tensor function: a list is its positional arguments
+            self.count += 1
+            return self.build_call(kind, key, value, options, scope, source)
+        if isinstance(value, YSeq):  # a merge over saved tensors: cat: [a, b]
             return self.build_combine(kind, key, value, options, scope, source)
         self.count += 1
         return self.build_merge(kind, key, value, options, scope, source)
@@ -375,6 +380,12 @@ class ItemReader(TensorItems, BlockReader):
             params, var_kw = layer_arguments(cls, key.value, self.framework)
             for k, v in value.pairs:
                 arg = k.value
+                if arg == "size_of" and getattr(cls, "family", None) == "upsample" and \
+                        self.framework.name == "torch":
+                    name = self.size_of_name(k, v, scope)  # nn.Upsample(size=ref.shape[-2:])
+                    if name is not None and self.size_of_alone(value, scope):
+                        kwargs["size"] = SizeOf(name)
+                    continue
                 if arg not in params and not var_kw:
                     hint = did_you_mean(arg, params)
                     if arg in COMMON:

@@ -19,9 +19,10 @@ import json
 from typing import Any
 
 from conv_calc.graph.framework import KERAS, TORCH, Framework
+from conv_calc.nn.tensor_calls import MULTI, WORDS
 from conv_calc.stackfile.args import STRING_CHOICES, category, layer_arguments
 from conv_calc.stackfile.vocabulary import (
-    COMMON, CROPS, FORMAT_VERSION, FRAMEWORKS, KEYWORDS, MERGES, MODES, OPTIONS, RF_KEYS,
+    CALLS, COMMON, CROPS, FORMAT_VERSION, FRAMEWORKS, KEYWORDS, MERGES, MODES, OPTIONS, RF_KEYS,
 )
 
 __all__ = ["stack_schema", "SCHEMA_URI"]
@@ -81,6 +82,10 @@ def _layer_defs(layers: dict[str, type], fw: Framework) -> dict[str, Any]:
         params, var_kw = layer_arguments(layers[name], name, fw)
         props = {p: _arg_schema(p, d) if fw.typed_arguments else _ref("value")
                  for p, d in params.items()}
+        if not keras and getattr(layers[name], "family", None) == "upsample":  # size=t.shape[-2:]
+            props["size_of"] = {"type": "string", "minLength": 1,
+                                "description": "size: the trailing sizes of a saved tensor "
+                                               "(or input)"}
         args = {"type": "object", "properties": props,
                 "additionalProperties": _ref("value") if var_kw else False}
         where = "keras.layers" if keras else "torch.nn"
@@ -88,6 +93,30 @@ def _layer_defs(layers: dict[str, type], fw: Framework) -> dict[str, Any]:
         defs[f"{'keras' if keras else 'layer'}:{name}"] = _item_object(
             name, {"anyOf": [{"type": "null"}, args]},
             description=f"{where}.{name}" + (f": {doc.strip().splitlines()[0]}" if doc.strip() else ""))
+    return defs
+
+
+def _call_defs() -> dict[str, Any]:
+    """``flatten``, ``chunk``, ...: a tensor function item (conv_calc/stackfile/calls.py)."""
+    args = {"anyOf": [{"type": "null"}, _ref("value"),
+                      {"type": "array", "items": {"anyOf": [_ref("value"), {
+                          "type": "object", "additionalProperties": _ref("value")}]}},
+                      {"type": "object", "additionalProperties": _ref("value")}],
+            "description": "the call's arguments as torch takes them: a value (one positional), "
+                           "a list (positional; a mapping at its end holds keywords) or a "
+                           "mapping (keywords)"}
+    defs = {}
+    for word in CALLS:
+        extra = {}
+        if word in MULTI:
+            extra = {"outputs": {"type": "array", "minItems": 1, "uniqueItems": True,
+                                 "items": {"type": "string", "minLength": 1},
+                                 "description": "names for the pieces, as a, b = x.chunk(2)"},
+                     "continue_with": {"type": "string", "minLength": 1,
+                                       "description": "the piece the flow continues with "
+                                                      "(default: the first)"}}
+        defs[word] = _item_object(word, args, extra,
+                                            description=f"{WORDS[word][0]}: a tensor function row")
     return defs
 
 
@@ -128,6 +157,9 @@ def _structure_defs(layers: dict[str, type], keras: bool) -> dict[str, Any]:
     }
     item_kinds += [_ref(f"{p}{kind}") for kind in ("sequential", "residual", "parallel", "layers")]
     item_kinds += [_ref(kind) for kind in ("save", "cat", "add", "mul", "sub", "div")]
+    if not keras:  # tensor functions are torch's
+        item_kinds.append({"enum": list(CALLS), "description": "a tensor function with no argument"})
+        item_kinds += [_ref(word) for word in CALLS]
     reserved = [*names, *KEYWORDS, *sorted({o for opts in OPTIONS.values() for o in opts})]
     defs[f"{p}block_use"] = {
         "type": "object", "minProperties": 1, "maxProperties": 1 + len(COMMON),
@@ -233,6 +265,7 @@ def stack_schema(layers: dict[str, type] | None = None,
                         f"with [a, b]; {what}")
     definitions.update(_layer_defs(layers, TORCH))
     definitions.update(_structure_defs(layers, keras=False))
+    definitions.update(_call_defs())
     definitions.update(_layer_defs(keras_layers, KERAS))
     definitions.update(_structure_defs(keras_layers, keras=True))
     return {

@@ -15,7 +15,7 @@ import pytest
 
 import conv_calc
 from conv_calc.graph.nodes import (
-    Combine, From, LayerNode, Merge, Parallel, Residual, Save, Sequential,
+    Call, Combine, From, LayerNode, Merge, Parallel, Residual, Save, Sequential,
 )
 
 EXAMPLES_DIR = Path(__file__).parent.parent.parent / "examples"
@@ -52,6 +52,7 @@ WORKING = {
     "dcgan-generator": (1, 3, 64, 64),
     "densenet121": (1, 1000),
     "espcn": (1, 1, 192, 192),
+    "fcn-head-small": (1, 21, 96, 128),
     "inception": (1, 480, 14, 14),
     "mobilenetv2-block": (1, 24, 56, 56),
     "residual": (1, 128, 28, 28),
@@ -59,6 +60,7 @@ WORKING = {
     "resnet50": (1, 1000),
     "squeezenet1_1": (1, 1000),
     "squeeze-excitation": (1, 64, 56, 56),
+    "shufflenet-v2-unit": (1, 1000),
     "tiny": (1, 10),
     "unet": (1, 2, 388, 388),
     "unet-padded": (1, 2, 256, 256),
@@ -154,7 +156,7 @@ def _expected_rows(nodes, expectations, start=0, found=None):
             index += 1
         elif isinstance(node, From):
             index = _expected_rows(node.nodes, expectations, index, found)
-        elif isinstance(node, (Merge, Combine)):
+        elif isinstance(node, (Merge, Combine, Call)):
             index += 1
         else:
             assert isinstance(node, Save)
