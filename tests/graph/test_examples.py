@@ -61,6 +61,7 @@ WORKING = {
     "inception": (1, 480, 14, 14),
     "inception_v3": (1, 1000),
     "lraspp_mobilenet_v3_large": (1, 21, 224, 224),
+    "mnasnet0_5": (1, 1000),
     "mobilenet_v3_large": (1, 1000),
     "mobilenet_v3_small": (1, 1000),
     "mobilenetv2-block": (1, 24, 56, 56),

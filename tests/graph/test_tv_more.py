@@ -1,11 +1,12 @@
 """More of torchvision's conv models as stack files, against torchvision's own rows.
 
-examples/shufflenet_v2_x1_0.yaml, regnet_y_400mf.yaml, resnext50_32x4d.yaml and
-wide_resnet50_2.yaml against tests/golden/torchvision/<model>.json
+examples/shufflenet_v2_x1_0.yaml, regnet_y_400mf.yaml, resnext50_32x4d.yaml, mnasnet0_5.yaml
+and wide_resnet50_2.yaml against tests/golden/torchvision/<model>.json
 (tests/torchvision_rows.py), in eval mode at batch 1. None of them writes a torchvision
-functional call as a module row: torch.flatten and x.mean([2, 3]) are tensor-function rows,
-ShuffleNetV2's chunk / cat / channel_shuffle are tensor functions and merges, RegNet's
-`proj(x) + f(x)` and `scale * input` are merges.
+functional call as a module row: torch.flatten and x.mean([2, 3]) are tensor-function rows;
+ShuffleNetV2's chunk / cat / channel_shuffle are tensor functions and merges; RegNet's
+`proj(x) + f(x)` and `scale * input` are merges; MNASNet's `self.layers(input) + input` is a
+residual.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import pytest
 
 from tests.torchvision_rows import mismatches, reference
 
-MODELS = ["shufflenet_v2_x1_0", "regnet_y_400mf", "resnext50_32x4d", "wide_resnet50_2"]
+MODELS = [
+    "shufflenet_v2_x1_0", "regnet_y_400mf", "resnext50_32x4d", "mnasnet0_5", "wide_resnet50_2",
+]
 
 
 @pytest.mark.parametrize("model", MODELS)
