@@ -56,9 +56,12 @@ WORKING = {
     "fcn_resnet50": (1, 21, 224, 224),
     "fcn-head-small": (1, 21, 96, 128),
     "googlenet": (1, 1000),
+    "regnet_y_400mf": (1, 1000),
+    "resnext50_32x4d": (1, 1000),
     "inception": (1, 480, 14, 14),
     "inception_v3": (1, 1000),
     "lraspp_mobilenet_v3_large": (1, 21, 224, 224),
+    "mnasnet0_5": (1, 1000),
     "mobilenet_v3_large": (1, 1000),
     "mobilenet_v3_small": (1, 1000),
     "mobilenetv2-block": (1, 24, 56, 56),
@@ -68,6 +71,7 @@ WORKING = {
     "squeezenet1_1": (1, 1000),
     "squeeze-excitation": (1, 64, 56, 56),
     "shufflenet-v2-unit": (1, 1000),
+    "shufflenet_v2_x1_0": (1, 1000),
     "tiny": (1, 10),
     "unet": (1, 2, 388, 388),
     "unet-padded": (1, 2, 256, 256),
@@ -75,6 +79,7 @@ WORKING = {
     "vgg16": (1, 1000),
     "video-c3d-small": (1, 101),
     "wavenet": (1, 256, 16000),
+    "wide_resnet50_2": (1, 1000),
 }
 
 
