@@ -73,6 +73,16 @@ def guarded(run: Callable[[], int | None]) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`conv-calc stack net.yaml | head`): not a bug. Point stdout
+        # at devnull so the interpreter's final flush does not fail a second time.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        sys.stderr.write("conv-calc: standard output was closed before all of it was written "
+                         "(broken pipe)\n")
+        return EXIT_USAGE
     except RecursionError:
         return internal_error("the input is nested too deeply")
     except MemoryError:

@@ -83,3 +83,25 @@ def test_fast_path_does_not_import_typer_or_rich(args):
                           timeout=60)
     loaded = done.stderr.strip().splitlines()[-1]
     assert loaded in ("0 []", "0 ['yaml']") and ("yaml" not in loaded or args[0] == "stack")
+
+
+def test_a_closed_pipe_is_no_internal_error(tmp_path):
+    """`conv-calc stack net.yaml | head`: the reader leaves early; exit 2 with a plain message.
+
+    3,000 rows make a table larger than a pipe holds (64 KiB), so the writer is still
+    writing when the reader closes its end.
+    """
+    import subprocess
+    import sys
+
+    path = tmp_path / "many.yaml"
+    path.write_text("input: [1, 3, 8, 8]\nlayers:\n" + "  - ReLU\n" * 3000)
+    proc = subprocess.Popen([sys.executable, "-m", "conv_calc", "stack", str(path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    proc.stdout.read(10)
+    proc.stdout.close()  # as head does after its lines
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert proc.returncode == 2, err
+    assert "internal error" not in err and "Traceback" not in err
+    assert "broken pipe" in err
