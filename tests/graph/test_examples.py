@@ -50,6 +50,8 @@ WORKING = {
     "aspp": (2, 256, 32, 32),
     "aspp-eval-batch1": (1, 256, 32, 32),
     "dcgan-generator": (1, 3, 64, 64),
+    "efficientnet_b0": (1, 1000),
+    "efficientnet_b1": (1, 1000),
     "deeplabv3_resnet50": (1, 21, 224, 224),
     "densenet121": (1, 1000),
     "espcn": (1, 1, 192, 192),
