@@ -52,6 +52,7 @@ WORKING = {
     "dcgan-generator": (1, 3, 64, 64),
     "efficientnet_b0": (1, 1000),
     "efficientnet_b1": (1, 1000),
+    "efficientnet_v2_s": (1, 1000),
     "deeplabv3_resnet50": (1, 21, 224, 224),
     "densenet121": (1, 1000),
     "espcn": (1, 1, 192, 192),

@@ -1,6 +1,6 @@
-"""torchvision's EfficientNet-B0 and -B1 as stack files, against torchvision's own rows.
+"""torchvision's EfficientNet-B0, -B1 and -V2-S as stack files, against torchvision's own rows.
 
-examples/efficientnet_b0.yaml and efficientnet_b1.yaml against
+examples/efficientnet_b0.yaml, efficientnet_b1.yaml and efficientnet_v2_s.yaml against
 tests/golden/torchvision/<model>.json (tests/torchvision_rows.py), in eval mode at batch 1.
 No row stands for a torchvision functional call: torch.flatten is the tensor-function row
 `flatten`, SqueezeExcitation's `scale * input` and MBConv's `result += input` are merges,
@@ -15,7 +15,7 @@ import pytest
 import conv_calc
 from tests.torchvision_rows import ROOT, mismatches, reference
 
-MODELS = ["efficientnet_b0", "efficientnet_b1"]
+MODELS = ["efficientnet_b0", "efficientnet_b1", "efficientnet_v2_s"]
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -23,7 +23,8 @@ def test_matches_torchvision_row_by_row(model):
     assert mismatches(model, model) == []
 
 
-@pytest.mark.parametrize("model, blocks", [("efficientnet_b0", 16), ("efficientnet_b1", 23)])
+@pytest.mark.parametrize("model, blocks", [("efficientnet_b0", 16), ("efficientnet_b1", 23),
+                                           ("efficientnet_v2_s", 40)])
 def test_stochastic_depth_rows_carry_torchvisions_linear_p(model, blocks):
     stack = conv_calc.load_stack(str(ROOT / "examples" / f"{model}.yaml"))
     report = stack.analyze()
@@ -41,3 +42,10 @@ def test_stochastic_depth_rows_carry_torchvisions_linear_p(model, blocks):
 
 def test_b0_is_not_b1():
     assert mismatches("efficientnet_b0", "efficientnet_b1")
+
+
+def test_v2_s_has_fused_stages_without_squeeze_excitation():
+    rows = reference("efficientnet_v2_s")["eval"]["rows"]
+    assert not any(r["name"].startswith(("features.1.", "features.2.", "features.3."))
+                   and ".fc1" in r["name"] for r in rows)
+    assert mismatches("efficientnet_v2_s", "efficientnet_v2_s") == []
