@@ -45,7 +45,7 @@ def mismatches(example: str, model: str, mode: str = "eval",
     refs = record["rows"]
     for i, (ours, ref) in enumerate(zip(modules, refs)):
         got = (ours.name, ours.type, ours.input_shape, ours.output_shape, ours.params, ours.macs)
-        want = (ref["name"], ref["type"], tuple(ref["in"][0]), tuple(ref["out"]), ref["params"],
+        want = (ref["name"], ref["type"].rsplit(".", 1)[-1], tuple(ref["in"][0]), tuple(ref["out"]), ref["params"],
                 ref["macs"])
         if got != want:
             problems.append(f"row {i}: ours {got} != torchvision {want}")

@@ -21,6 +21,7 @@ from conv_calc.nn import (
     tensor_dims,
     tensor_ops,
     tensor_reduce,
+    torchvision_ops,
     transposed,
     unpool,
     upsample,
@@ -38,12 +39,13 @@ from conv_calc.nn.padding import *  # noqa: F401,F403
 from conv_calc.nn.pooling import *  # noqa: F401,F403
 from conv_calc.nn.reshape import *  # noqa: F401,F403
 from conv_calc.nn.shuffle import *  # noqa: F401,F403
+from conv_calc.nn.torchvision_ops import *  # noqa: F401,F403
 from conv_calc.nn.transposed import *  # noqa: F401,F403
 from conv_calc.nn.unpool import *  # noqa: F401,F403
 from conv_calc.nn.upsample import *  # noqa: F401,F403
 
 _MODULES = (conv, transposed, pooling, adaptive, upsample, padding, reshape, norm, activation,
-            unpool, fold, shuffle, norm_local, norm_sync, activation_extra)
+            unpool, fold, shuffle, norm_local, norm_sync, activation_extra, torchvision_ops)
 
 #: Every layer class by its torch name: an explicit registry, not discovery.
 LAYERS: dict[str, type[Layer]] = {name: getattr(m, name) for m in _MODULES for name in m.__all__}

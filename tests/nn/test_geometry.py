@@ -48,6 +48,7 @@ TORCH = {
     "Softmax": ((), {"dim": 1}, (1, 2, 3)),
     "LogSoftmax": ((), {"dim": -1}, (1, 2, 3)),
     "Dropout1d": ((), {}, (1, 2, 3)),
+    "StochasticDepth": ((0.2, "row"), {}, (1, 2, 3, 3)),
     "Dropout2d": ((), {}, (1, 2, 3, 3)),
     "Dropout3d": ((), {}, (1, 2, 3, 3, 3)),
     "PixelShuffle": ((2,), {}, (1, 8, 3, 3)),

@@ -1,0 +1,80 @@
+"""torchvision.ops.StochasticDepth (conv_calc/nn/torchvision_ops.py) against torchvision 0.28.
+
+The expected errors were recorded from torchvision 0.28 (torchvision/ops/stochastic_depth.py):
+the constructor stores p and mode unchecked; forward raises.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from conv_calc import nn
+from conv_calc.nn import StochasticDepth
+
+
+def test_registered_with_no_params():
+    assert nn.LAYERS["StochasticDepth"] is StochasticDepth
+    layer = StochasticDepth(0.2, "row")
+    assert layer.output_shape((2, 3, 4, 4)) == (2, 3, 4, 4)
+    assert repr(layer) == "StochasticDepth(p=0.2, mode=row)"
+
+
+@pytest.mark.parametrize("p, mode, cls, message", [
+    (1.5, "row", ValueError, "drop probability has to be between 0 and 1, but got 1.5"),
+    (-0.1, "batch", ValueError, "drop probability has to be between 0 and 1, but got -0.1"),
+    (0.2, "col", ValueError, "mode has to be either 'batch' or 'row', but got col"),
+    (math.nan, "row", RuntimeError, "bernoulli_ expects p to be in [0, 1], but got p=nan"),
+])
+def test_forward_errors_as_torchvision(p, mode, cls, message):
+    layer = StochasticDepth(p, mode)   # built without complaint, as in torchvision
+    with pytest.raises(cls) as err:
+        layer.output_shape((2, 3))
+    assert str(err.value) == message
+
+
+def test_range_and_mode_are_checked_in_eval_too():
+    with pytest.raises(ValueError, match="drop probability"):
+        StochasticDepth(2, "row").eval().output_shape((2, 3))
+    with pytest.raises(ValueError, match="mode has to be"):
+        StochasticDepth(0.1, "x").eval().output_shape((2, 3))
+
+
+def test_row_mode_needs_a_batch_dim_only_in_training():
+    with pytest.raises(IndexError, match="tuple index out of range"):
+        StochasticDepth(0.2, "row").output_shape(())
+    assert StochasticDepth(0.2, "row").eval().output_shape(()) == ()
+    assert StochasticDepth(0.0, "row").output_shape(()) == ()
+    assert StochasticDepth(0.2, "batch").output_shape(()) == ()
+    assert StochasticDepth(math.nan, "row").eval().output_shape((2,)) == (2,)
+
+
+def _torchvision():
+    import sys
+    import types
+    for name in ("torchvision._meta_registrations", "torchvision._autograd_registrations"):
+        sys.modules.setdefault(name, types.ModuleType(name))
+    torch = pytest.importorskip("torch")
+    ops = pytest.importorskip("torchvision.ops")
+    return torch, ops
+
+
+@pytest.mark.parametrize("p, mode, shape, training", [
+    (1.5, "row", (2, 3), True), (-0.1, "batch", (2, 3), False), (0.2, "col", (2, 3), True),
+    (math.nan, "row", (2, 3), True), (math.nan, "row", (2, 3), False), (0.2, "row", (), True),
+    (0.2, "row", (), False), (0.3, "batch", (), True), (0.0, "row", (), True),
+    (0.5, "row", (2, 3, 4, 4), True),
+])
+def test_live_against_torchvision(p, mode, shape, training):
+    torch, ops = _torchvision()
+    theirs = ops.StochasticDepth(p, mode).train(training)
+    ours = StochasticDepth(p, mode).train(training)
+    try:
+        want = tuple(theirs(torch.zeros(shape)).shape)
+    except Exception as err:  # noqa: BLE001 - the class and message are the expectation
+        with pytest.raises(type(err)) as got:
+            ours.output_shape(shape)
+        assert str(got.value) == str(err)
+    else:
+        assert ours.output_shape(shape) == want
