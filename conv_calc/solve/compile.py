@@ -31,6 +31,7 @@ from conv_calc.graph.mode import check_mode, in_mode
 from conv_calc.graph.stack import Stack
 from conv_calc.graph.walk import Walker
 from conv_calc.nn.base import Layer
+from conv_calc.nn.tensor_calls import TensorCall
 from conv_calc.receptive.layers import crop_map
 from conv_calc.solve.layer import SolveError, _per_axis, layer_axes, layer_kind
 from conv_calc.solve.program import Op
@@ -39,6 +40,7 @@ __all__ = ["compile_axis"]
 
 _BIG = 1 << 62
 _PROBE = 1 << 20
+_MERGE_PROBE = 97
 
 
 def _with(shape: tuple[int, ...], d: int, v: int) -> tuple[int, ...]:
@@ -117,7 +119,9 @@ class _Compiler(Walker[_Len]):
                                  "solve handles merges of tensors of the same rank.")
         acc = self.current if any(t is self.current for t in xs) else xs[-1]
         self.use(acc)
-        shapes = [_with(t.shape, t.d, _PROBE) for t in xs]
+        # A moderate length: an elementwise merge checks its result's allocation, which at
+        # _PROBE (with a squeeze-excitation's mul, say) would fail for every size.
+        shapes = [_with(t.shape, t.d, _MERGE_PROBE) for t in xs]
         try:
             out = TORCH.merge_shape(op, shapes, dim)
         except LayerError as err:
@@ -131,8 +135,92 @@ class _Compiler(Walker[_Len]):
         return self.new(tuple(out), acc.d)
 
     def call(self, node: Any, x: _Len, name: str, ref: Any) -> list[_Len]:
-        raise SolveError(f"{name}: solve does not follow tensor functions ({node.function}) yet",
-                         "analyse the network with `conv-calc stack` at the sizes of interest.")
+        """A tensor function whose effect on the solved axis is exact and simple: the axis
+        kept (``contiguous``, chunk/split along another dim), moved (permute, transpose,
+        unsqueeze, squeeze of another dim), scaled (flatten with it, integer-scale
+        interpolate), or made a constant (reductions over it, interpolate to a size)."""
+        fn_name = f"{name} ({node.function})"
+        hint = "analyse the network with `conv-calc stack` at the sizes of interest."
+        count = max(1, len(node.outputs), node.index + 1)
+        if node.function == "contiguous":
+            return [x] * count
+        if node.size_of is not None or node.function == "view":
+            raise SolveError(f"{fn_name}: solve does not follow {node.function}"
+                             f"{' with size_of' if node.size_of is not None else ''} yet", hint)
+        if not x.shape:
+            raise SolveError(f"{fn_name}: solve does not follow tensor functions on a 0-d tensor")
+        n = len(x.shape)
+        pos = x.d % n
+
+        def real(v: int):
+            try:
+                return TensorCall(node.function, node.args, node.kwargs, node.index).outputs(
+                    _with(x.shape, pos, v))
+            except LayerError:
+                return None
+
+        probes = [1, 2, 3, 4, 5, 7, 11, 64, 97, _PROBE, _PROBE + 1]
+        outs = [real(v) for v in probes]
+        if any(o is None for o in outs) or len({len(o) for o in outs}) != 1:
+            m = next((v for v, o in zip(probes, outs) if o is not None), None)
+            if m and node.function in ("chunk", "split"):
+                raise SolveError(f"{fn_name}: solve does not follow {node.function} along the "
+                                 "solved axis yet", hint)
+            raise SolveError(f"{fn_name}: solve does not follow {node.function} here yet (it "
+                             f"{'changes with' if m else 'fails at every'} the solved axis' "
+                             "length)", hint)
+        pieces = []
+        for i in range(len(outs[0])):
+            pieces.append(_piece_model([o[i] for o in outs], probes, pos, n))
+        if any(p is None for p in pieces) and node.function == "squeeze":
+            raise SolveError(f"{fn_name}: solve does not follow a squeeze that removes the "
+                             "solved axis when its length is 1 yet", hint)
+        if any(p is None for p in pieces):
+            raise SolveError(f"{fn_name}: solve does not follow {node.function} on the solved "
+                             "axis yet", hint)
+        if node.function == "reshape" and any(p[0] != "id" or p[2] != pos - n or len(p[1]) != n
+                                               for p in pieces):
+            raise SolveError(f"{fn_name}: solve does not follow reshape of the solved axis yet",
+                             hint)
+        zero = real(0)
+        self.use(x)
+        if len(pieces) > 1:
+            if any(p[0] != "id" for p in pieces):
+                raise SolveError(f"{fn_name}: solve does not follow {node.function} along the "
+                                 "solved axis yet", hint)
+            if node.outputs and len(node.outputs) != len(pieces):  # as the analysis says
+                self.ops.append(Op("dead", fn_name, why=f"{fn_name}: {len(pieces)} pieces for "
+                                   f"{len(node.outputs)} names in outputs"))
+            result: list[Any] = []
+            for i, (_, shape, d, _) in enumerate(pieces):
+                if i == node.index:
+                    result.append(None)
+                    continue
+                self.slots += 1
+                self.ops.append(Op("save", "", slot=self.slots - 1))
+                result.append(_Len(shape, d, self.slots - 1))
+            result[node.index] = self._kept(node, self.new(pieces[node.index][1],
+                                                           pieces[node.index][2]))
+            return result + [result[node.index]] * (count - len(result))
+        kind, shape, d, c = pieces[0]
+        if zero is None:
+            zero_ok = False
+        elif kind == "const":
+            zero_ok = zero[0] == shape
+        else:
+            zero_ok = _with(zero[0], d, 0) == _with(shape, d, 0) and zero[0][d] == 0
+        if kind == "const":
+            self.ops.append(Op("map", fn_name, fn=lambda L: c, min_len=1, zero_ok=zero_ok))
+        elif kind == "scale":
+            self.ops.append(Op("map", fn_name, fn=lambda L: L * c, min_len=1, zero_ok=zero_ok))
+        elif not zero_ok:
+            self.ops.append(Op("map", fn_name, fn=_identity, min_len=1))
+        return [self._kept(node, self.new(shape, d))] * count
+
+    def _kept(self, node: Any, y: _Len) -> _Len:
+        """The continuing result, in a register of its own when it is also saved by name
+        (the walk keeps ``outputs`` but continues with the tensor it was given)."""
+        return self.keep(y) if node.index < len(node.outputs) else y
 
     # -------------------------------------------------------------- layers
     def layer(self, node: Any, x: _Len, name: str) -> _Len:
@@ -154,6 +242,27 @@ class _Compiler(Walker[_Len]):
         self.use(x)
         layer = in_mode(layer, self.mode)
         return self.new(*_LayerCompiler(layer, x.shape, x.d, name, free).compile(self.ops))
+
+
+def _piece_model(shapes: list[tuple[int, ...]], probes: list[int], pos: int, n: int):
+    """How one result's shape follows the solved length: ("id" | "scale" | "const", the
+    template shape, the new (negative) dim of the axis, the factor or constant); None when
+    it follows it in no such way."""
+    rank = len(shapes[0])
+    if rank == 0 or any(len(s) != rank for s in shapes):
+        return None
+    if all(s == shapes[0] for s in shapes):  # the axis reduced away or fixed
+        j = pos if rank == n else rank - 1
+        return "const", shapes[0], j - rank, shapes[0][j]
+    for j in range(rank):
+        rest = {_with(s, j, 0) for s in shapes}
+        if len(rest) != 1:
+            continue
+        ratios = {s[j] / v for s, v in zip(shapes, probes)}
+        if len(ratios) == 1 and all(s[j] % v == 0 for s, v in zip(shapes, probes)):
+            c = shapes[0][j] // probes[0]
+            return ("id" if c == 1 else "scale"), shapes[-1], j - rank, c
+    return None
 
 
 def _build(node: Any, shape: tuple[int, ...], d: int):

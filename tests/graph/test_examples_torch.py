@@ -83,7 +83,7 @@ def test_file_expectations_hold_in_torch(path):
 #: wrong channels, so that the comparison also covers the error paths of the real networks.
 OTHER_INPUTS = [
     ("alexnet", (2, 3, 100, 80)),
-    ("alexnet", (3, 224, 224)),          # unbatched: Flatten keeps 256, Linear sees 256x36
+    ("alexnet", (3, 224, 224)),          # unbatched: flatten(x, 1) keeps 256, Linear sees 256x36
     ("vgg16", (1, 3, 31, 31)),           # pool5 would be 0x0
     ("resnet18", (1, 3, 33, 33)),
     ("resnet18", (3, 64, 64)),           # BatchNorm2d wants 4-d input

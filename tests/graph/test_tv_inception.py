@@ -63,10 +63,9 @@ def test_googlenet_rows_checked_against_inception_v3_fail():
     assert mismatches("googlenet", "inception_v3", functional=functional)
 
 
-# vgg16 and alexnet keep their unnamed Flatten (row `2`, for VGG.forward's and AlexNet.forward's
-# torch.flatten(x, 1)): the tensor-function row `flatten` would match with no functional names,
-# but `conv-calc solve input-sizes` does not follow tensor functions yet
-# (conv_calc/solve/compile.py, `call`), and tests/solve/test_solve_stack.py solves both files.
+# vgg16 and alexnet write VGG.forward's and AlexNet.forward's torch.flatten(x, 1) as the
+# tensor-function row `- flatten: 1` (row `flatten`, not a module), so they match with no
+# functional names; `conv-calc solve input-sizes` follows it (tests/solve/test_solve_stack.py).
 @pytest.mark.parametrize("model", ["vgg16", "alexnet"])
-def test_flat_classifiers_match_torchvision_with_their_flatten_layer(model):
-    assert mismatches(model, model, functional=("2",)) == []
+def test_flat_classifiers_match_torchvision_with_their_flatten_row(model):
+    assert mismatches(model, model, functional=()) == []

@@ -3,7 +3,9 @@
 The analytic answer must equal, size for size, the set of sizes for which
 Stack.analyze reports no error -- on the examples and on random 1-d networks
 with strides, ceil-mode pools, transposed convs, padding, residual adds,
-concatenations and U-Net skips with centre crops.
+concatenations and U-Net skips with centre crops, and the tensor-function rows solve
+follows (flatten, contiguous, permute / transpose / squeeze / unsqueeze, chunk along the
+channels, mean / sum / amax, interpolate).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import pytest
 import conv_calc
 from conv_calc import nn
 from conv_calc.solve.stack import solve_input_sizes
-from conv_calc.graph.nodes import Merge, Parallel, Residual, Save
+from conv_calc.graph.nodes import Call, Combine, Merge, Parallel, Residual, Save
+from conv_calc.solve.layer import SolveError
 from conv_calc.graph.stack import Stack
 
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
@@ -37,7 +40,8 @@ def brute(stack: Stack, dim: int, hi: int) -> set[int]:
 CASES = [("tiny", 200), ("unet-small", 200), ("unet-padded", 130), ("dcgan-generator", 120),
          ("wavenet", 120), ("aspp", 80), ("inception", 120), ("mobilenetv2-block", 100),
          ("residual", 100), ("video-c3d-small", 60), ("unet", 260), ("resnet18", 80),
-         ("alexnet", 100), ("vgg16", 70)]
+         ("alexnet", 100), ("vgg16", 70), ("squeeze-excitation", 60), ("mobilenet_v3_small", 40),
+         ("mobilenet_v3_large", 40)]
 
 
 @pytest.mark.parametrize("name,hi", CASES)
@@ -105,16 +109,43 @@ def _rand_layer(rng: random.Random, c: int):
     return nn.ReLU()
 
 
-def _rand_nodes(rng: random.Random, c: int, depth: int, size: int) -> list:
+def _rand_calls(rng: random.Random) -> list:
+    """Tensor-function rows that keep a (N, C, L) tensor's rank and channels."""
+    kind = rng.choice(["contiguous", "transpose", "unsqueeze", "chunk", "interp", "size",
+                       "reduce"])
+    if kind == "contiguous":
+        return [Call("contiguous")]
+    if kind == "transpose":  # the axis moves to dim 1 and back
+        return [Call("transpose", (1, 2)), Call("contiguous"), Call("transpose", (-1, -2))]
+    if kind == "unsqueeze":
+        u = rng.choice([1, 2, -1])
+        return [Call("unsqueeze", (u,)), Call("permute", ((0, 1, 2, 3),)), Call("squeeze", (u,))]
+    if kind == "chunk":  # pieces along the channels, one through a conv, joined again
+        t = rng.randint(0, 10**6)
+        a, b, y = f"a{t}", f"b{t}", f"y{t}"
+        i, k = rng.choice([0, 1]), rng.choice([1, 3, 3])
+        return [Call("chunk", (2,), {"dim": 1}, outputs=(a, b), index=i),
+                nn.Conv1d(1, 1, k, padding=rng.choice([0, k // 2])), Save(y),
+                Combine(rng.choice(["cat", "add"]), (y, (b, a)[i]))]
+    if kind == "interp":
+        return [Call("interpolate", kwargs={"scale_factor": rng.choice([2, 3]),
+                                            "mode": "nearest"})]
+    if kind == "size":
+        return [Call("interpolate", kwargs={"size": rng.randint(1, 9), "mode": "nearest"})]
+    word = rng.choice(["mean", "sum", "amax"])
+    return [Call(word, kwargs={"dim": rng.choice([2, -1]), "keepdim": True})]
+
+
+def _rand_nodes(rng: random.Random, c: int, depth: int, size: int, calls: bool = False) -> list:
     nodes: list = []
     for _ in range(size):
         r = rng.random()
         if depth and r < 0.15:
-            body = _rand_nodes(rng, c, depth - 1, rng.randint(1, 3))
-            short = _rand_nodes(rng, c, depth - 1, rng.randint(0, 2))
+            body = _rand_nodes(rng, c, depth - 1, rng.randint(1, 3), calls)
+            short = _rand_nodes(rng, c, depth - 1, rng.randint(0, 2), calls)
             nodes.append(Residual(tuple(body), tuple(short)))
         elif depth and r < 0.25:
-            branches = tuple(tuple(_rand_nodes(rng, c, depth - 1, rng.randint(1, 2)))
+            branches = tuple(tuple(_rand_nodes(rng, c, depth - 1, rng.randint(1, 2), calls))
                              for _ in range(rng.randint(2, 3)))
             merge = rng.choice(["cat", "add"])
             nodes.append(Parallel(branches, merge=merge, dim=rng.choice([1, 1, 2])))
@@ -122,11 +153,13 @@ def _rand_nodes(rng: random.Random, c: int, depth: int, size: int) -> list:
                 return nodes  # channels changed: stop here (channels are fixed by the file)
         elif depth and r < 0.35:
             name = f"s{rng.randint(0, 10**6)}"
-            inner = _rand_nodes(rng, c, depth - 1, rng.randint(1, 3))
+            inner = _rand_nodes(rng, c, depth - 1, rng.randint(1, 3), calls)
             nodes += [Save(name), *inner,
                       Merge(name, op=rng.choice(["cat", "add"]),
                             crop=rng.choice([None, "center"]), dim=rng.choice([1, 1, 2]))]
             return nodes
+        elif calls and r < 0.55:
+            nodes += _rand_calls(rng)
         else:
             nodes.append(_rand_layer(rng, c))
     return nodes
@@ -136,6 +169,14 @@ def _rand_nodes(rng: random.Random, c: int, depth: int, size: int) -> list:
 def test_random_networks_match_brute_force(seed: int) -> None:
     rng = random.Random(seed)
     stack = Stack(_rand_nodes(rng, 2, 2, rng.randint(2, 6)), input_shape=(1, 2, 50))
+    answer = solve_input_sizes(stack)[0]
+    assert set(answer.sizes(1, 150)) == brute(stack, -1, 150), answer.form.text()
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_random_networks_with_tensor_functions_match_brute_force(seed: int) -> None:
+    rng = random.Random(500 + seed)
+    stack = Stack(_rand_nodes(rng, 2, 2, rng.randint(2, 7), calls=True), input_shape=(1, 2, 50))
     answer = solve_input_sizes(stack)[0]
     assert set(answer.sizes(1, 150)) == brute(stack, -1, 150), answer.form.text()
 
@@ -185,3 +226,71 @@ def test_expressions_on_the_incoming_shape():
     assert solve_input_sizes(stack, axes=(-2,))[0].sizes(1, 5) == [1, 2, 3, 4, 5]
     with pytest.raises(ValueError, match=r"net.yaml:5:53: \$in_shape\[-1\] is not known here"):
         solve_input_sizes(stack, axes=(-1,))
+
+
+# ---------------------------------------------------------------- tensor-function rows
+
+_HEAD = "input: [1, 4, 40, 36]\nlayers:\n  - Conv2d: {out_channels: 4, kernel_size: 3, stride: 2}\n"
+CALL_CASES = {
+    "flatten": "  - flatten: 1\n  - Linear: {in_features: 1292, out_features: 5}\n",
+    "flatten-all": "  - flatten\n",
+    "mean": "  - mean: {dim: [2, 3]}\n  - Linear: {in_features: 4, out_features: 5}\n",
+    "sum-keepdim": ("  - sum: {dim: [-2, -1], keepdim: true}\n"
+                    "  - Conv2d: {out_channels: 4, kernel_size: 1}\n"),
+    "amax-one-axis": ("  - amax: {dim: 2}\n"
+                      "  - Conv1d: {out_channels: 4, kernel_size: 5, stride: 2}\n"),
+    "se-scale": ("  - save: x\n  - mean: {dim: [2, 3], keepdim: true}\n"
+                 "  - Conv2d: {out_channels: 4, kernel_size: 1}\n  - save: s\n  - mul: [x, s]\n"
+                 "  - MaxPool2d: {kernel_size: 3, stride: 3}\n"),
+    "permute": ("  - permute: [0, 1, 3, 2]\n  - contiguous\n"
+                "  - Conv2d: {out_channels: 4, kernel_size: [5, 2], stride: [3, 1]}\n"),
+    "transpose-linear": "  - transpose: [2, 3]\n  - Linear: {in_features: 19, out_features: 3}\n",
+    "unsqueeze-squeeze": ("  - unsqueeze: 2\n"
+                          "  - Conv3d: {out_channels: 4, kernel_size: [1, 3, 3], stride: 2}\n"
+                          "  - squeeze: 2\n  - MaxPool2d: {kernel_size: 2}\n"),
+    "chunk": ("  - chunk: {chunks: 2, dim: 1}\n    outputs: [a, b]\n"
+              "  - Conv2d: {out_channels: 2, kernel_size: 3, padding: 1}\n  - save: c\n"
+              "  - cat: [c, b]\n  - Conv2d: {out_channels: 4, kernel_size: 3, stride: 2}\n"),
+    "split": ("  - split: [[1, 3], {dim: 1}]\n    outputs: [a, b]\n"
+              "    continue_with: b\n"
+              "  - Conv2d: {out_channels: 1, kernel_size: 3, padding: 1}\n"
+              "  - save: c\n  - add: [c, a]\n"),
+    "interpolate": ("  - interpolate: {scale_factor: 2, mode: nearest}\n"
+                    "  - Conv2d: {out_channels: 4, kernel_size: 4, stride: 3}\n"),
+    "interpolate-size": ("  - interpolate: {size: [7, 9], mode: bilinear, align_corners: false}\n"
+                         "  - Conv2d: {out_channels: 4, kernel_size: 4, stride: 3}\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CALL_CASES))
+def test_tensor_function_rows_match_brute_force(name: str) -> None:
+    stack = conv_calc.load_stack(_HEAD + CALL_CASES[name], filename=f"{name}.yaml")
+    for axis in solve_input_sizes(stack):
+        assert set(axis.sizes(1, 90)) == brute(stack, axis.dim, 90), (axis.axis, axis.form.text())
+
+
+@pytest.mark.parametrize("rows,message", [
+    ("  - view: [1, -1]\n", r"view \(view\): solve does not follow view yet"),
+    ("  - reshape: [1, 4, -1]\n",
+     r"reshape \(reshape\): solve does not follow reshape of the solved axis"),
+    ("  - chunk: {chunks: 2, dim: -1}\n",
+     r"chunk \(chunk\): solve does not follow chunk along the solved axis"),
+    ("  - split: [5, {dim: 2}]\n",
+     r"split \(split\): solve does not follow split along the solved axis"),
+    ("  - squeeze\n",
+     r"squeeze \(squeeze\): solve does not follow a squeeze that removes the solved axis"),
+    ("  - save: y\n  - interpolate: {size_of: y}\n",
+     r"interpolate \(interpolate\): solve does not follow interpolate with size_of yet"),
+])
+def test_tensor_functions_solve_does_not_follow(rows: str, message: str) -> None:
+    stack = conv_calc.load_stack(_HEAD + rows, filename="net.yaml")
+    with pytest.raises(SolveError, match=message):
+        solve_input_sizes(stack)
+
+
+def test_chunk_with_too_many_output_names_passes_no_size() -> None:
+    stack = conv_calc.load_stack(_HEAD + "  - chunk: {chunks: 2, dim: 1}\n    outputs: [a, b, c]\n",
+                                 filename="net.yaml")
+    for axis in solve_input_sizes(stack):
+        assert axis.sizes(1, 60) == sorted(brute(stack, axis.dim, 60)) == []
+        assert "2 pieces for 3 names" in axis.blocked
