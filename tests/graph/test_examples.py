@@ -76,6 +76,7 @@ WORKING = {
     "resnet50": (1, 1000),
     "squeezenet1_1": (1, 1000),
     "squeeze-excitation": (1, 64, 56, 56),
+    "s3d": (1, 400),
     "shufflenet-v2-unit": (1, 1000),
     "shufflenet_v2_x1_0": (1, 1000),
     "tiny": (1, 10),

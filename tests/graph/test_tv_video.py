@@ -1,13 +1,15 @@
-"""torchvision's video ResNets (torchvision/models/video/resnet.py) as stack files, against
-torchvision's own rows.
+"""torchvision's video models (torchvision/models/video/resnet.py and s3d.py) as stack files,
+against torchvision's own rows.
 
-examples/r2plus1d_18.yaml, r3d_18.yaml and mc3_18.yaml against
+examples/r2plus1d_18.yaml, r3d_18.yaml, mc3_18.yaml and s3d.yaml against
 tests/golden/torchvision/<model>.json (tests/torchvision_rows.py), in eval mode at torchvision's
-video input 1x3x16x112x112. None of them writes a functional call as a module row: x.flatten(1)
-is a tensor-function row and the residual sums are merges.
+video inputs (1x3x16x112x112; s3d 1x3x16x224x224). None of them writes a functional call as a
+module row: x.flatten(1) and torch.mean(x, dim=(2, 3, 4)) are tensor-function rows, the residual
+sums and S3D's torch.cat of four branches are merges.
 
-r2plus1d_18 matches exactly: its Conv2Plus1D is an nn.Sequential of plain Conv3d, BatchNorm3d,
-ReLU and Conv3d. r3d_18 and mc3_18 use torchvision's nn.Conv3d subclasses Conv3DSimple and
+r2plus1d_18 and s3d match exactly (Conv2Plus1D and Conv3dNormActivation are nn.Sequentials
+of plain torch.nn layers; Conv2Plus1D is of plain Conv3d, BatchNorm3d,
+ReLU and Conv3d). r3d_18 and mc3_18 use torchvision's nn.Conv3d subclasses Conv3DSimple and
 Conv3DNoTemporal, which add no parameters or computation of their own (only a fixed kernel,
 stride and padding); conv-calc has no layers of those names, so the files write them as the
 Conv3d they are, and the only differences allowed are those rows' class names.
@@ -37,8 +39,9 @@ def _class_name_only(problem: str) -> bool:
             and ours[:1] + ours[2:] == theirs[:1] + theirs[2:])
 
 
-def test_r2plus1d_18_matches_torchvision_row_by_row():
-    assert mismatches("r2plus1d_18", "r2plus1d_18") == []
+@pytest.mark.parametrize("model", ["r2plus1d_18", "s3d"])
+def test_matches_torchvision_row_by_row(model):
+    assert mismatches(model, model) == []
 
 
 @pytest.mark.parametrize("model, subclass_rows", [("r3d_18", 16), ("mc3_18", 16)])
@@ -51,7 +54,7 @@ def test_matches_torchvision_but_for_the_conv3d_subclass_names(model, subclass_r
         r["type"].rsplit(".", 1)[-1] in CONV3D_SUBCLASSES for r in rows)
 
 
-@pytest.mark.parametrize("model", ["r2plus1d_18", "r3d_18", "mc3_18"])
+@pytest.mark.parametrize("model", ["r2plus1d_18", "r3d_18", "mc3_18", "s3d"])
 def test_the_file_has_every_row(model):
     # a guard against an empty comparison: the record has rows and the totals are real
     record = reference(model)["eval"]
