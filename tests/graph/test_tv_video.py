@@ -8,8 +8,8 @@ module row: x.flatten(1) and torch.mean(x, dim=(2, 3, 4)) are tensor-function ro
 sums and S3D's torch.cat of four branches are merges.
 
 r2plus1d_18 and s3d match exactly (Conv2Plus1D and Conv3dNormActivation are nn.Sequentials
-of plain torch.nn layers; Conv2Plus1D is of plain Conv3d, BatchNorm3d,
-ReLU and Conv3d). r3d_18 and mc3_18 use torchvision's nn.Conv3d subclasses Conv3DSimple and
+of plain torch.nn layers; Conv2Plus1D is a (1,3,3) Conv3d, BatchNorm3d,
+ReLU and a (3,1,1) Conv3d). r3d_18 and mc3_18 use torchvision's nn.Conv3d subclasses Conv3DSimple and
 Conv3DNoTemporal, which add no parameters or computation of their own (only a fixed kernel,
 stride and padding); conv-calc has no layers of those names, so the files write them as the
 Conv3d they are, and the only differences allowed are those rows' class names.
