@@ -35,7 +35,8 @@ app = typer.Typer(
         "  conv-calc layer 'Conv2d(3, 64, kernel_size=7, stride=2, padding=3)' --input 1x3x224x224\n"
         "  conv-calc layer conv2d --input 224 -k 7 -s 2 -p 3\n"
         "  conv-calc stack examples/resnet18.yaml --format json\n"
-        "  conv-calc schema > conv-calc.schema.json\n\n"
+        "  conv-calc schema > conv-calc.schema.json\n"
+        "  conv-calc layers --format json\n\n"
         "Exit codes: 0 ok, 1 the network has a problem, 2 usage or malformed input, 130 interrupted."
     ),
     pretty_exceptions_enable=False,
@@ -199,6 +200,29 @@ def schema() -> None:
     from conv_calc.stackfile.schema import stack_schema
 
     sys.stdout.write(dumps(stack_schema()))
+
+
+# ---------------------------------------------------------------- conv-calc layers
+
+@app.command("layers")
+def layers(
+    framework: Annotated[Framework, _option(options.LAYERS, "framework")] = Framework.torch,
+    fmt: Annotated[LayerFormat, _option(options.LAYERS, "fmt")] = LayerFormat.text,
+) -> None:
+    """List every layer a stack file may use, with its constructor signature and defaults,
+    grouped by kind, then the tensor functions and the merges.
+
+    \b
+      conv-calc layers
+      conv-calc layers --framework keras
+      conv-calc layers --format json
+    """
+    # Deferred: start-up of every other command.
+    from conv_calc.render.catalog import catalog, render_text
+    from conv_calc.render.report import dumps
+
+    doc = catalog(framework.value)
+    sys.stdout.write(dumps(doc) if fmt.value == "json" else render_text(doc))
 
 
 # ---------------------------------------------------------------- conv-calc lint, rules, rule

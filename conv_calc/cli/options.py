@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 __all__ = ["Option", "MODE", "mode_of", "STACK", "LAYER", "OPTIONS", "SHORT_FORM", "FORMATS", "LAYER_FORMATS",
-           "FRAMEWORKS", "defaults", "short_form", "run"]
+           "FRAMEWORKS", "LAYERS", "defaults", "short_form", "run"]
 
 
 class Option(NamedTuple):
@@ -125,6 +125,16 @@ LAYER: dict[str, Option] = {
 }
 
 OPTIONS = {"stack": STACK, "layer": LAYER}
+
+#: ``conv-calc layers`` (no argument, so not on the fast path): parameter name -> option.
+LAYERS: dict[str, Option] = {
+    "framework": Option(
+        ("--framework",), "torch (conv_calc.nn) or keras (Keras 3 layers).",
+        choices=FRAMEWORKS, default="torch"),
+    "fmt": Option(
+        ("--format", "-f"), "text for people, json for programs.", choices=LAYER_FORMATS,
+        default="text"),
+}
 
 #: The options of ``layer``'s short form (a layer name and its arguments), in message order.
 SHORT_FORM = ("kernel_size", "stride", "padding", "dilation", "output_padding", "groups",
