@@ -1,4 +1,5 @@
-"""Layer specs for torchvision.ops modules: StochasticDepth.
+"""Layer specs for torchvision modules: StochasticDepth, Permute (torchvision.ops), LayerNorm2d
+(torchvision.models.convnext) and LayerScale (ConvNeXt's per-channel parameter, not a module).
 
 Shape: input ``(*)`` -> output ``(*)``, the same shape; no parameters. torchvision checks
 p and mode in forward (torchvision/ops/stochastic_depth.py: stochastic_depth), not in the
@@ -10,13 +11,15 @@ constructor, so a bad argument is accepted when built and raises when called.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from conv_calc.errors import LayerIndexError, LayerRuntimeError, LayerTypeError, LayerValueError
 from conv_calc.nn.base import Layer, as_shape
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
+from conv_calc.nn.norm_group import LayerNorm
 
-__all__ = ["StochasticDepth"]
+__all__ = ["StochasticDepth", "Permute", "LayerNorm2d", "LayerScale"]
 
 
 class StochasticDepth(Layer):
@@ -59,3 +62,108 @@ class StochasticDepth(Layer):
             raise LayerRuntimeError("bernoulli_ expects p to be in [0, 1], but got p=nan",
                                     hint="p is NaN: give a probability in [0, 1].")
         return shape
+
+
+class Permute(Layer):
+    """torchvision.ops.misc.Permute(dims): ``torch.permute(x, dims)`` as a module.
+
+    >>> Permute([0, 2, 3, 1]).output_shape((1, 96, 56, 56))
+    (1, 56, 56, 96)
+    """
+
+    def __init__(self, dims) -> None:
+        # torchvision/ops/misc.py: Permute.__init__ stores dims unchecked; permute checks them.
+        self.dims = dims
+
+    def __repr__(self) -> str:
+        return f"Permute(dims={self.dims})"
+
+    def _call(self):
+        from conv_calc.nn.tensor_calls import TensorCall
+        return TensorCall("permute", (self.dims,))
+
+    def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
+        shape = as_shape(input_shape)
+        check_forward_kwargs(self, forward_kwargs)
+        return self._call().output_shape(shape)
+
+    def axis_geometry(self, in_shape, out_shape=None):
+        return self._call().axis_geometry(tuple(in_shape), out_shape)
+
+
+class LayerNorm2d(LayerNorm):
+    """torchvision.models.convnext.LayerNorm2d: LayerNorm over the channels of ``(N, C, H, W)``
+    (permute to NHWC, F.layer_norm, permute back); parameters ``2 * C``.
+
+    >>> LayerNorm2d(96, eps=1e-6).output_shape((1, 96, 56, 56))
+    (1, 96, 56, 56)
+    """
+
+    spatial_dims = 2
+    _TO_NHWC = (0, 2, 3, 1)
+
+    def __repr__(self) -> str:
+        return "LayerNorm2d" + super().__repr__()[len("LayerNorm"):]
+
+    def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
+        from conv_calc.nn.tensor_calls import TensorCall
+        shape = as_shape(input_shape)
+        check_forward_kwargs(self, forward_kwargs)
+        # torchvision/models/convnext.py: LayerNorm2d.forward: x.permute(0, 2, 3, 1), then
+        # F.layer_norm over the last dims, then x.permute(0, 3, 1, 2).
+        nhwc = TensorCall("permute", (self._TO_NHWC,)).output_shape(shape)
+        super().output_shape(nhwc)
+        return shape
+
+
+class LayerScale(Layer):
+    """ConvNeXt's learnable layer scale: ``nn.Parameter(torch.ones(shape) * v) * x``
+    (torchvision/models/convnext.py: CNBlock.layer_scale, shape ``(dim, 1, 1)``). Not a
+    module in torch: no row in torchvision's record, but its parameters count in the
+    model's total. Output: ``x`` broadcast with ``shape``.
+
+    >>> LayerScale([96, 1, 1]).output_shape((1, 96, 56, 56)), LayerScale([96, 1, 1]).param_count()
+    ((1, 96, 56, 56), 96)
+    """
+
+    def __init__(self, shape) -> None:
+        if isinstance(shape, int) and not isinstance(shape, bool):
+            shape = (shape,)
+        try:
+            self.shape = tuple(int(v) for v in shape)
+        except (TypeError, ValueError) as err:
+            raise LayerTypeError(str(err), hint="shape must be a list of ints, e.g. [96, 1, 1].") from None
+        if any(v < 0 for v in self.shape):
+            raise LayerRuntimeError(f"Trying to create tensor with negative dimension {min(self.shape)}: "
+                                    f"{list(self.shape)}", hint="every size of shape must be >= 0.")
+
+    def __repr__(self) -> str:
+        return f"LayerScale(shape={list(self.shape)})"
+
+    def output_shape(self, input_shape, **forward_kwargs: Any) -> tuple[int, ...]:
+        x = as_shape(input_shape)
+        check_forward_kwargs(self, forward_kwargs)
+        a = self.shape
+        n = max(len(a), len(x))
+        pa, px = (1,) * (n - len(a)) + a, (1,) * (n - len(x)) + x
+        out = []
+        for i, (u, v) in enumerate(zip(pa, px)):
+            if u != v and u != 1 and v != 1:
+                # aten/src/ATen/ExpandUtils.cpp: infer_size_impl (layer_scale * x: a is the scale)
+                raise LayerRuntimeError(
+                    f"The size of tensor a ({u}) must match the size of tensor b ({v}) at non-singleton "
+                    f"dimension {i}",
+                    hint=f"the scale {list(a)} does not broadcast with the input {list(x)}.")
+            out.append(v if u == 1 else u)
+        return tuple(out)
+
+    def axis_geometry(self, in_shape, out_shape=None):
+        from conv_calc.geometry import unchanged
+        in_shape = tuple(in_shape)
+        out = self.output_shape(in_shape) if out_shape is None else tuple(out_shape)
+        if out != in_shape:
+            raise NotImplementedError("LayerScale: a scale that grows the input is not modelled")
+        return unchanged(len(in_shape))
+
+    def param_count(self) -> int:
+        return math.prod(self.shape)

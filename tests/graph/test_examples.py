@@ -50,6 +50,7 @@ WORKING = {
     "aspp": (2, 256, 32, 32),
     "aspp-eval-batch1": (1, 256, 32, 32),
     "dcgan-generator": (1, 3, 64, 64),
+    "convnext_tiny": (1, 1000),
     "efficientnet_b0": (1, 1000),
     "efficientnet_b1": (1, 1000),
     "efficientnet_v2_s": (1, 1000),

@@ -78,3 +78,66 @@ def test_live_against_torchvision(p, mode, shape, training):
         assert str(got.value) == str(err)
     else:
         assert ours.output_shape(shape) == want
+
+
+# Permute, LayerNorm2d and ConvNeXt's LayerScale (torchvision.ops.misc.Permute,
+# torchvision.models.convnext.LayerNorm2d, CNBlock.layer_scale) against torchvision live.
+
+def _same(make_theirs, ours, shape, params=None):
+    torch, _ = _torchvision()
+    try:
+        theirs = make_theirs(torch)
+        want = tuple(theirs(torch.zeros(shape)).shape)
+    except Exception as err:  # noqa: BLE001 - the class and message are the expectation
+        with pytest.raises(type(err)) as got:
+            ours().output_shape(shape)
+        assert str(got.value) == str(err)
+        return
+    layer = ours()
+    assert layer.output_shape(shape) == want
+    assert layer.param_count() == sum(p.numel() for p in theirs.parameters())
+
+
+@pytest.mark.parametrize("dims, shape", [
+    ([0, 2, 3, 1], (1, 96, 7, 5)), ([0, 3, 1, 2], (1, 7, 5, 96)), ([0, 2, 3, 1], (2, 3, 4)),
+    ([0, 0, 1, 2], (2, 3, 4)), ([0, 1, 5], (2, 3, 4)), ([-1, 0, 1], (2, 3, 4)), ([1, 0], (4, 5)),
+])
+def test_permute_live(dims, shape):
+    from conv_calc.nn import Permute
+    _same(lambda torch: __import__("torchvision.ops.misc", fromlist=["Permute"]).Permute(dims),
+          lambda: Permute(dims), shape)
+
+
+@pytest.mark.parametrize("c, kwargs, shape", [
+    (96, {"eps": 1e-6}, (1, 96, 7, 7)), (768, {}, (1, 768, 1, 1)), (8, {}, (2, 4, 3, 3)),
+    (8, {}, (2, 8, 3)), (8, {}, (8,)), ([3, 8], {}, (2, 8, 4, 3)), (8, {"elementwise_affine": False}, (1, 8, 2, 2)),
+    (8, {"bias": False}, (1, 8, 2, 2)), ([], {}, (1, 8, 2, 2)),
+])
+def test_layernorm2d_live(c, kwargs, shape):
+    from conv_calc.nn import LayerNorm2d
+
+    def theirs(torch):
+        _torchvision()
+        from torchvision.models.convnext import LayerNorm2d as TV
+        return TV(c, **kwargs)
+
+    _same(theirs, lambda: LayerNorm2d(c, **kwargs), shape)
+
+
+@pytest.mark.parametrize("scale, shape", [
+    ((96, 1, 1), (1, 96, 56, 56)), ((4, 1, 1), (2, 5, 3, 3)), ((4, 1, 1), (4,)), ((3,), (2, 3)),
+])
+def test_layer_scale_live(scale, shape):
+    from conv_calc.nn import LayerScale
+
+    def theirs(torch):
+        class Scale(torch.nn.Module):  # CNBlock: self.layer_scale * self.block(input)
+            def __init__(self):
+                super().__init__()
+                self.layer_scale = torch.nn.Parameter(torch.ones(scale) * 1e-6)
+
+            def forward(self, x):
+                return self.layer_scale * x
+        return Scale()
+
+    _same(theirs, lambda: LayerScale(list(scale)), shape)
