@@ -84,6 +84,38 @@ class _Stop(Exception):
     pass
 
 
+
+class _LayerScale(torch.nn.Module):
+    """ConvNeXt's layer scale as torchvision writes it inside CNBlock: a parameter times x."""
+
+    def __init__(self, shape: Any) -> None:
+        super().__init__()
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        self.layer_scale = torch.nn.Parameter(torch.ones(shape))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.layer_scale * x
+
+
+def module_class(type_name: str) -> type:
+    """The torch class a stack row names: torch.nn, else torchvision's (the test skips when
+    torchvision is not installed), else conv-calc's LayerScale stand-in."""
+    if hasattr(torch.nn, type_name):
+        return getattr(torch.nn, type_name)
+    if type_name == "LayerScale":
+        return _LayerScale
+    import sys
+    import types
+
+    for name in ("torchvision._meta_registrations", "torchvision._autograd_registrations"):
+        sys.modules.setdefault(name, types.ModuleType(name))  # its ops are built for CUDA torch
+    torchvision = pytest.importorskip("torchvision", reason=f"{type_name} is torchvision's")
+    from torchvision.models.convnext import LayerNorm2d
+    from torchvision.ops import Permute, StochasticDepth
+
+    return {"StochasticDepth": StochasticDepth, "Permute": Permute,
+            "LayerNorm2d": LayerNorm2d}[type_name]
+
 def infer_kwargs(type_name: str, shape: tuple[int, ...], given: dict[str, Any]) -> dict[str, Any]:
     """The constructor argument a stack file may leave out, read off the incoming shape."""
     nd = int(type_name[-2]) if type_name[-2:-1].isdigit() and type_name.endswith("d") else None
@@ -295,7 +327,7 @@ class _Walker:
                   resolve_value(v, self.frames, 1) for k, v in node.kwargs.items()}
         kwargs.update(infer_kwargs(node.type, tuple(x.shape), kwargs))
         try:
-            module = getattr(torch.nn, node.type)(*node.args, **kwargs)
+            module = module_class(node.type)(*node.args, **kwargs)
         except Exception as exc:  # noqa: BLE001
             self.fail(name, node.type, "init", exc)
         module.train(self.training)
