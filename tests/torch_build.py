@@ -111,14 +111,17 @@ def module_class(type_name: str) -> type:
         sys.modules.setdefault(name, types.ModuleType(name))  # its ops are built for CUDA torch
     torchvision = pytest.importorskip("torchvision", reason=f"{type_name} is torchvision's")
     from torchvision.models.convnext import LayerNorm2d
+    from torchvision.models.video.resnet import Conv3DNoTemporal, Conv3DSimple
     from torchvision.ops import Permute, StochasticDepth
 
-    return {"StochasticDepth": StochasticDepth, "Permute": Permute,
-            "LayerNorm2d": LayerNorm2d}[type_name]
+    return {"StochasticDepth": StochasticDepth, "Permute": Permute, "LayerNorm2d": LayerNorm2d,
+            "Conv3DSimple": Conv3DSimple, "Conv3DNoTemporal": Conv3DNoTemporal}[type_name]
 
 def infer_kwargs(type_name: str, shape: tuple[int, ...], given: dict[str, Any]) -> dict[str, Any]:
     """The constructor argument a stack file may leave out, read off the incoming shape."""
     nd = int(type_name[-2]) if type_name[-2:-1].isdigit() and type_name.endswith("d") else None
+    if type_name in ("Conv3DSimple", "Conv3DNoTemporal") and "in_planes" not in given:
+        return {"in_planes": shape[1]}  # torchvision's Conv3d subclasses name it in_planes
     if type_name.startswith(("Conv", "ConvTranspose")) and nd and "in_channels" not in given:
         if len(shape) == nd + 2:
             return {"in_channels": shape[1]}

@@ -16,10 +16,12 @@ from typing import Any
 
 from conv_calc.errors import LayerIndexError, LayerRuntimeError, LayerTypeError, LayerValueError
 from conv_calc.nn.base import Layer, as_shape
+from conv_calc.nn.conv import Conv3d
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
 from conv_calc.nn.norm_group import LayerNorm
 
-__all__ = ["StochasticDepth", "Permute", "LayerNorm2d", "LayerScale"]
+__all__ = ["StochasticDepth", "Permute", "LayerNorm2d", "LayerScale", "Conv3DSimple",
+           "Conv3DNoTemporal"]
 
 
 class StochasticDepth(Layer):
@@ -167,3 +169,47 @@ class LayerScale(Layer):
 
     def param_count(self) -> int:
         return math.prod(self.shape)
+
+
+class Conv3DSimple(Conv3d):
+    """torchvision.models.video.resnet.Conv3DSimple: a 3x3x3 ``nn.Conv3d`` without bias
+    (r3d_18, mc3_18's first stage).
+
+    >>> Conv3DSimple(3, 64).output_shape((1, 3, 16, 56, 56))
+    (1, 64, 16, 56, 56)
+    """
+
+    inferable = ("in_planes",)
+
+    def __init__(self, in_planes: int, out_planes: int, midplanes: Any = None, stride: Any = 1,
+                 padding: Any = 1) -> None:
+        # torchvision: super().__init__(in_channels=in_planes, out_channels=out_planes,
+        # kernel_size=(3, 3, 3), stride=stride, padding=padding, bias=False)
+        super().__init__(in_channels=in_planes, out_channels=out_planes, kernel_size=(3, 3, 3),
+                         stride=stride, padding=padding, bias=False)
+
+    @classmethod
+    def infer_kwargs(cls, input_shape: tuple[int, ...]) -> dict[str, int]:
+        """``in_planes`` read off the input, as Conv3d reads ``in_channels``."""
+        found = Conv3d.infer_kwargs.__func__(cls, input_shape)
+        return {"in_planes": found["in_channels"]} if found else {}
+
+
+class Conv3DNoTemporal(Conv3d):
+    """torchvision.models.video.resnet.Conv3DNoTemporal: a (1, 3, 3) ``nn.Conv3d`` without bias,
+    stride ``(1, s, s)``, padding ``(0, p, p)`` (mc3_18's later stages).
+
+    >>> Conv3DNoTemporal(64, 128, stride=2).output_shape((1, 64, 16, 56, 56))
+    (1, 128, 16, 28, 28)
+    """
+
+    inferable = ("in_planes",)
+
+    def __init__(self, in_planes: int, out_planes: int, midplanes: Any = None, stride: Any = 1,
+                 padding: Any = 1) -> None:
+        # torchvision: kernel_size=(1, 3, 3), stride=(1, stride, stride),
+        # padding=(0, padding, padding), bias=False
+        super().__init__(in_channels=in_planes, out_channels=out_planes, kernel_size=(1, 3, 3),
+                         stride=(1, stride, stride), padding=(0, padding, padding), bias=False)
+
+    infer_kwargs = Conv3DSimple.infer_kwargs

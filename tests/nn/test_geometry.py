@@ -63,6 +63,8 @@ TORCH = {
     "LocalResponseNorm": ((2,), {}, (1, 4, 3, 3)),
     "SyncBatchNorm": ((2,), {}, (3, 2, 4, 4)),
     "Softmax2d": ((), {}, (1, 2, 3, 3)),
+    "Conv3DSimple": ((2, 4), {"stride": 2}, (1, 2, 5, 9, 9)),
+    "Conv3DNoTemporal": ((2, 4), {"stride": 2}, (1, 2, 5, 9, 9)),
     "Threshold": ((0.1, 0.0), {}, (1, 2, 3)),
 }
 
@@ -125,8 +127,9 @@ def test_keras_layer_answers(name):
 
 def test_spatial_dims_is_the_class_name_suffix():
     for name, cls in nn.LAYERS.items():
-        m = re.search(r"([123])d$", name)
-        assert cls.spatial_dims == (int(m.group(1)) if m else None), name
+        m = re.search(r"([123])[dD]$|Conv([123])D", name)  # torchvision's Conv3DSimple too
+        want = int(m.group(1) or m.group(2)) if m else None
+        assert cls.spatial_dims == want, name
     for name, cls in KERAS.items():
         assert cls.spatial_dims == (cls.rank or None), name
 
