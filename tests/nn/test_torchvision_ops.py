@@ -141,3 +141,28 @@ def test_layer_scale_live(scale, shape):
         return Scale()
 
     _same(theirs, lambda: LayerScale(list(scale)), shape)
+
+
+# torchvision's video Conv3d subclasses (torchvision/models/video/resnet.py). The table was
+# read off torchvision 0.28; the live test compares with it where torchvision is installed.
+VIDEO_CONVS = [  # class, args, input shape, output shape, params
+    ("Conv3DSimple", (3, 64), (1, 3, 16, 28, 28), (1, 64, 16, 28, 28), 5184),
+    ("Conv3DSimple", (64, 128, None, 2), (1, 64, 16, 28, 28), (1, 128, 8, 14, 14), 221184),
+    ("Conv3DNoTemporal", (64, 128), (1, 64, 16, 28, 28), (1, 128, 16, 28, 28), 73728),
+    ("Conv3DNoTemporal", (64, 128, None, 2), (1, 64, 16, 28, 28), (1, 128, 16, 14, 14), 73728),
+]
+
+
+@pytest.mark.parametrize("name, args, shape, out, params", VIDEO_CONVS)
+def test_video_conv3d_subclasses(name, args, shape, out, params):
+    layer = nn.LAYERS[name](*args)
+    assert (layer.output_shape(shape), layer.param_count()) == (out, params)
+    assert nn.LAYERS[name].infer_kwargs(shape) == {"in_planes": shape[1]}
+
+
+@pytest.mark.parametrize("name, args, shape, out, params", VIDEO_CONVS)
+def test_video_conv3d_subclasses_live(name, args, shape, out, params):
+    _torchvision()
+    from torchvision.models.video import resnet
+
+    _same(lambda torch: getattr(resnet, name)(*args), lambda: nn.LAYERS[name](*args), shape)
