@@ -26,8 +26,9 @@ LAYERS = (
     ("conv_calc.nn", "conv_calc.keras", "conv_calc.receptive"),
     ("conv_calc.graph",),
     ("conv_calc.stackfile",),
-    ("conv_calc.lint", "conv_calc.solve"),
+    ("conv_calc.lint", "conv_calc.solve", "conv_calc.interop"),
     ("conv_calc.render",),
+    ("conv_calc.draw",),
     ("conv_calc.cli", "conv_calc.schema", "conv_calc.__main__"),
 )
 
