@@ -14,7 +14,9 @@ from conv_calc.cli.ctor import ShapeError, parse_shape
 from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, Failure, fail
 from conv_calc.errors import LayerError, hint_of
 from conv_calc.render import report as render
+from conv_calc.interop import file_reader
 from conv_calc.stackfile import load as spec
+from conv_calc.stackfile.yaml_writer import dump_stack
 
 __all__ = ["run", "load"]
 
@@ -27,6 +29,13 @@ def load(file: str, fmt: str = "table", framework: str | None = None) -> Any:
     try:
         if file == STDIN:
             return spec.load_stack(_read_stdin(), filename=STDIN_NAME, framework=framework)
+        reader = file_reader(file)
+        if reader is not None:
+            # A model file (.keras, .onnx): imported to a stack document, then read as
+            # the file `conv-calc import` would write, so both give the same table.
+            document, header = reader(file)
+            text = dump_stack(document, header).encode("utf-8")
+            return spec.load_stack(text, filename=file, framework=framework)
         return spec.load_file(file, framework=framework)
     except OSError as err:  # the loader reports unreadable files as problems; belt and braces
         fail(f"cannot read {file}: {err.strerror or err}", "check the path and its permissions.")

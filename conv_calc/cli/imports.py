@@ -1,0 +1,43 @@
+"""``conv-calc import``: write a stack file from a model that exists.
+
+Each framework is a subcommand (``import torch``, ``import keras``, ``import onnx``);
+they share :func:`write_document`: the stack document written as YAML to ``-o FILE``
+or to standard output. :mod:`conv_calc.cli.app` imports this module for every
+command, so the importers themselves are imported inside the subcommands.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import typer
+
+from conv_calc.cli.exits import fail
+
+__all__ = ["import_app", "write_document"]
+
+import_app = typer.Typer(
+    name="import",
+    help="Write a stack file from a model that exists (PyTorch code, .keras, ONNX).",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+def write_document(document: dict[str, Any], header: list[str], output: str | None) -> None:
+    """Write ``document`` as a stack file to ``output`` (None or '-' = standard output)."""
+    # Deferred: start-up of every other command.
+    from conv_calc.stackfile.yaml_writer import dump_stack
+
+    text = dump_stack(document, header)
+    if output in (None, "-"):
+        sys.stdout.write(text)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as err:
+        fail(f"cannot write {output}: {err.strerror or err}",
+             "check that the directory exists and is writable.")
