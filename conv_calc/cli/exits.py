@@ -62,6 +62,9 @@ def guarded(run: Callable[[], int | None]) -> int:
     """Run ``run()`` and map every outcome to an exit code; no traceback for users."""
     try:
         code = run()
+        # Flush here, not at interpreter exit: a full disk or a closed pipe must be
+        # reported like any other failure to write.
+        sys.stdout.flush()
     except Failure as exc:
         sys.stderr.write(exc.text)
         return exc.code
@@ -76,12 +79,18 @@ def guarded(run: Callable[[], int | None]) -> int:
     except BrokenPipeError:
         # The reader went away (`conv-calc stack net.yaml | head`): not a bug. Point stdout
         # at devnull so the interpreter's final flush does not fail a second time.
-        try:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
+        _drop_stdout()
         sys.stderr.write("conv-calc: standard output was closed before all of it was written "
                          "(broken pipe)\n")
+        return EXIT_USAGE
+    except OSError as exc:
+        # Inputs are read through conv_calc.stackfile.files, whose failures become
+        # problems with a location; an OSError that gets here is the output failing
+        # (a full disk, a device error, a file we were told to write).
+        where = f"cannot write {exc.filename}" if exc.filename else "cannot write the output"
+        _drop_stdout()
+        sys.stderr.write(f"error: {where}: {exc.strerror or exc}\n"
+                         "hint: check the free space and the destination.\n")
         return EXIT_USAGE
     except RecursionError:
         return internal_error("the input is nested too deeply")
@@ -90,6 +99,14 @@ def guarded(run: Callable[[], int | None]) -> int:
     except Exception:  # noqa: BLE001 - the last line of defence
         return internal_error()
     return EXIT_OK if code is None else code
+
+
+def _drop_stdout() -> None:
+    """Point stdout at devnull, so the interpreter's final flush does not fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def internal_error(what: str | None = None) -> int:

@@ -307,6 +307,8 @@ def run(paths: list[str], *, fmt: str | None, output_file: str | None, select: l
     from conv_calc.lint import core as lint  # deferred: start-up
     from conv_calc.lint.config import ConfigError, LintConfig, load_config
     from conv_calc.render import lint as lint_render
+    from conv_calc.stackfile.files import read_bounded
+    from conv_calc.stackfile.vocabulary import MAX_BYTES
 
     try:
         cfg = LintConfig(root=os.path.abspath(".")) if isolated else load_config(config)
@@ -324,15 +326,12 @@ def run(paths: list[str], *, fmt: str | None, output_file: str | None, select: l
     results = []
     for path, sniff in collect(paths, cfg, force_exclude):
         if path == STDIN:
-            buffer = getattr(sys.stdin, "buffer", None)
-            data = buffer.read() if buffer is not None else sys.stdin.read().encode("utf-8")
-            results.append(lint.lint_bytes(data, "<stdin>", settings, mode))
+            results.append(lint.lint_stdin(settings, mode))
             continue
         name = _display(path)
         if sniff:
             try:
-                with open(path, "rb") as f:
-                    data = f.read()
+                data = read_bounded(path, MAX_BYTES)
             except OSError:
                 results.append(lint.lint_path(path, settings, name, mode))
                 continue

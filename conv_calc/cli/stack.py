@@ -16,6 +16,8 @@ from conv_calc.errors import LayerError, hint_of
 from conv_calc.render import report as render
 from conv_calc.interop import file_reader
 from conv_calc.stackfile import load as spec
+from conv_calc.stackfile.files import TooLarge, read_stream_bounded
+from conv_calc.stackfile.vocabulary import MAX_BYTES
 from conv_calc.stackfile.yaml_writer import dump_stack
 
 __all__ = ["run", "load"]
@@ -46,10 +48,15 @@ def load(file: str, fmt: str = "table", framework: str | None = None) -> Any:
 
 
 def _read_stdin() -> bytes:
+    """Standard input, capped as files are (a pipe from /dev/zero must not fill memory)."""
     buffer = getattr(sys.stdin, "buffer", None)
-    if buffer is not None:
-        return buffer.read()
-    return sys.stdin.read().encode("utf-8")  # pragma: no cover - a text-only stdin
+    try:
+        if buffer is not None:
+            return read_stream_bounded(buffer, MAX_BYTES)
+        return sys.stdin.read(MAX_BYTES + 1).encode("utf-8")  # pragma: no cover - text-only stdin
+    except TooLarge as err:
+        fail(f"cannot read {STDIN_NAME}: {err.strerror}",
+             "a stack file is text of a few kilobytes; check what is piped in.")
 
 
 def _problems(err: ValueError, file: str, fmt: str = "table") -> NoReturn:

@@ -33,6 +33,8 @@ from typing import Any
 
 from conv_calc.errors import ConfigError
 from conv_calc.lint.rules import RULES, SEVERITIES, lookup
+from conv_calc.stackfile.files import hint_for, read_bounded
+from conv_calc.stackfile.vocabulary import MAX_BYTES
 from conv_calc.text import did_you_mean
 
 __all__ = ["LintConfig", "ConfigError", "find_config", "load_config", "parse_config",
@@ -58,6 +60,7 @@ class LintConfig:
     output_format: str | None = None
 
 
+
 def _toml():
     try:
         import tomllib
@@ -75,13 +78,20 @@ def _read(path: str) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read TOML on this Python",
                           "install tomli (Python 3.10) or use Python 3.11+")
     try:
-        with open(path, "rb") as f:
-            return toml.load(f)
+        text = read_bounded(path, MAX_BYTES).decode("utf-8")
+        return toml.loads(text)
     except OSError as err:
-        raise ConfigError(f"cannot read {path}: {err.strerror or err}",
-                          "check the path and its permissions") from None
+        raise ConfigError(f"cannot read {path}: {err.strerror or err}", hint_for(err)) from None
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {err.start + 1})",
+                          "TOML files are UTF-8; save it as UTF-8 without a byte-order mark"
+                          ) from None
     except toml.TOMLDecodeError as err:
         raise ConfigError(f"{path}: invalid TOML: {err}", "fix the TOML syntax") from None
+    except RecursionError:
+        # tomllib recurses once per nested inline table or array.
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply",
+                          "a [tool.conv-calc] table needs two levels at most") from None
 
 
 def find_config(start: str = ".") -> str | None:

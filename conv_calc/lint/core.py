@@ -16,7 +16,6 @@ ignore, severity overrides) are applied. The CLI decides format and exit code.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -30,7 +29,9 @@ from conv_calc.lint.checks_net import NET_CHECKS
 from conv_calc.lint.expect import check_expectations
 from conv_calc.lint.findings import Context, Finding, finding
 from conv_calc.lint.rules import RULES, lookup, matches
+from conv_calc.stackfile.files import hint_for, read_bounded, read_stream_bounded
 from conv_calc.stackfile.load import load_stack
+from conv_calc.stackfile.vocabulary import MAX_BYTES
 from conv_calc.stackfile.problems import StackFileError
 
 __all__ = ["Finding", "FileResult", "Settings", "lint_bytes", "lint_path", "finding",
@@ -125,13 +126,10 @@ def lint_path(path: str, settings: Settings = Settings(), display: str | None = 
     ("train" or "eval", --train/--eval) overrides the file's `mode:`."""
     name = display or path
     try:
-        if os.path.isdir(path):
-            raise IsADirectoryError(21, "it is a directory")
-        with open(path, "rb") as f:
-            data = f.read()
+        data = read_bounded(path, MAX_BYTES)
     except OSError as err:
-        f = finding("CC001", f"cannot read {name}: {err.strerror or err}",
-                    "check the path and its permissions", None, name)
+        f = finding("CC001", f"cannot read {name}: {err.strerror or err}", hint_for(err), None,
+                    name)
         return FileResult(name, (f,), unreadable=True)
     return lint_bytes(data, name, settings, mode)
 
@@ -186,6 +184,25 @@ def _inside(f: Finding, lines: tuple[str, ...]) -> Finding:
     if (line, column, end_line, end_column) == (f.line, f.column, f.end_line, f.end_column):
         return f
     return replace(f, line=line, column=column, end_line=end_line, end_column=end_column)
+
+
+def lint_stdin(settings: Settings = Settings(), mode: str | None = None,
+               stream: Any = None) -> FileResult:
+    """Lint standard input (or ``stream``, a binary stream), read up to the files' size cap."""
+    import sys  # deferred: only stdin needs it
+
+    name = "<stdin>"
+    if stream is None:
+        stream = getattr(sys.stdin, "buffer", None) or sys.stdin
+    try:
+        data = read_stream_bounded(stream, MAX_BYTES)
+    except OSError as err:
+        f = finding("CC001", f"cannot read {name}: {err.strerror or err}", hint_for(err), None,
+                    name)
+        return FileResult(name, (f,), unreadable=True)
+    if isinstance(data, str):  # pragma: no cover - a text-only stdin
+        data = data.encode("utf-8")
+    return lint_bytes(data, name, settings, mode)
 
 
 def lint_bytes(data: bytes, path: str, settings: Settings = Settings(),

@@ -104,6 +104,14 @@ def layer_axes(layer: Any) -> dict[str, Any]:
                          "solve answers for Conv*d, ConvTranspose*d, MaxPool*d, AvgPool*d, LPPool*d.")
     nd = type(layer).spatial_dims
     axes = layer.axis_geometry((1, 1) + (1,) * nd)[2:]
+    for attr, what in (("kernel", "kernel_size"), ("stride", "stride"), ("dilation", "dilation")):
+        values = [getattr(a, attr) for a in axes]
+        if any(v < 1 for v in values):
+            # torch refuses such a layer in forward whatever the padding, so no answer exists;
+            # the formulas would divide by zero.
+            raise SolveError(f"{layer!r} has {what}={tuple(values)}: torch refuses any "
+                             f"{what} below 1, whatever the padding",
+                             f"use {what} >= 1 (conv-calc layer shows torch's message).")
     return {"kernel": tuple(a.kernel for a in axes), "stride": tuple(a.stride for a in axes),
             "padding": tuple((a.pad_left, a.pad_right) for a in axes),
             "dilation": tuple(a.dilation for a in axes), "nd": nd, "kind": kind,

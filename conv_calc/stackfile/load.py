@@ -39,6 +39,7 @@ from conv_calc.graph.nodes import Expect, Source
 from conv_calc.graph.stack import Stack
 from conv_calc.stackfile.expect import read_expect
 from conv_calc.stackfile.items import ItemReader
+from conv_calc.stackfile.files import TooLarge, hint_for, read_bounded
 from conv_calc.stackfile.problems import Collector, Problem, StackFileError
 from conv_calc.stackfile.values import Scope, describe
 from conv_calc.stackfile.vocabulary import (
@@ -75,17 +76,14 @@ def load_file(path: str | os.PathLike[str], *, layers: Mapping[str, type] | None
     """A stack from the file at ``path`` (``-`` is not special here; the CLI reads stdin)."""
     name = os.fspath(path)
     try:
-        if os.path.isdir(name):
-            raise IsADirectoryError(21, "it is a directory")
-        with open(name, "rb") as f:
-            data = f.read(MAX_BYTES + 1)
+        data = read_bounded(name, MAX_BYTES)
+    except TooLarge:
+        raise StackFileError([Problem(f"{name} is larger than {MAX_BYTES // 2**20} MiB", "",
+                                      Source(name, 1, 1), "too-large")]) from None
     except OSError as err:
         raise StackFileError([Problem(f"cannot read {name}: {err.strerror or err}",
-                                      "check the path and the file's permissions",
+                                      hint_for(err),
                                       Source(name, 1, 1), "unreadable")]) from None
-    if len(data) > MAX_BYTES:
-        raise StackFileError([Problem(f"{name} is larger than {MAX_BYTES // 2**20} MiB", "",
-                                      Source(name, 1, 1), "too-large")])
     return _load(data, name, layers, framework)
 
 
