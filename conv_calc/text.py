@@ -13,9 +13,41 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 
-__all__ = ["suggest", "did_you_mean", "you_mean"]
+__all__ = ["suggest", "did_you_mean", "you_mean", "printable", "terminal_safe", "UNSAFE"]
+
+# Control characters (C0, DEL, C1), line and paragraph separators, the bidi controls of
+# "Trojan Source" (CVE-2021-42574) and lone surrogates (no character at all: they cannot
+# even be encoded): a layer name, a path or a value can carry them into a terminal.
+UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e"
+                     "\u2066-\u2069\ufeff\ud800-\udfff]")
+# The same, but newlines pass: for whole outputs, whose lines are conv-calc's own.
+_UNSAFE_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f"
+                             "\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` for one terminal line: unsafe characters as escapes (``\\n``, ``\\x1b``, ``\\u202e``).
+
+    >>> printable("up\\n\\x1b[31m\\ud800")
+    'up\\\\n\\\\x1b[31m\\\\ud800'
+    """
+    return UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def terminal_safe(text: str) -> str:
+    """Whole output for a terminal or a log: newlines and tabs kept, every other unsafe
+    character escaped as ``\\uXXXX`` (which is also how JSON escapes it, so JSON stays
+    valid and means the same).
+
+    >>> terminal_safe('{"name": "a\\x85\\u202e"}\\n')
+    '{"name": "a\\\\u0085\\\\u202e"}\\n'
+    """
+    if not _UNSAFE_IN_TEXT.search(text):
+        return text
+    return _UNSAFE_IN_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def suggest(word: str, candidates: Iterable[str], n: int = 3, *, fold: bool = True,

@@ -76,6 +76,11 @@ def parse_ctor(text: str) -> Ctor:
     if len(text) > MAX_LENGTH:
         raise CtorError(f"the constructor is {len(text)} characters long; at most "
                         f"{MAX_LENGTH} are accepted", text[:80], 1)
+    bad = next((i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff"), None)
+    if bad is not None:
+        # Bytes that were not UTF-8 on the command line arrive as lone surrogates.
+        raise CtorError("the layer has a byte that is not UTF-8 text",
+                        text, bad + 1, hint="retype the constructor in plain text.")
     offset = 0
     match = _CHILD_PREFIX.match(text)
     if match and "(" in text[match.end():]:
@@ -125,6 +130,10 @@ def parse_ctor(text: str) -> Ctor:
         if kw.arg is None:
             raise fail("'**' arguments are not supported: write the keywords out", kw.value,
                        col=kw.value.col_offset - 1)
+        if kw.arg in kwargs:
+            # Python's own compiler refuses this call (ast.parse does not check it).
+            raise fail(f"keyword argument repeated: {kw.arg}", kw,
+                       hint=f"give {kw.arg}= once")
         kwargs[kw.arg] = _literal(kw.value, fail)
     return Ctor(type_name, tuple(args), kwargs, module=prefix)
 
@@ -185,16 +194,30 @@ def parse_shape(text: str) -> tuple[int, ...]:
     return _ints(text, "shape", negative=False)
 
 
-def parse_option_value(text: str) -> Any:
+#: Short-form options whose value may be a word (padding='same', 'valid', Keras's 'causal').
+WORD_OPTIONS = frozenset({"padding"})
+
+
+def parse_option_value(text: str, words: bool = True) -> Any:
     """A short-form option: ``7`` -> 7, ``7x5`` / ``7,5`` -> (7, 5), ``same`` -> 'same'.
+
+    ``words=False`` for options that only take numbers: torch would take ``-s abc``
+    as the tuple ('a', 'b', 'c') and fail in forward, which is never what was meant.
 
     >>> parse_option_value("7"), parse_option_value("7x5"), parse_option_value("same")
     (7, (7, 5), 'same')
     >>> parse_option_value("-1")
     -1
+    >>> parse_option_value("abc", words=False)
+    Traceback (most recent call last):
+    ...
+    conv_calc.errors.ShapeError: got 'abc' where a whole number should be
     """
     stripped = text.strip()
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", stripped):
+        if not words:
+            raise ShapeError(f"got {stripped!r} where a whole number should be",
+                             hint="write a number, or one per axis such as 2x1.")
         return stripped
     values = _ints(text, "value", negative=True)
     return values[0] if len(values) == 1 else values

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import NoReturn
+from typing import Any, NoReturn
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEM", "EXIT_USAGE", "EXIT_INTERRUPTED", "Failure", "fail",
            "guarded", "internal_error"]
@@ -58,8 +58,38 @@ def fail(message: str, hint: str = "", code: int = EXIT_USAGE, *, detail: str = 
     raise Failure(f"error: {message}\n{detail}" + (f"hint: {hint}\n" if hint else ""), code)
 
 
+class SafeStream:
+    """A text stream that escapes what must not reach a terminal raw (ESC, C1 controls,
+    bidi overrides, lone surrogates: :func:`conv_calc.text.terminal_safe`), so a layer
+    called ``\\x1b[2J`` cannot clear the screen whatever command prints it. ``raw`` is
+    the stream underneath, for rich, whose own colour codes must pass."""
+
+    def __init__(self, stream: Any) -> None:
+        self.raw = stream
+
+    def write(self, text: str) -> int:
+        from conv_calc.text import terminal_safe
+
+        return self.raw.write(terminal_safe(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
 def guarded(run: Callable[[], int | None]) -> int:
-    """Run ``run()`` and map every outcome to an exit code; no traceback for users."""
+    """Run ``run()`` and map every outcome to an exit code; no traceback for users.
+
+    Everything written to stdout and stderr meanwhile goes through :class:`SafeStream`.
+    """
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)
+    try:
+        return _guarded(run)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _guarded(run: Callable[[], int | None]) -> int:
     try:
         code = run()
         # Flush here, not at interpreter exit: a full disk or a closed pipe must be

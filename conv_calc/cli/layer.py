@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from conv_calc.cli.ctor import CtorError, ShapeError, format_ctor, parse_ctor, parse_option_value, \
-    parse_shape, Ctor
+    parse_shape, Ctor, WORD_OPTIONS
 from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, fail
 from conv_calc.errors import LayerError
 from conv_calc.render.report import SCHEMA_VERSION, dumps, error_dict, fmt_shape, \
@@ -94,7 +94,7 @@ def _short_kwargs(cls: type, options: dict[str, Any], shape: tuple[int, ...],
                  f"{cls.__name__} takes: {', '.join(accepted) or 'no short-form options'}.")
         if isinstance(raw, str):
             try:
-                value = parse_option_value(raw)
+                value = parse_option_value(raw, words=option in WORD_OPTIONS)
             except ShapeError as err:
                 fail(f"{FLAGS[option]}: {err}", err.hint)
         else:

@@ -23,7 +23,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from conv_calc.cli.ctor import KERAS_PREFIXES, Ctor, CtorError, ShapeError, format_ctor, \
-    parse_ctor, parse_option_value, parse_shape
+    WORD_OPTIONS, parse_ctor, parse_option_value, parse_shape
 from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, fail
 from conv_calc.errors import LayerError
 from conv_calc.render.report import SCHEMA_VERSION, dumps, error_dict, fmt_shape, \
@@ -170,7 +170,7 @@ def _short_kwargs(cls: type, options: dict[str, Any], channels: int) -> dict:
                     if option == "ceil_mode" else "") + ".")
         if isinstance(raw, str):
             try:
-                value = parse_option_value(raw)
+                value = parse_option_value(raw, words=option in WORD_OPTIONS)
             except ShapeError as err:
                 fail(f"{FLAGS[option]}: {err}", err.hint)
         else:

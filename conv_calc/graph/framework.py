@@ -33,7 +33,10 @@ from conv_calc.graph.nodes import LayerNode, StackDefinitionError, children
 from conv_calc.nn import LAYERS as TORCH_LAYERS
 from conv_calc.nn.base import Layer, as_shape
 from conv_calc.nn.merge import add_shape, cat_shape
+from conv_calc.errors import LayerRuntimeError
+from conv_calc.nn.tensor_checks import check_storage
 from conv_calc.nn.tensor_ops import elementwise
+from conv_calc.nn.torch_args import INT64_MAX
 from conv_calc.receptive.layers import layer_axis_maps, layer_dimensionality
 
 __all__ = ["Framework", "TORCH", "KERAS", "FRAMEWORKS", "KERAS_BASE_KWARGS", "get", "is_layer",
@@ -42,6 +45,32 @@ __all__ = ["Framework", "TORCH", "KERAS", "FRAMEWORKS", "KERAS_BASE_KWARGS", "ge
 #: Keyword arguments every Keras layer takes (keras/src/layers/layer.py: Layer.__init__).
 KERAS_BASE_KWARGS = ("name", "dtype", "trainable", "autocast", "activity_regularizer",
                      "input_shape", "input_dim")
+
+
+def check_allocatable(shape: tuple) -> tuple:
+    """``shape`` if torch can make a float32 tensor of it, else StackDefinitionError with
+    torch's reason (sizes are int64; the bytes must fit in int64 too).
+
+    >>> check_allocatable((1, 3, 2**40, 2**40))
+    Traceback (most recent call last):
+    ...
+    conv_calc.errors.StackDefinitionError: the input cannot exist in torch: Storage size calculation overflowed with sizes=[1, 3, 1099511627776, 1099511627776]
+    """
+    known = [d for d in shape if d is not None]
+    for pos, size in enumerate(shape):
+        if size is not None and size > INT64_MAX:
+            # python_numbers.h THPUtils_unpackLong, through torch.empty's argument parser.
+            raise StackDefinitionError(
+                f"the input cannot exist in torch: size {size} (dimension {pos}) does not fit "
+                "in 64 bits (torch.empty: Overflow when unpacking long long)",
+                hint="sizes are int64 in torch: at most 9223372036854775807")
+    try:
+        check_storage(known, hint="")
+    except LayerRuntimeError as err:
+        raise StackDefinitionError(
+            f"the input cannot exist in torch: {err}",
+            hint="its float32 bytes would not fit in 64 bits: use smaller sizes") from None
+    return shape
 
 
 def is_layer(node: Any) -> bool:
@@ -136,9 +165,10 @@ class _Torch(Framework):
 
     def check_input(self, shape: Sequence[Any]) -> tuple:
         try:
-            return as_shape(shape)
+            shape = as_shape(shape)
         except ValueError as err:
             raise StackDefinitionError(str(err)) from None
+        return check_allocatable(shape)
 
     def spatial_dims(self, nodes: Sequence[Any], shape: tuple) -> tuple[int, ...]:
         nd = None
@@ -210,7 +240,8 @@ class _Keras(Framework):
             raise StackDefinitionError(
                 f"a Keras input shape is a list of sizes >= 0 where only the batch may be None, "
                 f"got {list(shape)}")
-        return shape
+        # The backend (torch here) holds every size as int64 and the tensor's bytes too.
+        return check_allocatable(shape)
 
     def spatial_dims(self, nodes: Sequence[Any], shape: tuple) -> tuple[int, ...]:
         """The dims between the batch and the channels, or after the channels when the

@@ -22,6 +22,7 @@ from urllib.parse import quote
 from conv_calc import __version__
 from conv_calc.lint.rules import RULES
 from conv_calc.render.report import dumps, jsonable, row_dict
+from conv_calc.text import UNSAFE, printable
 
 __all__ = ["render", "summary", "github_line", "github_error", "escape_data", "escape_property",
            "sarif_document", "json_document", "step_summary", "JSON_SCHEMA_VERSION",
@@ -34,24 +35,9 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/conv-calc/"
 
 
-# Control characters (C0, DEL, C1), line and paragraph separators, and the bidi controls of
-# "Trojan Source" (CVE-2021-42574): a layer name or a path can carry them into a terminal.
-_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e"
-                     "\u2066-\u2069\ufeff]")
-
-
-def printable(text: str) -> str:
-    """``text`` for a terminal line: unsafe characters as escapes (``\\n``, ``\\x1b``, ``\\u202e``).
-
-    >>> printable("up\\n\\x1b[31m")
-    'up\\\\n\\\\x1b[31m'
-    """
-    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
-
-
 def _source_line(text: str) -> str:
     """A source line to print under a finding: one column per character, so the caret fits."""
-    return _UNSAFE.sub("\ufffd", text.expandtabs(1).replace("\t", " "))
+    return UNSAFE.sub("\ufffd", text.expandtabs(1).replace("\t", " "))
 
 
 def _findings(results: Sequence[Any]):

@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from conv_calc.render.report import COLUMNS, failed_cells, output_cells, row_cells, total_cells
+from conv_calc.text import printable
 
 __all__ = ["print_report_table", "make_console"]
 
@@ -30,7 +31,8 @@ def make_console(file: IO[str]) -> Console:
 
 
 def build_table(report: Any, title: str | None = None, fixed: bool = False) -> Table:
-    """The table; ``fixed`` gives each column the width of its widest cell.
+    """The table; ``fixed`` gives each column the width of its widest cell. Control and
+    bidi characters in cells and the title are escaped before widths are measured.
 
     Fixed widths spare rich from measuring every cell twice (a second, on
     ResNet-50's 175 rows, in a profile; about a third of ``conv-calc stack``).
@@ -39,6 +41,10 @@ def build_table(report: Any, title: str | None = None, fixed: bool = False) -> T
     fail = failed_cells(report)
     total = total_cells(report)
     outputs = output_cells(report)
+    rows = [[printable(c) for c in r] for r in rows]
+    outputs = [[printable(c) for c in r] for r in outputs]
+    fail = [printable(c) for c in fail] if fail is not None else None
+    title = printable(title) if title else title
     widths: list[int | None] = [None] * len(COLUMNS)
     if fixed:
         cells = [[header for header, _ in COLUMNS], *rows, total, *outputs] + ([fail] if fail else [])
@@ -73,8 +79,9 @@ def _is_real_tty(file: IO[str]) -> bool:
 def print_report_table(report: Any, file: IO[str], title: str | None = None) -> None:
     """Print the per-layer table of ``report`` to ``file``."""
     if _is_real_tty(file):
-        # A narrow terminal folds cells (overflow="fold") rather than cutting them.
-        make_console(file).print(build_table(report, title))
+        # A narrow terminal folds cells (overflow="fold") rather than cutting them. The
+        # cells are escaped here, so rich's own colour codes may bypass the CLI's filter.
+        make_console(getattr(file, "raw", file)).print(build_table(report, title))
         return
     # Piped or in CI: never squeeze to rich's 80-column default; size the console to
     # the table, and drop the padding rich adds at the end of each line.
