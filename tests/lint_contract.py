@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from conv_calc.render.lint import printable
+from conv_calc.text import terminal_safe
 from conv_calc.lint.rules import RULES
 from tests.cli_runner import Result, run
 from tests.fuzz_support import no_hang
@@ -184,10 +185,13 @@ def check_github(result: Result, diagnostics: list[dict]) -> None:
             assert eq and key in ("file", "line", "col", "endLine", "endColumn", "title"), item
             assert not _BAD_PROP_ESCAPE.search(value), item
             props[key] = unescape(value)
-        assert props["file"] == d["file"]
+        # Control and bidi characters reach no log raw (conv_calc.text.terminal_safe);
+        # JSON carries them as data.
+        assert props["file"] == terminal_safe(d["file"])
         assert (int(props["line"]), int(props["col"])) == (d["line"], d["column"])
         data = unescape(m.group("data"))
-        assert data == f"{d['code']} {d['message']}" + (f"\nhint: {d['hint']}" if d["hint"] else "")
+        assert data == terminal_safe(f"{d['code']} {d['message']}"
+                                     + (f"\nhint: {d['hint']}" if d["hint"] else ""))
     errors = sum(d["severity"] == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
     if errors > 10 or warnings > 10:  # GitHub drops the rest: the complete list goes to stderr

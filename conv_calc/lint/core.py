@@ -29,17 +29,21 @@ from conv_calc.lint.checks_net import NET_CHECKS
 from conv_calc.lint.expect import check_expectations
 from conv_calc.lint.findings import Context, Finding, finding
 from conv_calc.lint.rules import RULES, lookup, matches
+from conv_calc.text import suggest
 from conv_calc.stackfile.files import hint_for, read_bounded, read_stream_bounded
 from conv_calc.stackfile.load import load_stack
 from conv_calc.stackfile.vocabulary import MAX_BYTES
 from conv_calc.stackfile.problems import StackFileError
 
 __all__ = ["Finding", "FileResult", "Settings", "lint_bytes", "lint_path", "finding",
-           "suppressions", "SEVERITY_RANK"]
+           "suppressions", "invalid_suppressions", "SEVERITY_RANK"]
 
 SEVERITY_RANK = {"warning": 1, "error": 2}
 _YAML_CODES = frozenset({"unreadable", "yaml-syntax", "yaml-feature", "duplicate-key", "too-deep"})
-_SUPPRESS = re.compile(r"#\s*conv-calc:\s*(ignore(?:-file)?)\b(?:\[([^\]]*)\])?", re.IGNORECASE)
+_SUPPRESS = re.compile(r"#\s*conv-calc:\s*(ignore(?:-file)?)\b\s*(?:\[([^\]]*)\])?",
+                       re.IGNORECASE)
+#: A code prefix a suppression may name (``CC2``, ``CC20``); whole codes and names too.
+_PREFIX = re.compile(r"CC\d{1,3}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,21 +86,65 @@ def suppressions(lines: Iterable[str]) -> tuple[dict[int, frozenset[str] | None]
     ...                                 "# conv-calc: ignore-file[CC2]"])
     >>> sorted(per_line[1]), whole
     (['CC201', 'CC202', 'CC207'], frozenset({'CC2'}))
+
+    An unknown selector silences nothing (:func:`invalid_suppressions` reports it):
+
+    >>> suppressions(["a: 1  # conv-calc: ignore[CC999]"])
+    ({1: frozenset()}, frozenset())
     """
     per_line: dict[int, frozenset[str] | None] = {}
     whole: set[str] | None = set()
+    for number, line, codes, is_file, _bad in _comments(lines):
+        if is_file:
+            whole = None if codes is None or whole is None else whole | codes
+        else:
+            old = per_line.get(number, frozenset())
+            per_line[number] = None if codes is None or old is None else old | codes
+    return per_line, (None if whole is None else frozenset(whole))
+
+
+def invalid_suppressions(lines: Iterable[str], path: str) -> list[Finding]:
+    """CC004 for each selector of a suppression comment that names no rule.
+
+    >>> [f.message for f in invalid_suppressions(["a: 1  # conv-calc: ignore[CC999, C]"], "n.yaml")]
+    ["unknown code 'CC999' in a suppression comment: it silences nothing", "unknown code 'C' in a suppression comment: it silences nothing"]
+    """
+    found = []
+    for number, line, _codes, _is_file, bad in _comments(lines):
+        for selector in bad:
+            column = line.find(selector) + 1 or 1
+            close = suggest(selector.upper(), list(RULES), 1) or suggest(
+                selector.lower(), [r.name for r in RULES.values()], 1)
+            hint = (f"did you mean '{close[0]}'? " if close else "") + (
+                "codes look like CC201, names like dropped-input (conv-calc rules lists them)")
+            found.append(replace(
+                finding("CC004", f"unknown code '{selector}' in a suppression comment: it "
+                        "silences nothing", hint, None, path),
+                line=number, column=column, end_line=number, end_column=column + len(selector)))
+    return found
+
+
+def _comments(lines: Iterable[str]):
+    """(line number, line, codes or None for all, ignore-file?, unknown selectors) per comment."""
     for number, line in enumerate(lines, 1):
         if "conv-calc" not in line:
             continue
         for m in _SUPPRESS.finditer(line):
-            codes = None if m.group(2) is None else frozenset(
-                _code_of(c.strip()) for c in m.group(2).split(",") if c.strip())
-            if m.group(1).lower() == "ignore-file":
-                whole = None if codes is None or whole is None else whole | codes
-            else:
-                old = per_line.get(number, frozenset())
-                per_line[number] = None if codes is None or old is None else old | codes
-    return per_line, (None if whole is None else frozenset(whole))
+            bad: list[str] = []
+            codes = None
+            if m.group(2) is not None:
+                known = set()
+                for raw in (c.strip() for c in m.group(2).split(",")):
+                    if not raw:
+                        continue
+                    code = _code_of(raw)
+                    if code in RULES or (_PREFIX.fullmatch(code)
+                                         and any(c.startswith(code) for c in RULES)):
+                        known.add(code)
+                    else:
+                        bad.append(raw)
+                codes = frozenset(known)
+            yield number, line, codes, m.group(1).lower() == "ignore-file", bad
 
 
 def _code_of(selector: str) -> str:
@@ -234,6 +282,7 @@ def lint_bytes(data: bytes, path: str, settings: Settings = Settings(),
 def _finish(found: list[Finding], path: str, lines: tuple[str, ...], report: Any, stack: Any,
             settings: Settings) -> FileResult:
     per_line, whole = suppressions(lines)
+    found = found + invalid_suppressions(lines, path)
     kept: list[Finding] = []
     seen: set[tuple] = set()
     hidden = 0
@@ -246,7 +295,9 @@ def _finish(found: list[Finding], path: str, lines: tuple[str, ...], report: Any
         if _suppressed(f, per_line, whole):
             hidden += 1
             continue
-        if not settings.keep(f.code):
+        if RULES[f.code].suppressible and not settings.keep(f.code):
+            # A file that cannot be read or parsed is never deselected: "All checks
+            # passed" must not be said of it.
             continue
         level = settings.severity_of(f.code, f.severity)
         kept.append(f if level == f.severity else replace(f, severity=level))

@@ -68,6 +68,16 @@ the file is reported, each at its line and column; the network is not analysed.
 
 Fix: as the hint says (it suggests the closest known name).
 """, suppressible=False),
+    _rule("CC004", "invalid-suppression", "error",
+          "a `# conv-calc: ignore[...]` comment names a code or rule that does not exist",
+          """
+A suppression that names an unknown code (`CC999`), an unknown rule name or a
+selector that is not a code prefix (`CC2`) silences nothing; conv-calc says so
+instead of guessing, so a typo cannot hide every finding on a line.
+
+Fix: use the codes and names `conv-calc rules` lists, separated by commas:
+`# conv-calc: ignore[CC201, dropped-input]`.
+""", suppressible=False),
     _rule("CC101", "torch-error", "error",
           "a layer raises in torch (constructor or forward)",
           """

@@ -21,7 +21,8 @@ POOL7 = b"input: [1, 1, 7, 7]\nlayers:\n  - MaxPool2d: {kernel_size: 2}%s\n"
 def test_codes_are_stable_and_documented():
     assert list(RULES) == sorted(RULES)
     assert [r.name for r in RULES.values()] == [
-        "unreadable-file", "invalid-yaml", "invalid-stack-file", "torch-error", "merge-mismatch",
+        "unreadable-file", "invalid-yaml", "invalid-stack-file", "invalid-suppression",
+        "torch-error", "merge-mismatch",
         "checkerboard-risk", "dropped-input", "rf-exceeds-input", "rf-covers-input",
         "same-padding-asymmetric", "excess-padding", "skip-size-mismatch", "misaligned-branches",
         "ceil-mode-dropped-window", "expect-output-shape", "expect-receptive-field",

@@ -213,8 +213,8 @@ def test_rules():
     r = run("rules")
     assert r.code == 0 and r.stderr == ""
     lines = r.stdout.splitlines()
-    assert len(lines) == 18
-    assert lines[5].split()[:3] == ["CC201", "warning", "checkerboard-risk"]
+    assert len(lines) == 19
+    assert lines[6].split()[:3] == ["CC201", "warning", "checkerboard-risk"]
     doc = json.loads(run("rules", "--format", "json").stdout)
     assert doc[0] == {"code": "CC001", "name": "unreadable-file", "severity": "error",
                       "summary": "the file cannot be read"}

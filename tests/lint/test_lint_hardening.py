@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from conv_calc.lint.rules import RULES
 from tests.cli_runner import run
 from tests.lint_contract import FORMATS, check_run
 
@@ -279,7 +280,7 @@ def test_bad_select_flag_still_gives_a_document(project, fmt):
 # ------------------------------------------------------------------ suppression comments
 
 SUPPRESSIBLE = sorted(p.name.split("-")[0] for p in CASES.glob("CC*-trigger.yaml")
-                      if p.name[:5] not in ("CC001", "CC002", "CC003"))
+                      if RULES[p.name[:5]].suppressible)
 
 
 @pytest.mark.parametrize("code", SUPPRESSIBLE)
@@ -396,3 +397,26 @@ def test_sarif_uri_outside_the_current_directory(project):
     (x,) = json.loads(r.stdout)["runs"][0]["results"]
     uri = x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri.startswith("file:///") and uri.endswith("/there/w%20y.yaml")
+
+
+# ------------------------------------------------------------------ selection never hides a broken file
+
+@pytest.mark.parametrize("options", [["--select", "CC1"], ["--ignore", "ALL"],
+                                     ["--ignore", "CC002"], ["--select", "CC301"]])
+def test_selection_never_hides_an_unparseable_file(tmp_path, options):
+    from tests.cli_runner import run
+
+    path = tmp_path / "broken.yaml"
+    path.write_text("input: [1,3,8,8\nlayers: [")
+    result = run("lint", str(path), *options)
+    assert result.code == 1
+    assert "CC002" in result.stdout and "All checks passed" not in result.stdout + result.stderr
+
+
+def test_unknown_suppression_code_silences_nothing():
+    from conv_calc.lint.core import lint_bytes
+
+    text = (b"input: [1, 16, 8, 8]\nlayers:\n  - ConvTranspose2d: {out_channels: 8, kernel_size: 3,"
+            b" stride: 2}  # conv-calc: ignore [CC9]\n")
+    codes = sorted(f.code for f in lint_bytes(text, "n.yaml").findings)
+    assert codes == ["CC004", "CC201"]
