@@ -71,7 +71,9 @@ def mode_of(train: bool | None) -> str | None:
 #: ``conv-calc stack FILE``: parameter name (as the Typer command spells it) -> option.
 STACK: dict[str, Option] = {
     "input": Option(
-        ("--input", "-i"), "Override the file's input shape: 1x3x224x224 or 1,3,224,224.",
+        ("--input", "-i"),
+        "Override the file's input shape: 1x3x224x224, or the spatial sizes only "
+        "(224, 224x320: batch and channels from the file).",
         metavar="SHAPE"),
     "fmt": Option(
         ("--format", "-f"),

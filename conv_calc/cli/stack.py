@@ -110,6 +110,12 @@ def run(file: str, input_text: str | None, fmt: str, framework: str | None = Non
                  "give the batch size, or read the file with --framework keras.")
         shape = (None, *shape[1:])
     name = STDIN_NAME if file == STDIN else file
+    if shape is not None and (len(shape) < len(network.input_shape or ())
+                              or network.input_shape is None and len(shape) == 1):
+        try:  # spatial sizes only, as in `conv-calc layer -i 224`
+            shape = network.with_spatial_sizes(shape)
+        except ValueError as err:
+            fail(str(err), hint_of(err))
     try:
         report = network.analyze(input_shape=shape, mode=mode)
     except LayerError as err:  # analyze() should not raise these; treat as the network's problem
@@ -118,7 +124,31 @@ def run(file: str, input_text: str | None, fmt: str, framework: str | None = Non
     except ValueError as err:  # a malformed definition, e.g. no input shape anywhere
         _problems(err, name, fmt)
     _write(report, name, fmt)
-    return EXIT_OK if report.error is None else EXIT_PROBLEM
+    if report.error is not None:
+        return EXIT_PROBLEM
+    return _check_expectations(network, report, name, overridden=shape is not None)
+
+
+def _check_expectations(network: Any, report: Any, name: str, overridden: bool) -> int:
+    """The file's ``expect:`` entries, as ``lint`` checks them (CC301-CC304): each unmet
+    one on stderr, and exit 1. They describe the file's own input, so another --input
+    skips them (and says so)."""
+    if network.expect is None and not network.expectations:
+        return EXIT_OK
+    if overridden and tuple(report.input_shape) != tuple(network.input_shape or ()):
+        sys.stderr.write(f"{name}: expect: not checked: --input {list(report.input_shape)} "
+                         f"is not the file's input {list(network.input_shape or ())}\n")
+        return EXIT_OK
+    # Deferred: only files with expectations need the lint machinery.
+    from conv_calc.lint.expect import check_expectations
+    from conv_calc.lint.findings import Context
+
+    unmet = list(check_expectations(Context.of(network, report, name), network))
+    for f in unmet:
+        where = f"{name}:{f.line}:{f.column}" if f.line else name
+        sys.stderr.write(f"{where}: expect: {f.message}\n" + (f"  hint: {f.hint}\n" if f.hint
+                                                                else ""))
+    return EXIT_PROBLEM if unmet else EXIT_OK
 
 
 def _terminal(stream: Any) -> bool:

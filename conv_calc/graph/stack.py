@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from conv_calc.graph.analysis import analyze
+from conv_calc.graph.framework import get as get_framework
 from conv_calc.graph.mode import DEFAULT_MODE, check_mode
 from conv_calc.graph.nodes import Expect, Node, Source, StackDefinitionError
 from conv_calc.graph.report import Report
@@ -78,3 +79,32 @@ class Stack:
                 "no input shape: give one in the stack (input: [1, 3, 224, 224]) or to analyze()")
         return analyze(self.layers, shape, self.framework, self.outputs,
                        self.mode if mode is None else check_mode(mode))
+
+    def with_spatial_sizes(self, sizes: Sequence[int]) -> tuple[int, ...]:
+        """The stack's input shape with its spatial sizes replaced: one size for every
+        spatial axis (``224``) or one per axis (``(224, 320)``); batch and channels kept.
+        This is what a spatial-only ``--input`` means in every command.
+
+        >>> from conv_calc import nn
+        >>> net = Stack([nn.Conv2d(3, 8, 3)], input_shape=(2, 3, 32, 32))
+        >>> net.with_spatial_sizes([224]), net.with_spatial_sizes([224, 320])
+        ((2, 3, 224, 224), (2, 3, 224, 320))
+        """
+        if self.input_shape is None:
+            raise StackDefinitionError(
+                f"--input {'x'.join(map(str, sizes))} gives spatial sizes only, and the stack has "
+                "no input: to know the batch and the channels, give the whole shape",
+                hint="for example --input 1x3x224x224")
+        shape = list(self.input_shape)
+        dims = get_framework(self.framework).spatial_dims(self.layers, tuple(shape))
+        if len(sizes) == 1:
+            sizes = list(sizes) * len(dims)
+        if len(sizes) != len(dims) or not dims:
+            raise StackDefinitionError(
+                f"--input {'x'.join(map(str, sizes))}: the input {list(shape)} has {len(dims)} "
+                f"spatial {'axis' if len(dims) == 1 else 'axes'}: give one size, one per "
+                "spatial axis, or the whole shape",
+                hint=f"for example --input {'x'.join(['224'] * max(1, len(dims)))}")
+        for dim, size in zip(dims, sizes):
+            shape[dim] = size
+        return tuple(shape)

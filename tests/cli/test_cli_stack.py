@@ -21,6 +21,9 @@ from tests.report_fixtures import FAILED, OK, WIDE
 
 
 class FakeStack:
+    expect = None
+    expectations: dict = {}
+
     def __init__(self, report):
         self.report = report
         self.input_shape = None
