@@ -1,0 +1,274 @@
+"""Path counts through a whole network: overlap (checkerboard) maps and exact input regions.
+
+:func:`path_tape` walks a stack once (the one :class:`~conv_calc.graph.walk.Walker`,
+so rows are named as everywhere else) and records, per layer and merge, what
+it does to each tracked spatial axis as a count matrix
+(:mod:`conv_calc.receptive.paths`). The :class:`PathTape` then answers, by row name:
+
+- :meth:`PathTape.overlap`: the grid of that row's output, run forward from an
+  all-ones input; each cell is the number of paths (chains of kernel taps) from
+  the input that reach it, which is what all-ones weights give;
+- :meth:`PathTape.region`: the grid over the network's input, run backward from
+  one output position; each cell is the number of paths from it to that
+  position, which is the gradient of that output with all weights one.
+
+Channels are not counted (every tensor is taken as one channel), activations and
+normalisations pass counts through, and every merge (add, cat, mul, ...) takes
+the union of its operands' paths, so counts add. For conv, transposed conv,
+sum pools, nearest upsampling, add and cat this is exactly torch with one
+channel, weights of ones, no bias (tests/draw check it against torch).
+
+>>> from conv_calc import nn
+>>> from conv_calc.graph.stack import Stack
+>>> net = Stack([nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1)], input_shape=(1, 1, 3, 3))
+>>> tape = path_tape(net)
+>>> tape.overlap("0").plane()[:2]
+[[1, 2, 1, 2, 1], [2, 4, 2, 4, 2]]
+>>> tape.region("0", (1, 1)).plane()
+[[1, 1, 0], [1, 1, 0], [0, 0, 0]]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from conv_calc.errors import InputError
+from conv_calc.graph.framework import is_layer
+from conv_calc.graph.nodes import Call
+from conv_calc.graph.report import Report
+from conv_calc.graph.walk import Walker
+from conv_calc.nn.tensor_calls import TensorCall
+from conv_calc.receptive.layers import crop_map
+from conv_calc.text import did_you_mean
+from conv_calc.receptive.paths import Grid, Rows, axis_rows, check_cells, transpose
+
+__all__ = ["PathTape", "path_tape"]
+
+
+@dataclass(frozen=True)
+class _T:
+    """A tensor on the tape: its id, shape and the negative dims of its tracked axes."""
+
+    id: int
+    shape: tuple[int, ...]
+    dims: tuple[int | None, ...]
+
+    def lengths(self) -> tuple[int, ...]:
+        return tuple(1 if d is None or len(self.shape) < -d else self.shape[d] for d in self.dims)
+
+
+@dataclass
+class _Op:
+    """``out`` = the sum over ``parts`` of each input mapped axis by axis (None: unchanged)."""
+
+    out: int
+    parts: list[tuple[int, list[tuple[Rows | None, int]]]] = field(default_factory=list)
+
+
+class PathTape:
+    """What every row of one network does to the counts (see the module docstring)."""
+
+    def __init__(self, report: Report, input_lengths: tuple[int, ...]) -> None:
+        self.report = report
+        self.lengths: dict[int, tuple[int, ...]] = {0: input_lengths}
+        self.ops: list[_Op] = []
+        self.by_name: dict[str, int] = {}
+        self.names: list[str] = []
+
+    @property
+    def input_lengths(self) -> tuple[int, ...]:
+        return self.lengths[0]
+
+    def tensor_of(self, name: str | None) -> int:
+        """The tensor id of row ``name`` (None: the last row)."""
+        if name is None:
+            if not self.names:
+                raise InputError("the network has no rows", hint="add a layer to the stack.")
+            name = self.names[-1]
+        if name not in self.by_name:
+            raise InputError(f"no row named {name!r} in the network",
+                             hint=did_you_mean(name, self.names) or
+                             "the row names are the first column of `conv-calc stack FILE`.")
+        return self.by_name[name]
+
+    def overlap(self, name: str | None = None) -> Grid:
+        """Counts over row ``name``'s output from an all-ones input (None: the last row)."""
+        target = self.tensor_of(name)
+        grids = {0: Grid.ones(self.lengths[0])}
+        for op in self.ops:
+            if op.out > target:
+                break
+            total = Grid.zeros(self.lengths[op.out])
+            for src, maps in op.parts:
+                g = grids[src]
+                for axis, (rows, n_out) in enumerate(maps):
+                    if rows is not None:
+                        g = g.mapped(axis, rows, n_out)
+                total = total.plus(g)
+            grids[op.out] = total
+        return grids[target]
+
+    def region(self, name: str | None, position: Sequence[int]) -> Grid:
+        """Counts over the network's input of the paths reaching ``position`` of row ``name``."""
+        target = self.tensor_of(name)
+        lengths = self.lengths[target]
+        position = tuple(position)
+        if len(position) != len(lengths) or \
+                any(not 0 <= p < n for p, n in zip(position, lengths)):
+            where = "x".join(map(str, lengths))
+            raise InputError(f"position {','.join(map(str, position))} is outside the "
+                             f"{where} output of {name or self.names[-1]!r}",
+                             hint=f"give one index per spatial axis, each from 0 to its size "
+                                  f"minus 1 ({where}).")
+        grads = {target: Grid.one_hot(lengths, position)}
+        for op in reversed(self.ops):
+            if op.out > target or op.out not in grads:
+                continue
+            g_out = grads.pop(op.out)
+            for src, maps in op.parts:
+                g = g_out
+                for axis, (rows, n_out) in enumerate(maps):
+                    if rows is not None:
+                        n_in = self.lengths[src][axis]
+                        g = g.mapped(axis, transpose(rows, n_in), n_in)
+                grads[src] = grads[src].plus(g) if src in grads else g
+        return grads.get(0, Grid.zeros(self.lengths[0]))
+
+
+class _Tape(Walker[_T]):
+    def __init__(self, tape: PathTape, rows: dict[str, Any], framework: str) -> None:
+        super().__init__()
+        self.tape = tape
+        self.rows = rows
+        self.count = 0
+        if framework == "keras":
+            self.channel_dim = -1
+
+    def _new(self, shape: tuple[int, ...], dims: tuple[int | None, ...], name: str | None,
+             parts: list) -> _T:
+        self.count += 1
+        t = _T(self.count, tuple(shape), dims)
+        check_cells(t.lengths(), f"row {name!r}" if name else "a tensor of the network")
+        self.tape.lengths[t.id] = t.lengths()
+        self.tape.ops.append(_Op(t.id, parts))
+        if name is not None:
+            self.tape.by_name[name] = t.id
+            self.tape.names.append(name)
+        return t
+
+    def _row(self, name: str) -> Any:
+        if name not in self.rows:
+            raise _Stopped
+        return self.rows[name]
+
+    def shape_of(self, x: _T) -> tuple:
+        return x.shape
+
+    def _mapped(self, layer: Any, x: _T, out: tuple[int, ...]) -> tuple[list, tuple]:
+        axes = layer.axis_geometry(x.shape, out)
+        maps, dims = [], []
+        for d, n_in in zip(x.dims, x.lengths()):
+            if d is None or len(axes) < -d:
+                maps.append((None, n_in))
+                dims.append(d)
+                continue
+            axis = axes[d]
+            new = None if axis.dim_shift is None else d + axis.dim_shift
+            n_out = 1 if new is None or len(out) < -new else out[new]
+            maps.append((None, n_in) if axis.kind == "pointwise" and n_in == n_out
+                        else (axis_rows(axis, n_in, n_out), n_out))
+            dims.append(new)
+        return maps, tuple(dims)
+
+    def layer(self, node: Any, x: _T, name: str) -> _T:
+        row = self._row(name)
+        layer = row.layer if row.layer is not None else (node if is_layer(node) else node.layer)
+        maps, dims = self._mapped(layer, x, row.output_shape)
+        return self._new(row.output_shape, dims, name, [(x.id, maps)])
+
+    def call(self, node: Call, x: _T, name: str, ref: _T | None) -> list[_T]:
+        row = self._row(name)
+        chosen = row.layer
+        pieces = chosen.outputs(x.shape)
+        outs = []
+        for i, out in enumerate(pieces):
+            piece = chosen if i == node.index else \
+                TensorCall(chosen.word, chosen.args, chosen.kwargs, i)
+            maps, dims = self._mapped(piece, x, out)
+            outs.append(self._new(out, dims, name if i == node.index else None,
+                                  [(x.id, maps)]))
+        return outs
+
+    def combine(self, op: str, xs: list[_T], dim: int, name: str, node: Any) -> _T:
+        row = self._row(name)
+        shape = row.output_shape
+        dims = xs[0].dims
+        cat_axis = None
+        if op == "cat":
+            for a, d in enumerate(dims):
+                if d is not None and len(shape) >= -d and dim % len(shape) == len(shape) + d:
+                    cat_axis = a
+        out = _T(0, shape, dims).lengths()
+        parts = []
+        offset = 0
+        for t in xs:
+            maps = []
+            for a, (n_in, n_out) in enumerate(zip(t.lengths(), out)):
+                if a == cat_axis:
+                    # torch.cat along this axis: the operand fills outputs offset .. offset+n_in-1
+                    rows = tuple(((o - offset, 1),) if 0 <= o - offset < n_in else ()
+                                 for o in range(n_out))
+                    maps.append((rows, n_out))
+                elif n_in == 1 and n_out != 1:  # broadcast: every output reads position 0
+                    maps.append((tuple(((0, 1),) for _ in range(n_out)), n_out))
+                else:
+                    maps.append((None, n_in))
+            if cat_axis is not None:
+                offset += t.lengths()[cat_axis]
+            parts.append((t.id, maps))
+        return self._new(shape, dims, name, parts)
+
+    def crop(self, saved: _T, x: _T) -> _T:
+        maps = []
+        shape = list(saved.shape)
+        for d, n_in in zip(saved.dims, saved.lengths()):
+            if d is None or len(shape) < -d or len(x.shape) < -d:
+                maps.append((None, n_in))
+                continue
+            shift, n_out = crop_map(shape[d], x.shape[d])
+            start = shift.taps[0][0][0]
+            rows = tuple(((start + o, 1),) for o in range(n_out))
+            shape[d] = n_out
+            maps.append((rows, n_out))
+        return self._new(tuple(shape), saved.dims, None, [(saved.id, maps)])
+
+
+class _Stopped(Exception):
+    """The walk reached the row where the analysis stopped."""
+
+
+def path_tape(stack: Any, input_shape: Sequence[int] | None = None,
+              mode: str | None = None) -> PathTape:
+    """Analyse ``stack`` (a :class:`~conv_calc.graph.stack.Stack`) and record its path counts.
+
+    Rows after a failing layer are not recorded (``tape.report.error`` says why).
+    Raises :class:`~conv_calc.errors.InputError` when a tracked tensor exceeds
+    :data:`~conv_calc.receptive.paths.MAX_CELLS`.
+    """
+    report = stack.analyze(input_shape=input_shape, mode=mode)
+    from conv_calc.graph import framework as frameworks
+
+    fw = frameworks.get(stack.framework)
+    shape = fw.check_input(report.input_shape)
+    dims = fw.spatial_dims(stack.layers, shape)
+    x = _T(0, tuple(shape), tuple(dims))
+    tape = PathTape(report, x.lengths())
+    check_cells(x.lengths(), "the network's input")
+    walk = _Tape(tape, {row.name: row for row in report.layers}, stack.framework)
+    try:
+        walk.run(stack.layers, x)
+    except _Stopped:
+        pass
+    return tape
+
