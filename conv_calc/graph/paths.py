@@ -26,6 +26,8 @@ channel, weights of ones, no bias (tests/draw check it against torch).
 [[1, 2, 1, 2, 1], [2, 4, 2, 4, 2]]
 >>> tape.region("0", (1, 1)).plane()
 [[1, 1, 0], [1, 1, 0], [0, 0, 0]]
+>>> tape.hull("0", (1, 1)), tape.hull("0", (0, 0))   # output 0 reads input 0 once, through tap 1
+(((0, 1), (0, 1)), ((0, 0), (0, 0)))
 """
 
 from __future__ import annotations
@@ -34,12 +36,15 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from conv_calc.errors import InputError
+from conv_calc.graph import framework as frameworks
 from conv_calc.graph.framework import is_layer
 from conv_calc.graph.nodes import Call
 from conv_calc.graph.report import Report
 from conv_calc.graph.walk import Walker
 from conv_calc.nn.tensor_calls import TensorCall
+from conv_calc.receptive import AxisState
 from conv_calc.receptive.layers import crop_map
+from conv_calc.receptive.piecewise import cat_state
 from conv_calc.text import did_you_mean
 from conv_calc.receptive.paths import Grid, Rows, axis_rows, check_cells, transpose
 
@@ -53,6 +58,9 @@ class _T:
     id: int
     shape: tuple[int, ...]
     dims: tuple[int | None, ...]
+    #: Per tracked axis, the receptive-field state (padding coordinates included), as the
+    #: analysis tracks it: the hull each position sees, beyond the input's edges too.
+    states: tuple[AxisState, ...] = ()
 
     def lengths(self) -> tuple[int, ...]:
         return tuple(1 if d is None or len(self.shape) < -d else self.shape[d] for d in self.dims)
@@ -75,6 +83,7 @@ class PathTape:
         self.ops: list[_Op] = []
         self.by_name: dict[str, int] = {}
         self.names: list[str] = []
+        self.states: dict[int, tuple[AxisState, ...]] = {}
 
     @property
     def input_lengths(self) -> tuple[int, ...]:
@@ -109,9 +118,14 @@ class PathTape:
             grids[op.out] = total
         return grids[target]
 
-    def region(self, name: str | None, position: Sequence[int]) -> Grid:
-        """Counts over the network's input of the paths reaching ``position`` of row ``name``."""
+    def hull(self, name: str | None, position: Sequence[int]) -> tuple[tuple[int, int] | None, ...]:
+        """Per axis, ``(min D(u), max D(u))`` in input coordinates for ``position`` of row
+        ``name``, padding positions included (None: that position sees nothing on the axis)."""
         target = self.tensor_of(name)
+        self._check(name, target, position)
+        return tuple(s.hull(u) for s, u in zip(self.states[target], position))
+
+    def _check(self, name: str | None, target: int, position: Sequence[int]) -> None:
         lengths = self.lengths[target]
         position = tuple(position)
         if len(position) != len(lengths) or \
@@ -121,6 +135,13 @@ class PathTape:
                              f"{where} output of {name or self.names[-1]!r}",
                              hint=f"give one index per spatial axis, each from 0 to its size "
                                   f"minus 1 ({where}).")
+
+    def region(self, name: str | None, position: Sequence[int]) -> Grid:
+        """Counts over the network's input of the paths reaching ``position`` of row ``name``."""
+        target = self.tensor_of(name)
+        self._check(name, target, position)
+        lengths = self.lengths[target]
+        position = tuple(position)
         grads = {target: Grid.one_hot(lengths, position)}
         for op in reversed(self.ops):
             if op.out > target or op.out not in grads:
@@ -139,6 +160,7 @@ class PathTape:
 class _Tape(Walker[_T]):
     def __init__(self, tape: PathTape, rows: dict[str, Any], framework: str) -> None:
         super().__init__()
+        self.framework = frameworks.get(framework)
         self.tape = tape
         self.rows = rows
         self.count = 0
@@ -146,11 +168,12 @@ class _Tape(Walker[_T]):
             self.channel_dim = -1
 
     def _new(self, shape: tuple[int, ...], dims: tuple[int | None, ...], name: str | None,
-             parts: list) -> _T:
+             parts: list, states: tuple[AxisState, ...]) -> _T:
         self.count += 1
-        t = _T(self.count, tuple(shape), dims)
+        t = _T(self.count, tuple(shape), dims, states)
         check_cells(t.lengths(), f"row {name!r}" if name else "a tensor of the network")
         self.tape.lengths[t.id] = t.lengths()
+        self.tape.states[t.id] = states
         self.tape.ops.append(_Op(t.id, parts))
         if name is not None:
             self.tape.by_name[name] = t.id
@@ -165,7 +188,11 @@ class _Tape(Walker[_T]):
     def shape_of(self, x: _T) -> tuple:
         return x.shape
 
-    def _mapped(self, layer: Any, x: _T, out: tuple[int, ...]) -> tuple[list, tuple]:
+    def _mapped(self, layer: Any, x: _T, out: tuple[int, ...]) -> tuple[list, tuple, tuple]:
+        """Per tracked axis: (count rows or None, new length); the new dims; the new states."""
+        rf_maps, _ = self.framework.axis_maps(layer, x.shape, out, x.dims)
+        states = tuple(s if m is None else s.then(m, None if d is None else x.shape[d])
+                       for s, m, d in zip(x.states, rf_maps, x.dims))
         axes = layer.axis_geometry(x.shape, out)
         maps, dims = [], []
         for d, n_in in zip(x.dims, x.lengths()):
@@ -179,13 +206,13 @@ class _Tape(Walker[_T]):
             maps.append((None, n_in) if axis.kind == "pointwise" and n_in == n_out
                         else (axis_rows(axis, n_in, n_out), n_out))
             dims.append(new)
-        return maps, tuple(dims)
+        return maps, tuple(dims), states
 
     def layer(self, node: Any, x: _T, name: str) -> _T:
         row = self._row(name)
         layer = row.layer if row.layer is not None else (node if is_layer(node) else node.layer)
-        maps, dims = self._mapped(layer, x, row.output_shape)
-        return self._new(row.output_shape, dims, name, [(x.id, maps)])
+        maps, dims, states = self._mapped(layer, x, row.output_shape)
+        return self._new(row.output_shape, dims, name, [(x.id, maps)], states)
 
     def call(self, node: Call, x: _T, name: str, ref: _T | None) -> list[_T]:
         row = self._row(name)
@@ -195,9 +222,9 @@ class _Tape(Walker[_T]):
         for i, out in enumerate(pieces):
             piece = chosen if i == node.index else \
                 TensorCall(chosen.word, chosen.args, chosen.kwargs, i)
-            maps, dims = self._mapped(piece, x, out)
+            maps, dims, states = self._mapped(piece, x, out)
             outs.append(self._new(out, dims, name if i == node.index else None,
-                                  [(x.id, maps)]))
+                                  [(x.id, maps)], states))
         return outs
 
     def combine(self, op: str, xs: list[_T], dim: int, name: str, node: Any) -> _T:
@@ -212,6 +239,14 @@ class _Tape(Walker[_T]):
         out = _T(0, shape, dims).lengths()
         parts = []
         offset = 0
+        states = []
+        for a, n_out in enumerate(out):
+            # As the analysis does: a broadcast operand reads position 0, a spatial cat is
+            # piecewise, anything else is the union of the operands' dependencies.
+            operands = [t.states[a].constant(0) if op != "cat" and t.lengths()[a] == 1 != n_out
+                        else t.states[a] for t in xs]
+            states.append(cat_state(operands, [t.lengths()[a] for t in xs]) if a == cat_axis
+                          else operands[0].union(*operands[1:]))
         for t in xs:
             maps = []
             for a, (n_in, n_out) in enumerate(zip(t.lengths(), out)):
@@ -227,12 +262,13 @@ class _Tape(Walker[_T]):
             if cat_axis is not None:
                 offset += t.lengths()[cat_axis]
             parts.append((t.id, maps))
-        return self._new(shape, dims, name, parts)
+        return self._new(shape, dims, name, parts, tuple(states))
 
     def crop(self, saved: _T, x: _T) -> _T:
         maps = []
         shape = list(saved.shape)
-        for d, n_in in zip(saved.dims, saved.lengths()):
+        states = list(saved.states)
+        for a, (d, n_in) in enumerate(zip(saved.dims, saved.lengths())):
             if d is None or len(shape) < -d or len(x.shape) < -d:
                 maps.append((None, n_in))
                 continue
@@ -241,7 +277,8 @@ class _Tape(Walker[_T]):
             rows = tuple(((start + o, 1),) for o in range(n_out))
             shape[d] = n_out
             maps.append((rows, n_out))
-        return self._new(tuple(shape), saved.dims, None, [(saved.id, maps)])
+            states[a] = states[a].then(shift)
+        return self._new(tuple(shape), saved.dims, None, [(saved.id, maps)], tuple(states))
 
 
 class _Stopped(Exception):
@@ -257,13 +294,12 @@ def path_tape(stack: Any, input_shape: Sequence[int] | None = None,
     :data:`~conv_calc.receptive.paths.MAX_CELLS`.
     """
     report = stack.analyze(input_shape=input_shape, mode=mode)
-    from conv_calc.graph import framework as frameworks
-
     fw = frameworks.get(stack.framework)
     shape = fw.check_input(report.input_shape)
     dims = fw.spatial_dims(stack.layers, shape)
-    x = _T(0, tuple(shape), tuple(dims))
+    x = _T(0, tuple(shape), tuple(dims), tuple(AxisState.identity() for _ in dims))
     tape = PathTape(report, x.lengths())
+    tape.states[0] = x.states
     check_cells(x.lengths(), "the network's input")
     walk = _Tape(tape, {row.name: row for row in report.layers}, stack.framework)
     try:
