@@ -47,16 +47,20 @@ def label_size(cell: float, text: str) -> float:
 
 
 def heat_cells(svg: Svg, x: float, y: float, cell: float, plane: Sequence[Sequence[int]],
-               largest: int, labels: bool = True, stroke: str = LINE) -> None:
+               largest: int, labels: bool = True, stroke: str = LINE,
+               zeros: bool = True) -> None:
     """One rect per count (shaded by ``count / largest``) with the count written in it when
-    it fits; row ``r``, column ``c`` at ``(x + c*cell, y + r*cell)``."""
+    it fits (a 0 only with ``zeros``); row ``r``, column ``c`` at ``(x + c*cell, y + r*cell)``."""
+    # One font size for every label, from the longest, or no labels at all: a grid with
+    # some cells labelled and others not would read as if the blanks were zeros.
+    longest = max((len(str(v)) for row in plane for v in row), default=1)
+    size = label_size(cell, "8" * longest) if labels else 0
     for r, row in enumerate(plane):
         for c, value in enumerate(row):
             fill = shade(value, largest)
             cx, cy = x + c * cell, y + r * cell
             svg.rect(cx, cy, cell, cell, fill=fill, stroke=stroke, stroke_width=0.5)
-            size = label_size(cell, str(value)) if labels else 0
-            if size:
+            if size and (value or zeros):
                 svg.text(cx + cell / 2, cy + cell / 2 + size * 0.35, str(value),
                          font_size=size, text_anchor="middle", fill=ink_on(fill))
 
@@ -66,7 +70,7 @@ def ticks(svg: Svg, x: float, y: float, cell: float, count: int, first: int = 0,
     """Index labels along the top (or, ``vertical``, the left side) of a grid, thinned out so
     they never collide."""
     size = 10
-    widest = char_width(size) * len(str(first + count - 1)) + 4
+    widest = char_width(size) * max(len(str(first)), len(str(first + count - 1))) + 6
     step = 1
     while step * cell < (size + 3 if vertical else widest):
         step = {1: 2, 2: 5}.get(step, step * 2 if str(step)[0] == "5" else step * 5 // 2)

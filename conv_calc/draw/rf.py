@@ -76,11 +76,12 @@ def _panel(tape: PathTape, name: str, position: tuple[int, ...]) -> RfPanel:
     cut = False
     for n, h in zip(drawn, hulls):
         lo, hi = (0, n - 1) if h is None else (min(0, h[0]), max(n - 1, h[1]))
-        if hi - lo + 1 > MAX_DRAWN:  # centre the view on the hull
+        if hi - lo + 1 > MAX_DRAWN:  # the hull and a margin; centred on it if still too big
             cut = True
-            mid = (0 + n - 1) // 2 if h is None else (h[0] + h[1]) // 2
-            lo = mid - MAX_DRAWN // 2
-            hi = lo + MAX_DRAWN - 1
+            lo, hi = (0, n - 1) if h is None else (h[0] - 4, h[1] + 4)
+            if hi - lo + 1 > MAX_DRAWN:
+                lo = (lo + hi) // 2 - MAX_DRAWN // 2
+                hi = lo + MAX_DRAWN - 1
         view.append((lo, hi))
     # Further axes (3-d): the slice through the hull's centre, inside the input.
     at = []
@@ -147,17 +148,18 @@ def _panel_lines(pic: RfPicture, panel: RfPanel) -> list[str]:
     sizes = "x".join(map(str, panel.sizes))
     centre = ", ".join(_centre(h) for h in panel.hull)
     beyond = []
+    names = ("rows", "columns", "depth") if len(pic.input) >= 2 else ("positions",)
     for axis, (h, n) in enumerate(zip(panel.hull, pic.input)):
         if h is not None and (h[0] < 0 or h[1] > n - 1):
-            beyond.append(f"axis {axis}: {max(0, -h[0])} before the first pixel and "
-                          f"{max(0, h[1] - n + 1)} after the last")
+            beyond.append(f"{names[min(axis, len(names) - 1)]}: {max(0, -h[0])} before the "
+                          f"first and {max(0, h[1] - n + 1)} after the last")
     text = [f"Output {_coords(panel.position)} sees {sizes} input pixels (hull, in red), "
             f"centred at ({centre})."]
     if beyond:
         text.append("It reaches into the padding (grey) by " + "; ".join(beyond) + ".")
     if panel.cut:
-        text.append("The grid is shown around the hull only: it is larger than "
-                    f"{MAX_DRAWN} cells along an axis.")
+        text.append("Only the part of the input around the hull is shown (the whole is "
+                    f"more than {MAX_DRAWN} cells along an axis).")
     return text
 
 
@@ -200,17 +202,11 @@ def rf_svg(pic: RfPicture) -> str:
         ticks(svg, x0, top, cell, rows, first=r0, vertical=True)
         real = [v for row in panel.counts for v in row if v > 0]
         largest = max(real, default=0)
+        heat_cells(svg, x0, top, cell, [[max(v, 0) for v in row] for row in panel.counts],
+                   largest, zeros=False)
         for r, row in enumerate(panel.counts):
             for c, v in enumerate(row):
-                if v < 0:
-                    svg.rect(x0 + c * cell, top + r * cell, cell, cell, fill=PAD_FILL,
-                             stroke=LINE, stroke_width=0.5)
-        heat_cells(svg, x0, top, cell, [[max(v, 0) if v >= 0 else 0 for v in row]
-                                        for row in panel.counts], largest, labels=True)
-        # Padding cells are drawn again on top: heat_cells paints every cell.
-        for r, row in enumerate(panel.counts):
-            for c, v in enumerate(row):
-                if v < 0:
+                if v < 0:  # a padding coordinate: drawn over the (empty) count cell
                     svg.rect(x0 + c * cell, top + r * cell, cell, cell, fill=PAD_FILL,
                              stroke=LINE, stroke_width=0.5)
         hulls = list(panel.hull[:2]) if len(panel.hull) >= 2 else [(0, 0)] + list(panel.hull)
@@ -224,14 +220,20 @@ def rf_svg(pic: RfPicture) -> str:
             cx = x0 + ((hc0 + hc1) / 2 - c0 + 0.5) * cell
             cy = top + ((hr0 + hr1) / 2 - r0 + 0.5) * cell
             svg.circle(cx, cy, max(2.5, cell * 0.15), fill=ACCENT)
-            # The input's own edges, so the effective padding reads at a glance.
+            # The input's own edges (those inside the view), so the reach into the
+            # padding reads at a glance.
             n_r = pic.input[0] if len(pic.input) >= 2 else 1
             n_c = pic.input[1] if len(pic.input) >= 2 else pic.input[0]
-            ex0 = x0 + (max(0, c0) - c0) * cell
-            ey0 = top + (max(0, r0) - r0) * cell
-            ex1 = x0 + (min(n_c, c0 + cols) - c0) * cell
-            ey1 = top + (min(n_r, r0 + rows) - r0) * cell
-            svg.rect(ex0, ey0, ex1 - ex0, ey1 - ey0, fill="none", stroke="#000000",
-                     stroke_width=1.5, stroke_dasharray="5 3")
+            left, right = x0 + (0 - c0) * cell, x0 + (n_c - c0) * cell
+            upper, lower = top + (0 - r0) * cell, top + (n_r - r0) * cell
+            xs = (max(left, x0), min(right, x0 + cols * cell))
+            ys = (max(upper, top), min(lower, top + rows * cell))
+            edge = {"stroke": "#000000", "stroke_width": 1.5, "stroke_dasharray": "5 3"}
+            for ex in (left, right):
+                if x0 < ex < x0 + cols * cell:
+                    svg.line(ex, ys[0], ex, ys[1], **edge)
+            for ey in (upper, lower):
+                if top < ey < top + rows * cell:
+                    svg.line(xs[0], ey, xs[1], ey, **edge)
         legend(svg, x0, top + rows * cell + 14, real or [0], largest)
     return svg.render()

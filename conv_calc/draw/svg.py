@@ -17,6 +17,7 @@ so tests can compare pictures byte for byte.
 
 from __future__ import annotations
 
+from math import log1p
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -54,12 +55,19 @@ def num(x: float) -> str:
 def shade(count: int, largest: int) -> str:
     """The fill of a cell holding ``count`` when the largest count is ``largest``; 0 is white.
 
-    >>> shade(0, 4), shade(4, 4), shade(1, 4)
-    ('#ffffff', '#08306b', '#9ecae1')
+    Up to 64 the scale is linear in the count; beyond, logarithmic, so the many small
+    counts at the edge of a deep network's region stay visible beside its huge centre.
+
+    >>> shade(0, 4), shade(4, 4), shade(1, 4), shade(10, 1000) == shade(100, 1000)
+    ('#ffffff', '#08306b', '#9ecae1', False)
     """
     if count <= 0 or largest <= 0:
         return "#ffffff"
-    step = round((len(_SCALE) - 2) * count / largest)
+    if largest > 64:
+        fraction = log1p(count) / log1p(largest)
+    else:
+        fraction = count / largest
+    step = round((len(_SCALE) - 2) * fraction)
     return _SCALE[max(1, min(len(_SCALE) - 1, step + 1))]
 
 
