@@ -144,3 +144,82 @@ def rf_command(
     tape = _tape(file, input)
     pic = guarded_engine(lambda: rf_picture(None, layer, position, tape=tape))
     write_text(rf_svg(pic), output)
+
+
+def _built_layer(spec: str, input_text: str, options: dict[str, Any]) -> tuple[Any, tuple]:
+    """The torch layer spec of ``spec`` (a constructor or a short-form name with
+    ``options``) and the full input shape; torch's errors exit 1 with its message."""
+    # Deferred: the same reading of constructors and shapes as `conv-calc layer`.
+    from conv_calc.cli import layer as cli_layer
+    from conv_calc.cli.ctor import CtorError, parse_ctor
+    from conv_calc.errors import LayerError
+    from conv_calc.render.report import format_layer_error
+
+    given = _shape(input_text, "--input")
+    if "(" in spec or ")" in spec:
+        if options:
+            fail("-k, -s, -p, -d and --output-padding only go with the short form",
+                 "put the values into the constructor instead, e.g. 'Conv2d(1, 1, 3, stride=2)'.")
+        try:
+            ctor = parse_ctor(spec)
+        except CtorError as err:
+            fail(f"cannot read the layer: {err} (column {err.column})",
+                 err.hint or "write it as in PyTorch code, e.g. 'Conv2d(1, 1, 3, padding=1)'.")
+        cls = cli_layer.lookup(ctor.type, exact=True)
+        args, kwargs = ctor.args, dict(ctor.kwargs)
+    else:
+        cls = cli_layer.lookup(spec)
+        args, kwargs = (), cli_layer._short_kwargs(cls, options, given, cls.spatial_dims)
+    try:
+        built = cls(*args, **kwargs)
+        shape = cli_layer.expand_input(given, cls.spatial_dims, cli_layer._layer_channels(built))
+        built.output_shape(shape)
+    except LayerError as err:
+        sys.stderr.write(f"error: {cls.__name__} fails, so it cannot be drawn:\n"
+                         + format_layer_error(err) + "\n")
+        raise typer.Exit(EXIT_PROBLEM)
+    if getattr(built, "axis_geometry", None) is None:
+        fail(f"{cls.__name__} cannot be drawn", "draw layer draws convs, transposed convs, pools "
+             "and resizing layers.")
+    return built, shape
+
+
+@draw_app.command("layer", no_args_is_help=True)
+def layer_command(
+    spec: Annotated[str, typer.Argument(
+        metavar="LAYER", help="A constructor such as 'Conv2d(1, 1, 3, stride=2)' (quote it), or "
+                              "a name (conv2d, maxpool2d, convtranspose2d) with -k, -s, -p, -d.")],
+    input: Annotated[Optional[str], typer.Option(
+        "--input", "-i", metavar="SHAPE",
+        help="Input shape: 1x1x7x7, or spatial only: 7, 7x7 (at most 40 per axis).")] = None,
+    kernel_size: Annotated[Optional[str], typer.Option("--kernel-size", "-k", metavar="K")] = None,
+    stride: Annotated[Optional[str], typer.Option("--stride", "-s", metavar="S")] = None,
+    padding: Annotated[Optional[str], typer.Option("--padding", "-p", metavar="P")] = None,
+    dilation: Annotated[Optional[str], typer.Option("--dilation", "-d", metavar="D")] = None,
+    output_padding: Annotated[Optional[str], typer.Option("--output-padding",
+                                                          metavar="OP")] = None,
+    sheet: Annotated[bool, typer.Option(
+        "--sheet", help="Every frame side by side (for print) instead of an animation.")] = False,
+    output: Annotated[Optional[str], _OUTPUT] = None,
+) -> None:
+    """A layer drawn with its numbers: the padded input, the kernel's taps at each output
+    position (dilation gaps included), the output, the formula per axis. An animated SVG
+    by default (open it in a browser), every frame on one sheet with --sheet. A transposed
+    convolution is drawn as each input pixel stamping the kernel into the output, and as
+    the equivalent convolution over the input with zeros inserted.
+
+    \b
+      conv-calc draw layer 'Conv2d(1, 1, 4, padding="same")' --input 6x6 -o same.svg
+      conv-calc draw layer convtranspose2d -i 4x4 -k 3 -s 2 -p 1 --sheet -o up.svg
+      conv-calc draw layer maxpool1d -i 9 -k 3 -s 2 -o pool.svg
+    """
+    from conv_calc.draw.layer import layer_svg
+
+    if input is None:
+        fail("--input is required: the picture depends on it", "give the spatial size, e.g. "
+             "--input 7x7 (or the full shape, 1x1x7x7).")
+    options = {k: v for k, v in (("kernel_size", kernel_size), ("stride", stride),
+                                 ("padding", padding), ("dilation", dilation),
+                                 ("output_padding", output_padding)) if v is not None}
+    built, shape = _built_layer(spec, input, options)
+    write_text(guarded_engine(lambda: layer_svg(built, shape, sheet=sheet)), output)
