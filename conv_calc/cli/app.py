@@ -169,6 +169,7 @@ file prints every problem as file:line:col and exits 2.
   conv-calc stack net.yaml --input 1x3x320x320 --format markdown
   cat net.yaml | conv-calc stack - --format json
   conv-calc stack net.yaml --eval        # as after model.eval(); default: the file's mode:, else train
+  conv-calc stack net.yaml --format html -o report.html   # table, shape flow, RF, overlap maps
 """
 
 
@@ -181,6 +182,7 @@ def stack(
     fmt: Annotated[Format, _option(STACK, "fmt")] = Format.table,
     framework: Annotated[Optional[Framework], _option(STACK, "framework")] = None,
     train: Annotated[Optional[bool], _option(STACK, "train")] = None,
+    output: Annotated[Optional[str], _option(STACK, "output")] = None,
 ) -> None:
     _run("stack", locals())
 

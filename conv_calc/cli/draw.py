@@ -17,8 +17,9 @@ import typer
 
 from conv_calc.cli.ctor import ShapeError, parse_shape
 from conv_calc.cli.exits import EXIT_PROBLEM, fail
+from conv_calc.cli.output import guarded_engine, write_text
 
-__all__ = ["draw_app", "write_text", "guarded_engine"]
+__all__ = ["draw_app"]
 
 draw_app = typer.Typer(
     name="draw",
@@ -36,29 +37,6 @@ _INPUT = typer.Option("--input", "-i", metavar="SHAPE",
 _LAYER = typer.Option("--layer", "-l", metavar="NAME",
                       help="The row name, as `conv-calc stack FILE` shows it (default: the "
                            "last row).")
-
-
-def write_text(text: str, output: str | None) -> None:
-    """``text`` to ``output`` (None or '-': standard output)."""
-    if output in (None, "-"):
-        sys.stdout.write(text)
-        return
-    try:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as err:
-        fail(f"cannot write {output}: {err.strerror or err}",
-             "check that the directory exists and is writable.")
-
-
-def guarded_engine(run: Any) -> Any:
-    """``run()``, with the engine's input errors (conv_calc.errors.InputError) as exit 2."""
-    from conv_calc.errors import InputError, hint_of  # deferred: start-up of other commands
-
-    try:
-        return run()
-    except InputError as err:
-        fail(str(err), hint_of(err))
 
 
 def _shape(text: str | None, option: str) -> tuple[int, ...] | None:

@@ -46,7 +46,7 @@ from conv_calc.receptive import AxisState
 from conv_calc.receptive.layers import crop_map
 from conv_calc.receptive.piecewise import cat_state
 from conv_calc.text import did_you_mean
-from conv_calc.receptive.paths import Grid, Rows, axis_rows, check_cells, transpose
+from conv_calc.receptive.paths import Grid, Rows, axis_rows, transpose
 
 __all__ = ["PathTape", "path_tape"]
 
@@ -84,6 +84,25 @@ class PathTape:
         self.by_name: dict[str, int] = {}
         self.names: list[str] = []
         self.states: dict[int, tuple[AxisState, ...]] = {}
+
+    def parents(self) -> dict[str, list[str]]:
+        """For each row, the rows its tensor is computed from ("input": the network's input),
+        in operand order: the network's graph, branches and skips included."""
+        names = {i: n for n, i in self.by_name.items()}
+        names[0] = "input"
+        through: dict[int, int] = {}  # an unnamed tensor (a crop, another piece) -> its source
+        out: dict[str, list[str]] = {}
+        for op in self.ops:
+            srcs = []
+            for src, _ in op.parts:
+                while src not in names and src in through:
+                    src = through[src]
+                srcs.append(names.get(src, "input"))
+            if op.out in names:
+                out[names[op.out]] = srcs
+            else:
+                through[op.out] = op.parts[0][0]
+        return out
 
     @property
     def input_lengths(self) -> tuple[int, ...]:
@@ -171,7 +190,6 @@ class _Tape(Walker[_T]):
              parts: list, states: tuple[AxisState, ...]) -> _T:
         self.count += 1
         t = _T(self.count, tuple(shape), dims, states)
-        check_cells(t.lengths(), f"row {name!r}" if name else "a tensor of the network")
         self.tape.lengths[t.id] = t.lengths()
         self.tape.states[t.id] = states
         self.tape.ops.append(_Op(t.id, parts))
@@ -289,9 +307,10 @@ def path_tape(stack: Any, input_shape: Sequence[int] | None = None,
               mode: str | None = None) -> PathTape:
     """Analyse ``stack`` (a :class:`~conv_calc.graph.stack.Stack`) and record its path counts.
 
-    Rows after a failing layer are not recorded (``tape.report.error`` says why).
-    Raises :class:`~conv_calc.errors.InputError` when a tracked tensor exceeds
-    :data:`~conv_calc.receptive.paths.MAX_CELLS`.
+    Rows after a failing layer are not recorded (``tape.report.error`` says why). The
+    counts themselves are computed when asked for: :meth:`PathTape.overlap` and
+    :meth:`PathTape.region` raise :class:`~conv_calc.errors.InputError` when a tensor
+    they go through exceeds :data:`~conv_calc.receptive.paths.MAX_CELLS`.
     """
     report = stack.analyze(input_shape=input_shape, mode=mode)
     fw = frameworks.get(stack.framework)
@@ -300,7 +319,6 @@ def path_tape(stack: Any, input_shape: Sequence[int] | None = None,
     x = _T(0, tuple(shape), tuple(dims), tuple(AxisState.identity() for _ in dims))
     tape = PathTape(report, x.lengths())
     tape.states[0] = x.states
-    check_cells(x.lengths(), "the network's input")
     walk = _Tape(tape, {row.name: row for row in report.layers}, stack.framework)
     try:
         walk.run(stack.layers, x)

@@ -82,8 +82,9 @@ def test_position_out_of_range() -> None:
 
 def test_huge_grid_is_refused() -> None:
     text = "input: [1, 1, 2048, 1024]\nlayers:\n  - Conv2d: {out_channels: 1, kernel_size: 1}\n"
+    tape = path_tape(load_text(text))  # the graph is recorded; counting is refused
     with pytest.raises(InputError, match="more than the 1048576 cells") as info:
-        path_tape(load_text(text))
+        tape.overlap()
     assert info.value.hint
 
 
