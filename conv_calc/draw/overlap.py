@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import product
 from math import prod
 from typing import Any, Sequence
 
@@ -36,7 +37,8 @@ __all__ = ["OverlapMap", "overlap_map", "overlap_json", "overlap_svg", "uneven_c
 @dataclass(frozen=True)
 class OverlapMap:
     """One row's overlap map: ``counts`` over its first two spatial axes (further axes at
-    ``plane_at``), ``interior`` the distinct counts away from the borders."""
+    ``plane_at``), ``interior`` the distinct counts of the outputs whose input region stays
+    inside the input (away from the borders)."""
 
     layer: str
     type: str
@@ -52,23 +54,25 @@ class OverlapMap:
         return len(self.interior) <= 1
 
 
-def _interior(lengths: Sequence[int], values: Sequence[int]) -> tuple[int, ...]:
-    """The distinct counts of the cells at least a quarter of each axis away from its ends
-    (borders see fewer taps by construction: that is not a checkerboard)."""
-    ranges = [range(n // 4, n - n // 4) if n >= 4 else range(n) for n in lengths]
+def _interior(tape: PathTape, target: int, values: Sequence[int]) -> tuple[int, ...]:
+    """The distinct counts of the outputs whose input region stays inside the input on every
+    axis: near the borders an output reads padding or missing inputs and gets fewer paths
+    by construction, which is not a checkerboard."""
+    lengths = tape.lengths[target]
+    inside = []
+    for axis, n in enumerate(lengths):
+        state, n_in = tape.states[target][axis], tape.input_lengths[axis]
+        keep = []
+        for u in range(n):
+            h = state.hull(u)
+            if h is not None and h[0] >= 0 and h[1] <= n_in - 1:
+                keep.append(u)
+        # A grid too small to have such outputs: its middle, so a verdict is still given.
+        inside.append(keep or [n // 2])
     strides = [prod(lengths[a + 1:]) for a in range(len(lengths))]
-    found: set[int] = set()
-
-    def visit(axis: int, offset: int) -> None:
-        if axis == len(lengths):
-            found.add(values[offset])
-            return
-        for i in ranges[axis]:
-            visit(axis + 1, offset + i * strides[axis])
-    if lengths:
-        visit(0, 0)
-    else:
-        found.update(values)
+    found = set()
+    for index in product(*inside):
+        found.add(values[sum(i * st for i, st in zip(index, strides))])
     return tuple(sorted(found))
 
 
@@ -117,7 +121,7 @@ def overlap_map(stack: Any, layer: str | None = None, input_shape: Sequence[int]
     grid = tape.overlap(name)
     lengths = grid.shape
     at = tuple(n // 2 for n in lengths[2:])
-    interior = _interior(lengths, grid.values)
+    interior = _interior(tape, tape.tensor_of(name), grid.values)
     row = next(r for r in tape.report.layers if r.name == name)
     hint = ""
     if len(interior) > 1:
@@ -154,7 +158,8 @@ def overlap_svg(m: OverlapMap, title: str | None = None) -> str:
         lines.append(f"Showing the first {len(shown)} rows and {len(shown[0])} columns of "
                      f"{rows}x{cols}; the pattern repeats with the layers' strides.")
     verdict = ("Even: away from the borders every output gets " + str(m.interior[0]) + " paths."
-               if m.even else "Uneven: away from the borders outputs get "
+               if m.even else "Uneven: away from the borders (where an output's region stays "
+               "inside the input) outputs get "
                + ", ".join(map(str, m.interior)) + " paths (a checkerboard).")
     top = 30 + lines_height(lines, text_width, 12) + 34
     grid_h = cell * len(shown)

@@ -66,10 +66,31 @@ def _hull_sizes(tape: PathTape, target: int, axis: int, n: int) -> list[int]:
     return [0 if h is None else h[1] - h[0] + 1 for h in (state.hull(u) for u in range(n))]
 
 
+def _tightened(hull: tuple, grid: Any) -> tuple:
+    """The per-axis hulls, cut to the pixels that really have paths where those lie inside
+    the input. The per-axis hull is a union over every position of the other axes (DESIGN.md
+    section 4), so after a cat along one spatial axis it can be wider on another axis than
+    this position's region; beyond the input's edges only the hull says how far it reaches."""
+    shape = grid.shape
+    out = []
+    for axis, h in enumerate(hull):
+        inner = 1
+        for n in shape[axis + 1:]:
+            inner *= n
+        coords = {(i // inner) % shape[axis] for i, v in enumerate(grid.values) if v}
+        if h is None or not coords:
+            out.append(h)
+            continue
+        lo = h[0] if h[0] < 0 else max(h[0], min(coords))
+        hi = h[1] if h[1] >= shape[axis] else min(h[1], max(coords))
+        out.append((lo, hi))
+    return tuple(out)
+
+
 def _panel(tape: PathTape, name: str, position: tuple[int, ...]) -> RfPanel:
-    hull = tape.hull(name, position)
     grid = tape.region(name, position)
     lengths = grid.shape
+    hull = _tightened(tape.hull(name, position), grid)
     drawn = lengths[:2] if len(lengths) >= 2 else (lengths or (1,))
     hulls = list(hull[:2]) if len(hull) >= 2 else list(hull) or [None]
     view = []
