@@ -157,7 +157,8 @@ def overlap_svg(m: OverlapMap, title: str | None = None) -> str:
     if rows > MAX_DRAWN or cols > MAX_DRAWN:
         lines.append(f"Showing the first {len(shown)} rows and {len(shown[0])} columns of "
                      f"{rows}x{cols}; the pattern repeats with the layers' strides.")
-    verdict = ("Even: away from the borders every output gets " + str(m.interior[0]) + " paths."
+    verdict = ("Even: away from the borders every output gets " + str(m.interior[0])
+               + (" path." if m.interior[0] == 1 else " paths.")
                if m.even else "Uneven: away from the borders (where an output's region stays "
                "inside the input) outputs get "
                + ", ".join(map(str, m.interior)) + " paths (a checkerboard).")

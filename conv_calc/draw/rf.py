@@ -240,7 +240,9 @@ def rf_svg(pic: RfPicture) -> str:
             svg.rect(x, y, w, h, fill="none", stroke=ACCENT, stroke_width=2.5)
             cx = x0 + ((hc0 + hc1) / 2 - c0 + 0.5) * cell
             cy = top + ((hr0 + hr1) / 2 - r0 + 0.5) * cell
-            svg.circle(cx, cy, max(2.5, cell * 0.15), fill=ACCENT)
+            # A ring, not a dot: the count written in the centre cell stays legible.
+            svg.circle(cx, cy, max(3.0, cell * 0.42), fill="none", stroke=ACCENT,
+                       stroke_width=2)
             # The input's own edges (those inside the view), so the reach into the
             # padding reads at a glance.
             n_r = pic.input[0] if len(pic.input) >= 2 else 1
