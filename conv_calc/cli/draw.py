@@ -48,7 +48,12 @@ def _shape(text: str | None, option: str) -> tuple[int, ...] | None:
         fail(f"{option}: {err}", err.hint)
 
 
-def _tape(file: str, input_text: str | None) -> Any:
+_MODE = typer.Option(
+    "--train/--eval", help="Check the layers in training mode or eval mode (as after "
+    "model.eval()); default: the file's `mode:`, else train.", show_default=False)
+
+
+def _tape(file: str, input_text: str | None, train: bool | None = None) -> Any:
     """The network's path tape, or exit (2: unreadable file; 1: a layer fails)."""
     from conv_calc.cli.stack import STDIN, STDIN_NAME, load
     from conv_calc.graph.paths import path_tape
@@ -56,7 +61,8 @@ def _tape(file: str, input_text: str | None) -> Any:
 
     shape = _shape(input_text, "--input")
     network = load(file)
-    tape = guarded_engine(lambda: path_tape(network, shape))
+    mode = None if train is None else ("train" if train else "eval")
+    tape = guarded_engine(lambda: path_tape(network, shape, mode))
     if tape.report.error is not None:
         name = STDIN_NAME if file == STDIN else file
         sys.stderr.write(f"{name}: the network fails, so it cannot be drawn:\n"
@@ -73,6 +79,7 @@ def overlap_command(
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="svg|json",
                                      help="svg (a picture) or json (the counts).")] = "svg",
     input: Annotated[Optional[str], _INPUT] = None,
+    train: Annotated[Optional[bool], _MODE] = None,
 ) -> None:
     """The checkerboard map of a layer's output: for each output pixel, the number of paths
     (chains of kernel taps) from the input that reach it, which is what an all-ones input
@@ -87,7 +94,7 @@ def overlap_command(
 
     if fmt not in ("svg", "json"):
         fail(f"--format {fmt!r}: not a format of draw overlap", "use svg or json.")
-    tape = _tape(file, input)
+    tape = _tape(file, input, train)
     m = guarded_engine(lambda: overlap_map(None, layer, tape=tape))
     if fmt == "json":
         write_text(dumps({"schema_version": SCHEMA_VERSION, **overlap_json(m)}), output)
@@ -107,6 +114,7 @@ def rf_command(
              "middle).")] = None,
     output: Annotated[Optional[str], _OUTPUT] = None,
     input: Annotated[Optional[str], _INPUT] = None,
+    train: Annotated[Optional[bool], _MODE] = None,
 ) -> None:
     """The exact input region one output position sees through the whole network, shaded by
     how many paths reach each input pixel, its hull, centre and reach into the padding;
@@ -119,7 +127,7 @@ def rf_command(
     from conv_calc.draw.rf import rf_picture, rf_svg
 
     position = _shape(at, "--at")
-    tape = _tape(file, input)
+    tape = _tape(file, input, train)
     pic = guarded_engine(lambda: rf_picture(None, layer, position, tape=tape))
     write_text(rf_svg(pic), output)
 

@@ -58,6 +58,8 @@ class LayerPicture:
     notes: tuple[str, ...]
     scenes: tuple[AxisScene, AxisScene]
     stamps: tuple[StampScene, StampScene] | None
+    in_spatial: str = ""   # every spatial size, as written on the picture: 4x5x6
+    out_spatial: str = ""
 
     @property
     def transposed(self) -> bool:
@@ -104,7 +106,9 @@ def layer_picture(layer: Any, in_shape: Sequence[int]) -> LayerPicture:
         formulas = ()
     return LayerPicture(repr(layer), type(layer).__name__, (ins[0], ins[1]), (outs[0], outs[1]),
                         axes, formulas, tuple(notes_), (scenes[0], scenes[1]),
-                        None if stamps is None else (stamps[0], stamps[1]))
+                        None if stamps is None else (stamps[0], stamps[1]),
+                        "x".join(map(str, in_shape[len(in_shape) - n:])),
+                        "x".join(map(str, out[len(out) - n:])))
 
 
 # ----------------------------------------------------------------------------- drawing
@@ -272,8 +276,7 @@ def layer_svg(layer: Any, in_shape: Sequence[int] | None = None, sheet: bool = F
     total_cols = len(cols.kinds) + pic.out_lengths[1]
     if pic.transposed:
         total_cols = max(total_cols, pic.in_lengths[1] + len(pic.stamps[1].kinds))
-    text = [f"{pic.type}: input {'x'.join(map(str, pic.in_lengths[-2 if pic.in_lengths[0] > 1 else -1:]))}"
-            f", output {'x'.join(map(str, pic.out_lengths[-2 if pic.out_lengths[0] > 1 else -1:]))}.",
+    text = [f"{pic.type}: input {pic.in_spatial}, output {pic.out_spatial}.",
             *pic.formulas, *pic.notes]
     shown = len(conv_frames) < pic.out_lengths[0] * pic.out_lengths[1]
     if shown:
