@@ -200,3 +200,30 @@ def test_golden_pictures() -> None:
     tape = path_tape(load_text(CASES["transposed-k3-s2"]))
     same_as_golden("overlap-k3-s2.svg", overlap_svg(overlap_map(None, tape=tape)))
     same_as_golden("rf-k3-s2.svg", rf_svg(rf_picture(None, tape=tape)))
+
+
+def test_flow_draws_every_skip_as_an_arc() -> None:
+    tape = path_tape(load_file(EXAMPLES / "unet.yaml"))
+    parents = tape.parents()
+    assert set(parents["cat_3"]) == {"enc1.3", "up1"}  # the long skip, and the path below
+    root = parse(flow_svg(tape))
+    paths = root.findall(f"{SVG}path")
+    assert len(paths) == 2 * 4  # four long skips, each a line and an arrow head
+    boxes = [t.text for t in root.iter(f"{SVG}text") if t.text and t.text.startswith("cat")
+             and "[" in t.text]
+    assert len(boxes) == 4
+
+
+@pytest.mark.parametrize("case,rows,cols", [("strip-1d", 1, 12), ("volume-3d", 3, 7)])
+def test_overlap_json_rows_of_the_first_two_axes(case: str, rows: int, cols: int) -> None:
+    from conv_calc.draw.overlap import overlap_json
+
+    tape = path_tape(load_text(CASES[case]))
+    doc = overlap_json(overlap_map(None, tape=tape))
+    assert len(doc["counts"]) == rows and {len(r) for r in doc["counts"]} == {cols}
+    full = tape.overlap().rows()
+    if len(doc["shape"]) == 3:
+        at = doc["plane_at"][0]
+        assert doc["counts"] == [[full[r][c][at] for c in range(cols)] for r in range(rows)]
+    else:
+        assert doc["counts"] == [full]
