@@ -4,7 +4,7 @@ or standard output.
 Thin: read the file or the layer, call :mod:`conv_calc.draw`, write the text. Bad input
 (unknown row, position out of range, a grid too large to count) exits 2 with the
 engine's message and hint; a network that breaks exits 1 with torch's message, as
-``conv-calc stack`` does. :mod:`conv_calc.cli.app` imports this module for every command,
+``conv-calc stack`` does (a row before the failing layer is still drawn, then exit 1). :mod:`conv_calc.cli.app` imports this module for every command,
 so the engine and the drawing code are imported inside the commands.
 """
 
@@ -53,22 +53,36 @@ _MODE = typer.Option(
     "model.eval()); default: the file's `mode:`, else train.", show_default=False)
 
 
-def _tape(file: str, input_text: str | None, train: bool | None = None) -> Any:
-    """The network's path tape, or exit (2: unreadable file; 1: a layer fails)."""
+def _tape(file: str, input_text: str | None, train: bool | None, layer: str | None) -> Any:
+    """The network's path tape, or exit: 2 for an unreadable file; 1 when a layer fails at
+    or before the row asked for (rows before a failing layer can still be drawn)."""
     from conv_calc.cli.stack import STDIN, STDIN_NAME, load
     from conv_calc.graph.paths import path_tape
-    from conv_calc.render.report import format_layer_error
 
     shape = _shape(input_text, "--input")
     network = load(file)
     mode = None if train is None else ("train" if train else "eval")
     tape = guarded_engine(lambda: path_tape(network, shape, mode))
-    if tape.report.error is not None:
+    if tape.report.error is not None and (layer is None or layer not in tape.by_name):
         name = STDIN_NAME if file == STDIN else file
-        sys.stderr.write(f"{name}: the network fails, so it cannot be drawn:\n"
-                         + format_layer_error(tape.report.error, tape.report.failed) + "\n")
+        _network_fails(tape, f"{name}: the network fails before "
+                             + ("its last row" if layer is None else f"row {layer!r}")
+                             + ", so it cannot be drawn:\n")
         raise typer.Exit(EXIT_PROBLEM)
     return tape
+
+
+def _network_fails(tape: Any, intro: str) -> None:
+    from conv_calc.render.report import format_layer_error
+
+    sys.stderr.write(intro + format_layer_error(tape.report.error, tape.report.failed) + "\n")
+
+
+def _done(tape: Any) -> None:
+    """Exit 1 after drawing a row that comes before a failing layer, saying so."""
+    if tape.report.error is not None:
+        _network_fails(tape, "drawn; but a later layer fails:\n")
+        raise typer.Exit(EXIT_PROBLEM)
 
 
 @draw_app.command("overlap", no_args_is_help=True)
@@ -94,7 +108,7 @@ def overlap_command(
 
     if fmt not in ("svg", "json"):
         fail(f"--format {fmt!r}: not a format of draw overlap", "use svg or json.")
-    tape = _tape(file, input, train)
+    tape = _tape(file, input, train, layer)
     m = guarded_engine(lambda: overlap_map(None, layer, tape=tape))
     if fmt == "json":
         write_text(dumps({"schema_version": SCHEMA_VERSION, **overlap_json(m)}), output)
@@ -102,6 +116,7 @@ def overlap_command(
         write_text(overlap_svg(m), output)
     if m.hint and output not in (None, "-"):
         sys.stderr.write(f"uneven overlap: {m.hint}\n")
+    _done(tape)
 
 
 @draw_app.command("rf", no_args_is_help=True)
@@ -127,9 +142,10 @@ def rf_command(
     from conv_calc.draw.rf import rf_picture, rf_svg
 
     position = _shape(at, "--at")
-    tape = _tape(file, input, train)
+    tape = _tape(file, input, train, layer)
     pic = guarded_engine(lambda: rf_picture(None, layer, position, tape=tape))
     write_text(rf_svg(pic), output)
+    _done(tape)
 
 
 def _built_layer(spec: str, input_text: str, options: dict[str, Any]) -> tuple[Any, tuple]:

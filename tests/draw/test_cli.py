@@ -83,6 +83,15 @@ def test_layer_that_fails_exits_1() -> None:
 def test_broken_network_exits_1() -> None:
     r = run("draw", "overlap", str(EXAMPLES / "broken-unet-skip.yaml"))
     assert r.code == 1 and "Sizes of tensors must match" in r.stderr
+    assert "fails before its last row" in r.stderr and r.stdout == ""
+
+
+def test_row_before_a_failing_layer_is_drawn_then_exit_1() -> None:
+    r = run("draw", "rf", str(EXAMPLES / "broken-unet-skip.yaml"), "--layer", "up1", "--at", "0,0")
+    assert r.code == 1 and "Sizes of tensors must match" in r.stderr
+    ET.fromstring(r.stdout)
+    later = run("draw", "rf", str(EXAMPLES / "broken-unet-skip.yaml"), "--layer", "up2")
+    assert later.code == 1 and "fails before row 'up2'" in later.stderr
 
 
 @pytest.mark.parametrize("spec,extra", [
