@@ -33,11 +33,13 @@ from conv_calc.errors import InputError
 from conv_calc.geometry import Axis
 from conv_calc.render.layer import layer_formulas
 
-__all__ = ["LayerPicture", "layer_picture", "layer_svg", "MAX_INPUT", "MAX_FRAMES"]
+__all__ = ["LayerPicture", "layer_picture", "layer_svg", "MAX_INPUT", "MAX_FRAMES", "MAX_SHEET"]
 
 #: The largest input drawn along one axis, and the most frames drawn (row-major).
 MAX_INPUT = 40
-MAX_FRAMES = 64
+MAX_FRAMES = 256
+#: The most frames on a sheet (a page of small pictures for print).
+MAX_SHEET = 64
 _ZERO_FILL = "#fff3c4"
 _FRAME_SECONDS = 0.8
 
@@ -113,8 +115,8 @@ def layer_picture(layer: Any, in_shape: Sequence[int]) -> LayerPicture:
 
 # ----------------------------------------------------------------------------- drawing
 
-def _frames(counts: Sequence[int]) -> list[tuple[int, int]]:
-    return list(product(range(counts[0]), range(counts[1])))[:MAX_FRAMES]
+def _frames(counts: Sequence[int], most: int) -> list[tuple[int, int]]:
+    return list(product(range(counts[0]), range(counts[1])))[:most]
 
 
 def _input_grid(svg: Svg, x: float, y: float, cell: float, rows: AxisScene,
@@ -271,8 +273,9 @@ def layer_svg(layer: Any, in_shape: Sequence[int] | None = None, sheet: bool = F
     every frame side by side."""
     pic = picture or layer_picture(layer, in_shape or ())
     rows, cols = pic.scenes
-    conv_frames = _frames(pic.out_lengths)
-    stamp_frames = _frames(pic.in_lengths) if pic.transposed else []
+    most = MAX_SHEET if sheet else MAX_FRAMES
+    conv_frames = _frames(pic.out_lengths, most)
+    stamp_frames = _frames(pic.in_lengths, most) if pic.transposed else []
     total_cols = len(cols.kinds) + pic.out_lengths[1]
     if pic.transposed:
         total_cols = max(total_cols, pic.in_lengths[1] + len(pic.stamps[1].kinds))
@@ -280,7 +283,7 @@ def layer_svg(layer: Any, in_shape: Sequence[int] | None = None, sheet: bool = F
             *pic.formulas, *pic.notes]
     shown = len(conv_frames) < pic.out_lengths[0] * pic.out_lengths[1]
     if shown:
-        text.append(f"Frames for the first {MAX_FRAMES} output positions (row by row).")
+        text.append(f"Frames for the first {most} output positions (row by row).")
     key = ("Grey: padding; orange: the kernel's taps (dashed: its span, gaps are the "
            "dilation); green: the output position" + ("; pale yellow: inserted zeros." if
                                                       pic.transposed else "."))

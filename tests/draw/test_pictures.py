@@ -66,9 +66,10 @@ def test_layer_pictures_parse(case: str, sheet: bool) -> None:
     root = parse(layer_svg(layer, shape, sheet=sheet))
     animations = root.findall(f".//{SVG}animate")
     pic = layer_picture(layer, shape)
-    frames = min(MAX_FRAMES, pic.out_lengths[0] * pic.out_lengths[1])
+    frames = pic.out_lengths[0] * pic.out_lengths[1]  # every output position: all under the cap
     if pic.transposed:
-        frames += min(MAX_FRAMES, pic.in_lengths[0] * pic.in_lengths[1])
+        frames += pic.in_lengths[0] * pic.in_lengths[1]
+    assert frames <= MAX_FRAMES
     assert len(animations) == (0 if sheet else frames)
 
 
@@ -83,6 +84,15 @@ def test_asymmetric_same_padding_is_drawn() -> None:
     assert rows.kinds[:1] == ("pad",) and rows.kinds[-2:] == ("pad", "pad")  # 1 before, 2 after
     words = " ".join(t.text for t in parse(layer_svg(*LAYERS["conv-same-even"])).iter(f"{SVG}text"))
     assert "1 before, 2 after" in words
+
+
+def test_frame_caps_are_said() -> None:
+    layer = nn.Conv2d(1, 1, 3, padding=1)
+    words = " ".join(t.text for t in parse(layer_svg(layer, (1, 1, 12, 12), sheet=True))
+                     .iter(f"{SVG}text"))
+    assert "first 64 output positions" in words
+    animated = parse(layer_svg(layer, (1, 1, 12, 12)))
+    assert len(animated.findall(f".//{SVG}animate")) == 144  # every one of the 12x12
 
 
 def test_layer_input_cap() -> None:
