@@ -24,6 +24,7 @@ from conv_calc.cli import lint as lint_commands
 from conv_calc.cli import options
 from conv_calc.cli.exits import guarded
 from conv_calc.cli.options import LAYER, STACK
+from conv_calc.cli.draw import draw_app
 from conv_calc.cli.imports import import_app
 from conv_calc.cli.solve import solve_app
 
@@ -168,6 +169,7 @@ file prints every problem as file:line:col and exits 2.
   conv-calc stack net.yaml --input 1x3x320x320 --format markdown
   cat net.yaml | conv-calc stack - --format json
   conv-calc stack net.yaml --eval        # as after model.eval(); default: the file's mode:, else train
+  conv-calc stack net.yaml --format html -o report.html   # table, shape flow, RF, overlap maps
 """
 
 
@@ -180,6 +182,7 @@ def stack(
     fmt: Annotated[Format, _option(STACK, "fmt")] = Format.table,
     framework: Annotated[Optional[Framework], _option(STACK, "framework")] = None,
     train: Annotated[Optional[bool], _option(STACK, "train")] = None,
+    output: Annotated[Optional[str], _option(STACK, "output")] = None,
 ) -> None:
     _run("stack", locals())
 
@@ -237,6 +240,7 @@ app.command("rule", no_args_is_help=True)(lint_commands.rule_command)
 
 app.add_typer(solve_app, name="solve")
 app.add_typer(import_app, name="import")
+app.add_typer(draw_app, name="draw")
 
 
 # ---------------------------------------------------------------- entry point

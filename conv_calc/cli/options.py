@@ -47,7 +47,7 @@ class Option(NamedTuple):
         return out
 
 
-FORMATS = ("table", "json", "markdown", "csv")
+FORMATS = ("table", "json", "markdown", "csv", "html")
 LAYER_FORMATS = ("text", "json")
 FRAMEWORKS = ("torch", "keras")
 
@@ -77,13 +77,17 @@ STACK: dict[str, Option] = {
         metavar="SHAPE"),
     "fmt": Option(
         ("--format", "-f"),
-        "table (people), json (programs, stdout), markdown (docs), csv (spreadsheets).",
+        "table (people), json (programs, stdout), markdown (docs), csv (spreadsheets), "
+        "html (a self-contained report with pictures; -o FILE).",
         choices=FORMATS, default="table"),
     "framework": Option(
         ("--framework",),
         "Read the file as torch (conv_calc.nn) or keras (Keras 3 layers, channels_last); "
         "default: the file's `framework:` key, else torch.", choices=FRAMEWORKS),
     "train": MODE,
+    "output": Option(
+        ("--output", "-o"), "Write the report to FILE (--format html; default: standard output).",
+        metavar="FILE"),
 }
 
 #: ``conv-calc layer LAYER``: parameter name -> option.
@@ -163,7 +167,7 @@ def run(command: str, target: str, given: dict[str, Any]) -> int:
         from conv_calc.cli.stack import run as run_stack
 
         return run_stack(target, values["input"], values["fmt"], framework=values["framework"],
-                         mode=mode_of(values["train"]))
+                         mode=mode_of(values["train"]), output=values["output"])
     from conv_calc.cli.layer import run as run_layer
 
     return run_layer(target, values["input"], short_form(values), values["output_size"],

@@ -88,8 +88,12 @@ def _problems_json(err: ValueError, file: str) -> str:
 
 
 def run(file: str, input_text: str | None, fmt: str, framework: str | None = None,
-        mode: str | None = None) -> int:
-    """``mode`` ("train" or "eval", from --train/--eval) overrides the file's `mode:`."""
+        mode: str | None = None, output: str | None = None) -> int:
+    """``mode`` ("train" or "eval", from --train/--eval) overrides the file's `mode:`;
+    ``output`` is where ``--format html`` writes (None: standard output)."""
+    if output is not None and fmt != "html":
+        fail("-o/--output goes with --format html", "redirect the other formats: "
+             "conv-calc stack net.yaml --format json > report.json")
     shape = None
     keras_batch = False
     if input_text is not None:
@@ -116,6 +120,10 @@ def run(file: str, input_text: str | None, fmt: str, framework: str | None = Non
             shape = network.with_spatial_sizes(shape)
         except ValueError as err:
             fail(str(err), hint_of(err))
+    if fmt == "html":
+        from conv_calc.cli.output import html_report  # deferred: only this format draws
+
+        return html_report(network, name, shape, mode, output)
     try:
         report = network.analyze(input_shape=shape, mode=mode)
     except LayerError as err:  # analyze() should not raise these; treat as the network's problem

@@ -1,0 +1,1 @@
+"""Pictures (layer 7)."""
