@@ -23,6 +23,10 @@ from conv_calc.cli.options import MODE, mode_of
 from conv_calc.errors import LayerError, hint_of
 
 SCHEMA_VERSION = 1
+#: Strides up to this many residues get one entry per residue in answers; larger ones ranges.
+RESIDUE_LIMIT = 64
+#: Most sizes `solve input-sizes --list` writes per axis (the count is always exact).
+LIST_LIMIT = 100_000
 
 
 class LayerFormat(str, Enum):
@@ -249,8 +253,14 @@ def output_padding(
         if not rule.period:
             lines.append(f"  {name}: {rule.formula}")
             continue
-        cells = ", ".join(f"n%{rule.period}={r}: {'none' if op is None else op}"
-                          for r, op in enumerate(rule.table))
+        if rule.period <= RESIDUE_LIMIT:
+            cells = ", ".join(f"n%{rule.period}={r}: {'none' if op is None else op}"
+                              for r, op in enumerate(rule.table))
+        else:  # a huge stride: the residues as ranges, never one entry each
+            cells = ", ".join(
+                (f"n%{rule.period} in {lo}..{hi}: " if hi > lo else f"n%{rule.period}={lo}: ")
+                + ("none" if op is None else f"{op}..{op + hi - lo}" if hi > lo else f"{op}")
+                for lo, hi, op in rule.runs())
         lines.append(f"  {name}: {rule.formula}   [{cells}]")
     if ins is not None:
         lines.append(f"for input {_x(ins)} (conv output {_x(ans.conv_output)}):")
@@ -262,7 +272,11 @@ def output_padding(
     payload = {
         "question": "output_padding", "conv": repr(lay), "transposed": repr(ans.transposed),
         "rule": [{"axis": n, "period": r.period, "formula": r.formula,
-                  "by_residue": list(r.table)} for n, r in zip(names, ans.rule)],
+                  # Per residue up to RESIDUE_LIMIT of them; "runs" says the same for any stride.
+                  "by_residue": list(r.table) if r.period <= RESIDUE_LIMIT else None,
+                  "runs": [{"from": lo, "to": hi, "output_padding": op}
+                           for lo, hi, op in (r.runs() if r.period else [])]}
+                 for n, r in zip(names, ans.rule)],
         "input": None if ins is None else list(ins),
         "conv_output": None if ans.conv_output is None else list(ans.conv_output),
         "output_padding": None if ans.output_padding is None else list(ans.output_padding),
@@ -321,8 +335,8 @@ def input_sizes(
     out = []
     for a in answers:
         count = a.count(lo, hi)
-        sizes = a.sizes(lo, hi) if (list_all or count <= 30) else None
-        first = a.sizes(lo, min(hi, lo + 10 ** 6))[:1]
+        sizes = a.sizes(lo, hi, LIST_LIMIT) if (list_all or count <= 30) else None
+        first = a.sizes(lo, hi, 1)
         lines.append(f"  {a.axis} (dim {a.dim}): " + (
             f"{a.form.text()}" if a.classes else f"no size works: {a.blocked}"))
         if a.classes:
@@ -330,11 +344,16 @@ def input_sizes(
                          + (f", first {first[0]}" if first and first[0] != a.smallest else ""))
             if sizes is not None and count:
                 lines.append("      " + ", ".join(map(str, sizes)))
+                if count > len(sizes):
+                    lines.append(f"      (the first {len(sizes):,} of {count:,} listed: "
+                                 "narrow --range for the others)")
         out.append({"axis": a.axis, "dim": a.dim, "closed_form": a.form.text() if a.classes else None,
                     "period": a.form.period,
                     "progressions": [{"start": s, "step": a.form.period} for s in a.form.starts],
                     "exceptions": list(a.form.exceptions), "smallest": a.smallest,
-                    "count": count, "sizes": sizes, "blocked": a.blocked or None})
+                    "count": count, "sizes": sizes, "blocked": a.blocked or None,
+                    # sizes holds at most LIST_LIMIT sizes, the smallest; count has them all.
+                    "sizes_truncated": sizes is not None and count > len(sizes)})
     payload = {"question": "input_sizes", "file": file, "input": list(full),
                "range": [lo, hi], "axes": out, "mode": mode}
     lines.append(f"mode: {mode}")

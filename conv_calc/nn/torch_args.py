@@ -103,13 +103,12 @@ def unpack_list(fn: str, name: str, value: Any, hint: str | Callable[[int, Any],
     ``hint`` is a string or ``hint(index, element)``.
     """
     for i, v in enumerate(value[start:], start=start):
-        h = hint(i, v) if callable(hint) else hint
         if not accept(v):
             # torch/csrc/utils/python_arg_parser.cpp: PythonArgs::intlist (unpacking)
-            raise unpack_error(fn, name, i + 1, v, h)
+            raise unpack_error(fn, name, i + 1, v, hint(i, v) if callable(hint) else hint)
         if not fits_int64(v):
             # torch/csrc/utils/python_numbers.h: THPUtils_unpackLong
-            raise overflow_error(fn, name, i + 1, h)
+            raise overflow_error(fn, name, i + 1, hint(i, v) if callable(hint) else hint)
     return [int(v) for v in value]
 
 

@@ -126,8 +126,10 @@ def contains(classes: Iterable[Cls], n: int) -> bool:
     return False
 
 
-def members_upto(classes: Iterable[Cls], lo: int, hi: int) -> list[int]:
-    """Every size in ``[lo, hi]`` (enumerates the answer, for lists and tests)."""
+def members_upto(classes: Iterable[Cls], lo: int, hi: int, limit: int | None = None) -> list[int]:
+    """Every size in ``[lo, hi]`` (enumerates the answer, for lists and tests); with
+    ``limit``, only the smallest ``limit`` of them (each progression is cut to its first
+    ``limit`` terms first, so the work never depends on the width of the range)."""
     found: set[int] = set()
     for c in classes:
         if c.M == 0:
@@ -138,8 +140,10 @@ def members_upto(classes: Iterable[Cls], lo: int, hi: int) -> list[int]:
         k1 = (hi - c.r) // c.M
         if c.count is not None:
             k1 = min(k1, c.count - 1)
+        if limit is not None:
+            k1 = min(k1, k0 + limit - 1)
         found.update(range(c.r + c.M * k0, c.r + c.M * k1 + 1, c.M) if k1 >= k0 else ())
-    return sorted(found)
+    return sorted(found)[:limit]
 
 
 def count_in(classes: list[Cls], lo: int, hi: int) -> int:

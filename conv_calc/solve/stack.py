@@ -49,8 +49,9 @@ class AxisSizes:
     def count(self, lo: int, hi: int) -> int:
         return count_in(list(self.classes), lo, hi)
 
-    def sizes(self, lo: int, hi: int) -> list[int]:
-        return members_upto(self.classes, lo, hi)
+    def sizes(self, lo: int, hi: int, limit: int | None = None) -> list[int]:
+        """The accepted sizes in ``[lo, hi]``, smallest first (at most ``limit``)."""
+        return members_upto(self.classes, lo, hi, limit)
 
     def __contains__(self, n: int) -> bool:
         return contains(self.classes, n)

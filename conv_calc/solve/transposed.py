@@ -34,13 +34,49 @@ __all__ = ["AxisRule", "OutputPaddingAnswer", "solve_output_padding", "mirror_tr
 class AxisRule:
     """For every input size n on one axis: op as a function of ``n mod period``.
 
-    ``table[r]`` is the output_padding for ``n % period == r``, or None when no
-    output_padding torch accepts inverts those sizes.
+    ``op(r)`` is the output_padding for ``n % period == r``, or None when no
+    output_padding torch accepts inverts those sizes; ``runs()`` gives the same as
+    at most four ranges of residues (strides can be huge: nothing here is per
+    residue); ``table`` lists every residue (only ask for it when ``period`` is small).
     """
 
     period: int
-    table: tuple[int | None, ...]
     formula: str
+    offset: int = 0                            # op(r) = ((r + offset) mod period) + shift
+    shift: int = 0
+    bound: int = 0                             # torch accepts 0 <= op < bound
+
+    def op(self, r: int) -> int | None:
+        value = ((r + self.offset) % self.period) + self.shift
+        return value if 0 <= value < self.bound else None
+
+    @property
+    def table(self) -> tuple[int | None, ...]:
+        return tuple(self.op(r) for r in range(self.period))
+
+    def runs(self) -> list[tuple[int, int, int | None]]:
+        """``(first residue, last residue, op at the first or None)``; op grows by one
+        along a run that has one.
+
+        >>> _axis_rule(3, 2, 1, 1, 1, 3, 2, 1, 1).runs()
+        [(0, 0, 1), (1, 1, 0)]
+        """
+        s, c = self.period, self.offset % self.period
+        out: list[tuple[int, int, int | None]] = []
+        # Two linear pieces: r in [0, s - c) has op = r + c + shift, the rest op = r + c - s + shift.
+        for lo, hi, base in ((0, s - c - 1, c + self.shift), (s - c, s - 1, c - s + self.shift)):
+            if lo > hi:
+                continue
+            first_ok, last_ok = max(lo, -base), min(hi, self.bound - 1 - base)
+            if first_ok > last_ok:
+                out.append((lo, hi, None))
+                continue
+            if first_ok > lo:
+                out.append((lo, first_ok - 1, None))
+            out.append((first_ok, last_ok, first_ok + base))
+            if last_ok < hi:
+                out.append((last_ok + 1, hi, None))
+        return out
 
 
 @dataclass(frozen=True)
@@ -93,13 +129,9 @@ def _axis_rule(k: int, s: int, pl: int, pr: int, d: int, kt: int, st: int, pt: i
     keff, kteff = effective_kernel_size(k, d), effective_kernel_size(kt, dt)
     a = pl + pr - keff
     if st != s:
-        return AxisRule(0, (), f"no closed form: the conv's stride {s} differs from the "
-                               f"transposed stride {st} (op grows with n); ask for one input size")
+        return AxisRule(0, f"no closed form: the conv's stride {s} differs from the "
+                           f"transposed stride {st} (op grows with n); ask for one input size")
     shift = (2 * pt - kteff) - a
-    table = []
-    for r in range(s):
-        op = ((r + a) % s) + shift
-        table.append(op if 0 <= op and (op < st or op < dt) else None)
     core = f"(n {_signed(a)}) mod {s}" if a else f"n mod {s}"
     text = f"output_padding = (n + {pl + pr} - {keff}) mod {s}"
     if (pl + pr) % 2 == 0 and pl == pr:
@@ -107,7 +139,8 @@ def _axis_rule(k: int, s: int, pl: int, pr: int, d: int, kt: int, st: int, pt: i
     text += f" = {core}" if a else ""
     if shift:
         text += f" {_signed(shift)}"
-    return AxisRule(s, tuple(table), text)
+    # torch accepts op when 0 <= op < stride or op < dilation (here stride == s).
+    return AxisRule(s, text, a, shift, max(st, dt))
 
 
 def solve_output_padding(conv: Any, input_size: int | Sequence[int] | None = None,

@@ -14,7 +14,7 @@ from typing import Any
 from conv_calc.graph.nodes import LayerNode, Sequential, Source
 from conv_calc.stackfile.args import UNKNOWN
 from conv_calc.stackfile.values import Scope, ValueReader
-from conv_calc.stackfile.vocabulary import COMMON, ITEM_KEYS, KEYWORDS
+from conv_calc.stackfile.vocabulary import COMMON, ITEM_KEYS, KEYWORDS, MAX_LAYERS
 from conv_calc.stackfile.yaml_reader import YMap, YNode, YScalar, YSeq
 from conv_calc.text import did_you_mean
 
@@ -37,6 +37,10 @@ class BlockReader(ValueReader):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.blocks: dict[str, Block] = {}
+        #: Layers one expansion of a block made (its first use): a later use that would
+        #: pass the limit is refused before it is expanded, so blocks that use blocks
+        #: several times cannot build millions of nodes first.
+        self.block_sizes: dict[str, int] = {}
         self.count = 0
         self.frames = 0  # block uses numbered, for expressions reading their incoming shape
 
@@ -148,10 +152,20 @@ class BlockReader(ValueReader):
                          "a block cannot contain itself, directly or through other blocks",
                          "bad-value")
             return None
+        size = self.block_sizes.get(block.name)
+        if size is not None and self.count + size > MAX_LAYERS:
+            self.problem(f"block '{block.name}' makes {size:,} layers at each use: with it the "
+                         f"network has more than {MAX_LAYERS:,} nodes", key.source,
+                         "use the block fewer times, or split the network into smaller files",
+                         "too-large", scope)
+            self.stopped = True
+            return None
         self.frames += 1
         inner = Scope(params=given, chain=(*scope.chain, block.name), depth=scope.depth + 1,
                        where=f" (in block '{block.name}' used at line {source.line})",
                        frame=self.frames)
+        before = self.count
         node = self.block_body(block, block.body, inner, source)
+        self.block_sizes.setdefault(block.name, self.count - before)
         return None if node is None else replace(node, frame=inner.frame)
 

@@ -52,7 +52,7 @@ CROPS = ("center",)
 EXPECT_KEYS = ("output_shape", "params", "macs", "receptive_field")
 RF_KEYS = ("size", "size_min", "jump", "start", "effective_padding")
 #: Most nodes an expanded network may have (repeats multiply).
-MAX_LAYERS = 1_000_000
+MAX_LAYERS = 100_000
 #: Deepest nesting of blocks inside blocks once expanded.
 MAX_NEST = 50
 #: Largest stack file read, in bytes.

@@ -335,7 +335,7 @@ def test_repeat_problems(extra, problem, hint):
 
 def test_a_large_numbered_repeat_is_bounded():
     found = _problems("layers:\n  - ReLU:\n    name: r{i}\n    repeat: {count: 2000000}\n")
-    assert found[0][0] == "repeat: 2000000 is more than 1,000,000"
+    assert found[0][0] == "repeat: 2000000 is more than 100,000"
 
 
 def test_a_block_use_after_a_save_keeps_its_position():

@@ -144,3 +144,30 @@ def test_directory_and_missing_file(tmp_path):
         with pytest.raises(StackFileError) as info:
             load_file(path, layers=LAYERS)
         assert info.value.problems[0].code == "unreadable"
+
+
+def test_blocks_using_blocks_are_refused_before_they_explode():
+    # B10 uses B9 four times, ... : 4**10 layers. Refused once a block's size is known
+    # (after at most MAX_LAYERS layers were built), not after a million.
+    lines = ["input: [1, 3, 8, 8]", "blocks:", "  B0:", "    sequential:", "      - ReLU"]
+    for i in range(1, 11):
+        lines += [f"  B{i}:", "    sequential:"] + [f"      - B{i - 1}"] * 4
+    lines += ["layers:", "  - B10"]
+    with pytest.raises(StackFileError) as err:
+        load_stack("\n".join(lines) + "\n")
+    problems = [(p.message, p.code) for p in err.value.problems]
+    assert len(problems) == 1 and problems[0][1] == "too-large"
+    assert f"with it the network has more than {MAX_LAYERS:,} nodes" in problems[0][0]
+
+
+def test_a_long_argument_list_is_read_in_linear_time():
+    # A 100,000-entry kernel_size once took minutes (a hint built per element).
+    import time
+
+    sizes = ", ".join(["3"] * 20_000)
+    net = load_stack(f"input: [1, 3, 8, 8]\nlayers:\n  - Conv2d: {{out_channels: 8, "
+                     f"kernel_size: [{sizes}]}}\n")
+    start = time.process_time()
+    report = net.analyze()
+    assert report.error is not None and "Storage size calculation overflowed" in str(report.error)
+    assert time.process_time() - start < 20  # quadratic took about 30 s at this size
