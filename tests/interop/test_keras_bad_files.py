@@ -1,0 +1,139 @@
+"""Bad .keras and model-JSON files: a clear message naming what and where, exit 2, no traceback."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conv_calc.interop import keras_file
+from tests.cli_runner import run
+
+
+def _tensor(name: str, node: int = 0) -> dict:
+    return {"class_name": "__keras_tensor__",
+            "config": {"shape": [None, 8, 8, 3], "dtype": "float32",
+                       "keras_history": [name, node, 0]}}
+
+
+def _layer(cls: str, name: str, reads: list, **config) -> dict:
+    return {"module": "keras.layers", "class_name": cls, "name": name,
+            "config": {"name": name, **config},
+            "inbound_nodes": [{"args": [reads[0] if len(reads) == 1 else reads], "kwargs": {}}]}
+
+
+def _model(*layers: dict, outputs: str = "") -> dict:
+    inp = {"class_name": "InputLayer", "name": "x", "inbound_nodes": [],
+           "config": {"batch_shape": [None, 8, 8, 3], "name": "x"}}
+    last = outputs or (layers[-1]["name"] if layers else "x")
+    return {"class_name": "Functional", "config": {
+        "name": "m", "layers": [inp, *layers], "input_layers": ["x", 0, 0],
+        "output_layers": [last, 0, 0]}}
+
+
+def _keras(tmp_path, config: dict | str, name: str = "m.keras") -> str:
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("metadata.json", '{"keras_version": "3.15.1"}')
+        archive.writestr("config.json", config if isinstance(config, str) else json.dumps(config))
+    return str(path)
+
+
+def _refused(path: str, *needles: str) -> str:
+    for command in (("stack", path), ("import", "keras", path)):
+        result = run(*command)
+        assert result.code == 2, (command, result.stdout)
+        assert "Traceback" not in result.stderr
+        assert "hint:" in result.stderr, result.stderr
+        for needle in needles:
+            assert needle in result.stderr, (needle, result.stderr)
+    return result.stderr
+
+
+def test_not_a_zip(tmp_path) -> None:
+    path = tmp_path / "m.keras"
+    path.write_text("layers: []\n")
+    _refused(str(path), "not a zip, so not a .keras file")
+
+
+def test_truncated_zip(tmp_path) -> None:
+    good = _keras(tmp_path, _model(_layer("ReLU", "r", [_tensor("x")])))
+    data = Path(good).read_bytes()
+    bad = tmp_path / "cut.keras"
+    bad.write_bytes(data[: len(data) // 2])
+    _refused(str(bad), "not a readable zip")
+
+
+def test_zip_without_config(tmp_path) -> None:
+    path = tmp_path / "m.keras"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("model.weights.h5", b"\0" * 10)
+    _refused(str(path), "the zip holds no config.json (it holds model.weights.h5)")
+
+
+def test_huge_config(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(keras_file, "MAX_CONFIG_BYTES", 100)
+    path = _keras(tmp_path, _model(*[_layer("ReLU", f"r{i}", [_tensor("x")]) for i in range(3)]))
+    _refused(path, "config.json is", "over the 100 bytes conv-calc reads")
+
+
+def test_malformed_json(tmp_path) -> None:
+    _refused(_keras(tmp_path, '{"class_name": "Functional", "config": {'),
+             "config.json: not valid JSON (line 1, column 41")
+    _refused(_keras(tmp_path, "[" * 100_000, "deep.keras"), "nested too deeply")
+    path = tmp_path / "model.json"
+    path.write_text("{'single': 'quotes'}")
+    result = run("import", "keras", str(path))
+    assert result.code == 2 and "model JSON: not valid JSON" in result.stderr
+
+
+def test_not_a_model(tmp_path) -> None:
+    _refused(_keras(tmp_path, {"class_name": "Conv2D", "config": {"filters": 3}}),
+             "the top-level class is 'Conv2D', not a model")
+    _refused(_keras(tmp_path, [1, 2], "list.keras"), "not a Keras model configuration")
+    bad_layers = {"class_name": "Functional", "config": {"layers": {"a": 1}}}
+    _refused(_keras(tmp_path, bad_layers, "layers.keras"), "config.layers must be a list")
+
+
+def test_unknown_class_names_class_layer_and_place(tmp_path) -> None:
+    custom = _layer("MyBlock", "my_block", [_tensor("r")])
+    custom["module"], custom["registered_name"] = "my_package", "Custom>MyBlock"
+    config = _model(_layer("ReLU", "r", [_tensor("x")]), custom)
+    _refused(_keras(tmp_path, config), "config.json: config.layers[2]: layer 'my_block': "
+             "Keras layer class 'MyBlock' is not supported")
+
+
+def test_dangling_inbound_node(tmp_path) -> None:
+    config = _model(_layer("ReLU", "r", [_tensor("ghost")]))
+    _refused(_keras(tmp_path, config),
+             "config.layers[1]: layer 'r' reads the output of 'ghost' (node 0, tensor 0), "
+             "which no layer gives")
+
+
+def test_cyclic_inbound_nodes(tmp_path) -> None:
+    config = _model(_layer("ReLU", "a", [_tensor("b")]), _layer("ReLU", "b", [_tensor("a")]))
+    _refused(_keras(tmp_path, config), "layer 'a' is in a cycle of inbound nodes")
+
+
+def test_bad_tensor_reference_and_outputs(tmp_path) -> None:
+    config = _model(_layer("ReLU", "r", [{"class_name": "__keras_tensor__",
+                                          "config": {"keras_history": ["x", "0"]}}]))
+    _refused(_keras(tmp_path, config), "a tensor reference must be [layer name, node index, "
+             "tensor index], got ['x', '0']")
+    config = _model(_layer("ReLU", "r", [_tensor("x")]), outputs="nowhere")
+    _refused(_keras(tmp_path, config, "out.keras"), "name the layer 'nowhere', which is not in "
+             "config.layers")
+
+
+def test_missing_file() -> None:
+    result = run("import", "keras", "/nonexistent/m.keras")
+    assert result.code == 2 and "cannot read it" in result.stderr
+
+
+@pytest.mark.parametrize("reads", [[], ["x"]])
+def test_a_merge_needs_two_tensors(tmp_path, reads) -> None:
+    merge = _layer("Add", "sum", [_tensor(n) for n in reads] or [3.0])
+    _refused(_keras(tmp_path, _model(merge)),
+             "a call that reads no tensor" if not reads else "Add on one tensor (Keras gives it back unchanged)")
