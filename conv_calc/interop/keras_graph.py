@@ -127,6 +127,11 @@ def _item(call: Call) -> dict[str, Any]:
             raise fail(f"{call.where}: layer '{call.name}': {call.cls} on one tensor (Keras "
                         "gives it back unchanged) has no stack-file form",
                         "call the merge on two tensors or more, or leave it out of the model")
+        if merge != "cat" and len(call.inputs) > 2:
+            raise fail(f"{call.where}: layer '{call.name}': {call.cls} of {len(call.inputs)} "
+                       f"tensors; a stack file's {merge}: takes two",
+                       "conv-calc reads Keras models whose Add and Multiply layers take two "
+                       "tensors (Concatenate any number)")
         call.kind = "merge"
         item: dict[str, Any] = {merge: None, "name": call.name}
         if merge == "cat":

@@ -254,7 +254,7 @@ def stack_schema(layers: dict[str, type] | None = None,
                                         "or saved tensors: cat: [a, b] is torch.cat([a, b], dim); "
                                         "Keras: Concatenate(axis=dim, default -1)"),
     }
-    for op, what in (("add", "Keras: Add()"), ("mul", "torch only"), ("sub", "torch only"),
+    for op, what in (("add", "Keras: Add()"), ("mul", "Keras: Multiply()"), ("sub", "torch only"),
                      ("div", "torch only")):
         definitions[op] = _item_object(
             op, {"anyOf": [{"type": "string", "minLength": 1},

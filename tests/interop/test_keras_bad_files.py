@@ -137,3 +137,34 @@ def test_a_merge_needs_two_tensors(tmp_path, reads) -> None:
     merge = _layer("Add", "sum", [_tensor(n) for n in reads] or [3.0])
     _refused(_keras(tmp_path, _model(merge)),
              "a call that reads no tensor" if not reads else "Add on one tensor (Keras gives it back unchanged)")
+
+
+def test_a_sum_of_three_tensors_is_refused(tmp_path) -> None:
+    merge = _layer("Add", "sum", [_tensor("x"), _tensor("x"), _tensor("x")])
+    _refused(_keras(tmp_path, _model(merge)), "layer 'sum': Add of 3 tensors; a stack file's "
+             "add: takes two")
+
+
+def test_a_class_keras_has_but_conv_calc_reads_no_merge_of(tmp_path) -> None:
+    merge = _layer("Subtract", "diff", [_tensor("x"), _tensor("x")])
+    _refused(_keras(tmp_path, _model(merge)), "Keras layer class 'Subtract' is not supported")
+
+
+def test_several_inputs_are_refused(tmp_path) -> None:
+    from tests.interop.keras_golden import GOLDEN
+
+    _refused(str(GOLDEN / "two_inputs.keras"), "the model has 2 inputs; a stack file has one "
+             "input")
+
+
+def test_a_sequential_without_input_shape_needs_input(tmp_path) -> None:
+    config = {"class_name": "Sequential", "config": {"name": "s", "layers": [
+        {"class_name": "Conv2D", "config": {"name": "c", "filters": 4, "kernel_size": 3}}]}}
+    path = _keras(tmp_path, config)
+    result = run("import", "keras", path)
+    assert result.code == 0 and "the model takes inputs of shape None: give --input" in result.stdout
+    assert "input:" not in result.stdout.split("layers:")[0].replace("# ", "#")
+    result = run("stack", path)
+    assert result.code == 2 and "no input shape" in result.stderr
+    result = run("stack", path, "--input", "Nonex9x9x3")
+    assert result.code == 0 and "[None, 7, 7, 4]" in result.stdout
