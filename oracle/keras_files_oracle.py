@@ -41,6 +41,12 @@ APPLICATIONS = (
 )
 
 
+#: Models whose default input has no fixed size ((None, None, 3)): built at 224 so that
+#: every layer's shape is known (conv-calc analyses a given size).
+SIZED = {"MobileNetV3Small": {"input_shape": (224, 224, 3)},
+         "MobileNetV3Large": {"input_shape": (224, 224, 3)}}
+
+
 def _hand_made(keras):
     """Small functional models for what applications do not cover."""
     L = keras.layers
@@ -120,13 +126,17 @@ def _layers(model, inside=None) -> list:
     """Per layer: class, output shape of each call, count_params(); the layers of a nested
     model follow it (``"inside"``: the nested model's name), as conv-calc flattens them."""
     layers = []
-    for layer in model.layers:
+    # operations: the layers and the keras.ops calls recorded in the graph (MobileNetV3's
+    # ops.add(x, 3.0), ConvNeXt's residual ops.add), which model.layers leaves out.
+    for layer in getattr(model, "operations", model.layers):
+        if type(layer).__name__ == "InputLayer" and inside is not None:
+            continue
         calls = []
         for node in layer._inbound_nodes:
             calls.append([_shape(t.shape) for t in _tensors(node.output_tensors)])
         entry = {"name": layer.name, "class": type(layer).__name__,
                  "module": type(layer).__module__, "calls": calls,
-                 "params": int(layer.count_params())}
+                 "params": int(layer.count_params()) if hasattr(layer, "count_params") else 0}
         if inside is not None:
             entry["inside"] = inside
         if hasattr(layer, "layers") and type(layer).__name__ in ("Functional", "Sequential"):
@@ -165,8 +175,8 @@ def main(argv: list[str]) -> int:
 
     OUT.mkdir(parents=True, exist_ok=True)
     wanted = set(argv)
-    builders = {name: (lambda n=name: getattr(keras.applications, n)(weights=None))
-                for name in APPLICATIONS}
+    builders = {name: (lambda n=name: getattr(keras.applications, n)(
+                    weights=None, **SIZED.get(n, {}))) for name in APPLICATIONS}
     hand = _hand_made(keras)
     builders.update({name: (lambda m=m: m) for name, m in hand.items()})
     for name, build in builders.items():

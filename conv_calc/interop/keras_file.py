@@ -163,8 +163,9 @@ def size_notes(path: str, report: Any) -> list[str]:
             continue
         now = row.input_shape[1:-1]
         then = saved_shape[1:-1]
+        # A model saved without a fixed size: correct_pad took it as even ("adjust = (1, 1)").
         changed = [axis for axis, (a, b) in enumerate(zip(now, then))
-                   if a is not None and b is not None and (a - b) % 2]
+                   if a is not None and (a - (0 if b is None else b)) % 2]
         if changed:
             # correct_pad: (k // 2 - 1, k // 2) for an even size, (k // 2, k // 2) for odd.
             keras_pads = [list(p) if axis not in changed else
