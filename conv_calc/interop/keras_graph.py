@@ -178,8 +178,9 @@ def _order(calls: list[Call], inputs: list[tuple], where: str) -> list[Call]:
 
 
 def _tensor_names(order: list[Call], inputs: list[tuple]) -> dict[tuple, str]:
-    names: dict[tuple, str] = {inputs[0]: INPUT} if inputs else {}
-    used = {INPUT}
+    # The first input is the stack's `input`; the others keep their InputLayer names.
+    names: dict[tuple, str] = {key: INPUT if i == 0 else key[1] for i, key in enumerate(inputs)}
+    used = set(names.values())
     for c in order:
         base = c.name if c.output[2] == 0 else f"{c.name}_{c.output[2]}"
         name, k = base, 1
@@ -199,14 +200,15 @@ def build_document(config: dict, where: str) -> tuple[dict[str, Any], list[str]]
     outputs = [r.resolve(t) for t in r.model(config, "", "", None)]
     for c in r.calls:
         c.inputs = [r.resolve(t) for t in c.inputs]
-    if len(r.inputs) != 1:
-        raise fail(f"{where}: the model has {len(r.inputs)} inputs; a stack file has one "
-                    "input", "conv-calc reads single-input Keras models (several outputs are fine)")
+    if not r.inputs:
+        raise fail(f"{where}: the model has no input layer",
+                   "the file does not look like one Keras wrote; save the model again")
     order = _order(r.calls, r.inputs, where)
     items = [(c, _item(c)) for c in order]
     names = _tensor_names(order, r.inputs)
     position = {c.output: i for i, c in enumerate(order)}
     position[r.inputs[0]] = -1
+    position.update({key: -2 for key in r.inputs[1:]})  # other inputs: always read by name
     last = order[-1].output if order else r.inputs[0]
     listed = len(outputs) > 1 or (bool(outputs) and outputs[0] != last)
     # A tensor is read by name unless its one reader is the very next item.
@@ -237,6 +239,15 @@ def build_document(config: dict, where: str) -> tuple[dict[str, Any], list[str]]
         document["input"] = shape
     else:
         header.append(f"the model takes inputs of shape {shape}: give --input (e.g. None,224,224,3)")
+    others = {}
+    for key, other in zip(r.inputs[1:], r.input_shapes[1:]):
+        if other is None or None in other[1:]:
+            raise fail(f"{where}: the model's input '{key[1]}' has the shape {other}",
+                       "conv-calc reads models whose other inputs have fixed sizes; build the "
+                       "model with input shapes given")
+        others[names[key]] = other
+    if others:
+        document["inputs"] = others
     document["layers"] = layers
     if listed:
         document["outputs"] = [names[t] for t in outputs]

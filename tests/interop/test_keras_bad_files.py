@@ -150,11 +150,22 @@ def test_a_class_keras_has_but_conv_calc_reads_no_merge_of(tmp_path) -> None:
     _refused(_keras(tmp_path, _model(merge)), "Keras layer class 'Subtract' is not supported")
 
 
-def test_several_inputs_are_refused(tmp_path) -> None:
+def test_several_inputs_become_inputs() -> None:
     from tests.interop.keras_golden import GOLDEN
 
-    _refused(str(GOLDEN / "two_inputs.keras"), "the model has 2 inputs; a stack file has one "
-             "input")
+    result = run("import", "keras", str(GOLDEN / "two_inputs.keras"))
+    assert result.code == 0
+    assert "input: [null, 28, 28, 1]\ninputs: {right: [null, 28, 28, 1]}\n" in result.stdout
+    assert "    from: right\n" in result.stdout
+
+
+def test_another_input_without_a_size_is_refused(tmp_path) -> None:
+    config = _model(_layer("Add", "sum", [_tensor("x"), _tensor("y")]))
+    config["config"]["layers"].insert(1, {"class_name": "InputLayer", "name": "y",
+                                          "inbound_nodes": [],
+                                          "config": {"batch_shape": [None, None, 8, 3]}})
+    config["config"]["input_layers"] = [["x", 0, 0], ["y", 0, 0]]
+    _refused(_keras(tmp_path, config), "the model's input 'y' has the shape [None, None, 8, 3]")
 
 
 def test_a_sequential_without_input_shape_needs_input(tmp_path) -> None:
