@@ -179,3 +179,27 @@ def test_a_sequential_without_input_shape_needs_input(tmp_path) -> None:
     assert result.code == 2 and "no input shape" in result.stderr
     result = run("stack", path, "--input", "Nonex9x9x3")
     assert result.code == 0 and "[None, 7, 7, 4]" in result.stdout
+
+
+def test_keras2_inbound_nodes_are_read(tmp_path) -> None:
+    """tf.keras 2's to_json(): inbound nodes as [[layer, node, tensor, kwargs], ...] lists and
+    the input shape as batch_input_shape (written by hand after tf.keras 2.15's layout)."""
+    config = {"class_name": "Functional", "config": {
+        "name": "k2", "input_layers": [["x", 0, 0]], "output_layers": [["sum", 0, 0]],
+        "layers": [
+            {"class_name": "InputLayer", "name": "x", "inbound_nodes": [],
+             "config": {"batch_input_shape": [None, 8, 8, 3], "dtype": "float32", "name": "x"}},
+            {"class_name": "Conv2D", "name": "c", "inbound_nodes": [[["x", 0, 0, {}]]],
+             "config": {"name": "c", "dtype": "float32", "filters": 3, "kernel_size": [3, 3],
+                        "padding": "same"}},
+            {"class_name": "Add", "name": "sum", "inbound_nodes": [[["x", 0, 0, {}],
+                                                                     ["c", 0, 0, {}]]],
+             "config": {"name": "sum", "dtype": "float32"}}]}}
+    path = tmp_path / "k2.json"
+    path.write_text(json.dumps(config))
+    result = run("import", "keras", str(path))
+    assert result.code == 0, result.stderr
+    assert "  - {add: [input, c], name: sum}\n" in result.stdout
+    report = json.loads(run("stack", "-", "--format", "json", input=result.stdout).stdout)
+    assert [(r["name"], r["output_shape"], r["params"]) for r in report["layers"]] == \
+        [("c", [None, 8, 8, 3], 84), ("sum", [None, 8, 8, 3], 0)]
