@@ -57,6 +57,15 @@ class Call:
     module: str = ""
 
 
+def _holds_tensor(value: Any) -> bool:
+    if isinstance(value, dict):
+        return value.get("class_name") == "__keras_tensor__" or any(
+            _holds_tensor(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_tensor(v) for v in value)
+    return False
+
+
 class Reader:
     """Walks a checked config into calls, flattening nested models."""
 
@@ -200,6 +209,8 @@ class Reader:
         self.input_shapes.append(shape)
 
     def refs(self, value: Any, where: str) -> list[tuple]:
+        if isinstance(value, dict) and "class_name" not in value:
+            value = list(value.values())  # keras.Model({"a": x, "b": y}, ...): in key order
         if isinstance(value, list) and value and isinstance(value[0], str):
             value = [value]
         if not isinstance(value, list) or not value:
@@ -246,6 +257,13 @@ class Reader:
                     reads.append(self.key(scope, cfg.get("keras_history"), where))
                 else:
                     numbers.append(item)
+        tensors_by_keyword = sorted(key for key, value in (node.get("kwargs") or {}).items()
+                                    if _holds_tensor(value))
+        if tensors_by_keyword:
+            raise fail(f"{self.where}: {where}: the call reads tensors through its keyword "
+                       f"arguments ({', '.join(tensors_by_keyword)})",
+                       "conv-calc runs layers on the tensors passed positionally (attention "
+                       "layers with value=... are not read)")
         if not reads:
             raise fail(f"{self.where}: {where}: a call that reads no tensor",
                         "the file does not look like one Keras wrote; save the model again")

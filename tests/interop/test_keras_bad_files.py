@@ -203,3 +203,20 @@ def test_keras2_inbound_nodes_are_read(tmp_path) -> None:
     report = json.loads(run("stack", "-", "--format", "json", input=result.stdout).stdout)
     assert [(r["name"], r["output_shape"], r["params"]) for r in report["layers"]] == \
         [("c", [None, 8, 8, 3], 84), ("sum", [None, 8, 8, 3], 0)]
+
+
+def test_inputs_and_outputs_given_as_dicts(tmp_path) -> None:
+    # keras.Model({"a": x, "b": y}, {"out": s, ...}) writes input_layers as a dict (Keras 3.15)
+    config = _model(_layer("ReLU", "r", [_tensor("x")]))
+    config["config"]["input_layers"] = {"image": ["x", 0, 0]}
+    config["config"]["output_layers"] = {"out": ["r", 0, 0]}
+    result = run("stack", _keras(tmp_path, config))
+    assert result.code == 0, result.stderr
+
+
+def test_tensors_passed_by_keyword_are_refused(tmp_path) -> None:
+    # MultiHeadAttention(...)(q, value=v) writes v under the node's kwargs (Keras 3.15)
+    layer = _layer("Dense", "mha", [_tensor("x")], units=4)
+    layer["inbound_nodes"][0]["kwargs"] = {"value": _tensor("x"), "mask": None}
+    _refused(_keras(tmp_path, _model(layer)),
+             "the call reads tensors through its keyword arguments (value)")
