@@ -177,6 +177,24 @@ def _order(calls: list[Call], inputs: list[tuple], where: str) -> list[Call]:
     return order
 
 
+def _call_names(items: list[tuple[Call, dict]]) -> None:
+    """Rows of a layer's later calls: ``name_1``, ``name_2``, ... (as the walker would make
+    them unique), or ``name_call1`` where the model has a layer called ``name_1`` itself."""
+    layer_names = {c.name for c, _ in items}
+    seen: dict[str, int] = {}
+    taken = set(layer_names)
+    for c, item in items:
+        k = seen.get(c.name, 0)
+        seen[c.name] = k + 1
+        if k == 0:
+            continue
+        row = f"{c.name}_{k}" if f"{c.name}_{k}" not in taken else f"{c.name}_call{k}"
+        while row in taken:
+            row += "_"
+        taken.add(row)
+        item["name"] = row
+
+
 def _tensor_names(order: list[Call], inputs: list[tuple]) -> dict[tuple, str]:
     # The first input is the stack's `input`; the others keep their InputLayer names.
     names: dict[tuple, str] = {key: INPUT if i == 0 else key[1] for i, key in enumerate(inputs)}
@@ -205,6 +223,7 @@ def build_document(config: dict, where: str) -> tuple[dict[str, Any], list[str]]
                    "the file does not look like one Keras wrote; save the model again")
     order = _order(r.calls, r.inputs, where)
     items = [(c, _item(c)) for c in order]
+    _call_names(items)
     names = _tensor_names(order, r.inputs)
     position = {c.output: i for i, c in enumerate(order)}
     position[r.inputs[0]] = -1

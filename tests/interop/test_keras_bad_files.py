@@ -220,3 +220,13 @@ def test_tensors_passed_by_keyword_are_refused(tmp_path) -> None:
     layer["inbound_nodes"][0]["kwargs"] = {"value": _tensor("x"), "mask": None}
     _refused(_keras(tmp_path, _model(layer)),
              "the call reads tensors through its keyword arguments (value)")
+
+
+def test_a_shared_layer_next_to_a_layer_named_like_its_second_call(tmp_path) -> None:
+    # Keras names layers conv2d, conv2d_1, ...: a shared conv2d's second call is not conv2d_1
+    first = _layer("Conv2D", "conv2d", [_tensor("x")], filters=3, kernel_size=1)
+    first["inbound_nodes"].append({"args": [_tensor("conv2d")], "kwargs": {}})
+    other = _layer("Conv2D", "conv2d_1", [_tensor("conv2d", 1)], filters=3, kernel_size=1)
+    config = _model(first, other)
+    report = json.loads(run("stack", _keras(tmp_path, config), "--format", "json").stdout)
+    assert [r["name"] for r in report["layers"]] == ["conv2d", "conv2d_call1", "conv2d_1"]
