@@ -176,7 +176,8 @@ def size_notes(path: str, report: Any) -> list[str]:
                 f"as imagenet_utils.correct_pad does for the input {list(then)} this layer had "
                 f"when the model was saved; here its input is {list(now)}, for which "
                 f"correct_pad (keras.applications) would pad {keras_pads}. The file's padding "
-                "is used, as the loaded model does.")
+                "is used, as the loaded model does; from here on the rows differ from the "
+                "model keras.applications builds at this input size.")
     for name, calls in facts["shared"]:
         row = rows.get(name)
         if row is not None and row.params:

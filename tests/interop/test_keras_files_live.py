@@ -44,7 +44,7 @@ def _compare(model, tmp_path) -> None:
         assert row.type == row_type(want, 2 if row.type in ("add", "cat", "mul") else 1), name
 
 
-@pytest.mark.parametrize("name", ["MobileNetV2", "ResNet50V2", "DenseNet121"])
+@pytest.mark.parametrize("name", ["MobileNetV2", "ResNet50V2", "DenseNet121", "Xception", "InceptionV3"])
 def test_application_at_another_size(name, tmp_path) -> None:
     keras.backend.clear_session()
     model = getattr(keras.applications, name)(weights=None, include_top=False,
@@ -55,3 +55,30 @@ def test_application_at_another_size(name, tmp_path) -> None:
 def test_hand_made_models(tmp_path) -> None:
     for model in oracle._hand_made(keras).values():
         _compare(model, tmp_path)
+
+
+@pytest.mark.parametrize("size", [193, 225, 256, 97])
+def test_notes_name_exactly_the_paddings_keras_would_choose_otherwise(size, tmp_path) -> None:
+    """MobileNetV2 saved at 224, analysed at another size: a note exactly when
+    keras.applications would build the model with other paddings at that size, the first one
+    at the first such layer (later ones follow from the sizes the file's paddings give, which
+    differ from the rebuilt model's after the first)."""
+    from conv_calc.interop.keras_file import size_notes
+
+    keras.backend.clear_session()
+    saved = keras.applications.MobileNetV2(weights=None)
+    path = tmp_path / "m.keras"
+    saved.save(path)
+    keras.backend.clear_session()
+    built = keras.applications.MobileNetV2(weights=None, include_top=False,
+                                           input_shape=(size, size, 3))
+    pads = {layer.name: layer.padding for layer in saved.layers
+            if type(layer).__name__ == "ZeroPadding2D"}
+    differ = [layer.name for layer in built.layers
+              if layer.name in pads and layer.padding != pads[layer.name]]
+    document, header = read_keras_file(str(path))
+    report = load_stack(dump_stack(document, header).encode(), filename=str(path)).analyze(
+        input_shape=(None, size, size, 3))
+    noted = [note.split(":")[0] for note in size_notes(str(path), report)]
+    assert noted[:1] == differ[:1]
+    assert (size % 2 == 1) == bool(differ)
