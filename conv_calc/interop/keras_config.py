@@ -52,6 +52,7 @@ class Call:
     where: str
     inputs: list = field(default_factory=list)     # tensor keys
     numbers: list = field(default_factory=list)    # non-tensor positional args
+    number_first: bool = False                     # ops.subtract(3.0, x), not (x, 3.0)
     output: tuple = ()
     kind: str = "layer"                            # layer, merge, op
     module: str = ""
@@ -180,14 +181,15 @@ class Reader:
                 continue
             nodes = self.expect(layer.get("inbound_nodes", []), list, "inbound_nodes", here)
             for n, node in enumerate(nodes):
-                reads, numbers = self.node_args(node, scope, f"{here}.inbound_nodes[{n}]")
+                reads, numbers, number_first = self.node_args(node, scope,
+                                                              f"{here}.inbound_nodes[{n}]")
                 if layer.get("class_name") in MODELS:
                     outs_inner = self.nested(layer, here, scope, reads, name)
                     for t, key in enumerate(outs_inner):
                         self.alias[(scope, name, n, t)] = key
                     continue
                 call = self.new_call(layer, name, here)
-                call.inputs, call.numbers = reads, numbers
+                call.inputs, call.numbers, call.number_first = reads, numbers, number_first
                 call.output = (scope, name, n, 0)
                 self.calls.append(call)
         return [(scope, *ref) for ref in outs]
@@ -242,13 +244,14 @@ class Reader:
             self.build_shapes[name] = build.get("input_shape")
         return Call(name, layer["class_name"], config, f"{self.where}: {where}", module=str(layer.get("module") or ""))
 
-    def node_args(self, node: Any, scope: str, where: str) -> tuple[list, list]:
-        """The tensors a call reads (in order) and its other positional arguments."""
+    def node_args(self, node: Any, scope: str, where: str) -> tuple[list, list, bool]:
+        """The tensors a call reads (in order), its other positional arguments, and whether
+        one of those comes before the first tensor (``ops.subtract(3.0, x)``)."""
         if isinstance(node, list):  # Keras 2: [[layer, node, tensor, kwargs], ...]
-            return [self.key(scope, ref, where) for ref in node], []
+            return [self.key(scope, ref, where) for ref in node], [], False
         node = self.expect(node, dict, "an inbound node", where)
         args = self.expect(node.get("args", []), list, "args", where)
-        reads, numbers = [], []
+        reads, numbers, number_first = [], [], False
         for arg in args:
             items = arg if isinstance(arg, list) else [arg]
             for item in items:
@@ -256,6 +259,7 @@ class Reader:
                     cfg = self.expect(item.get("config"), dict, "config", where)
                     reads.append(self.key(scope, cfg.get("keras_history"), where))
                 else:
+                    number_first = number_first or not reads
                     numbers.append(item)
         tensors_by_keyword = sorted(key for key, value in (node.get("kwargs") or {}).items()
                                     if _holds_tensor(value))
@@ -267,4 +271,4 @@ class Reader:
         if not reads:
             raise fail(f"{self.where}: {where}: a call that reads no tensor",
                         "the file does not look like one Keras wrote; save the model again")
-        return reads, numbers
+        return reads, numbers, number_first

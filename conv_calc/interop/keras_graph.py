@@ -113,13 +113,19 @@ def _item(call: Call) -> dict[str, Any]:
     is_op = call.module.startswith("keras.src.ops") or call.module.startswith("keras.ops")
     if is_op and len(call.inputs) == 1 and call.cls in OPS_WITH_NUMBER:
         numbers = [n for n in call.numbers if isinstance(n, (int, float)) and not isinstance(n, bool)]
-        if len(numbers) != 1 or len(call.numbers) != 1:
-            raise _unknown(call, f" as keras.ops.{call.cls.lower()} on {call.numbers!r}")
+        if len(numbers) != 1 or len(call.numbers) != 1 or (
+                call.cls in ("TrueDivide", "Divide") and (call.number_first or numbers[0] == 0)):
+            # c / x is not x * scale + offset; x / 0 is no number
+            raise _unknown(call, f" as keras.ops.{call.cls.lower()} on {call.numbers!r}"
+                                 f"{' before the tensor' if call.number_first else ''}")
         if "Rescaling" not in LAYERS:
             raise _unknown(call, " (keras.ops with a number is written as Rescaling, which "
                                  "this conv-calc lacks)")
         call.kind = "op"
-        return {"Rescaling": OPS_WITH_NUMBER[call.cls](float(numbers[0])), "name": call.name}
+        scaling = OPS_WITH_NUMBER[call.cls](float(numbers[0]))
+        if call.cls == "Subtract" and call.number_first:  # c - x
+            scaling = {"scale": -1.0, "offset": float(numbers[0])}
+        return {"Rescaling": scaling, "name": call.name}
     merge = MERGES.get(call.cls) if (len(call.inputs) > 1 or not is_op) else None
     merge = merge or SUM_LIKE.get(call.cls)
     if merge is not None:
@@ -145,7 +151,7 @@ def _item(call: Call) -> dict[str, Any]:
         raise fail(f"{call.where}: layer '{call.name}': {call.cls} is called on "
                     f"{len(call.inputs)} tensors", "conv-calc runs one-input layers on one tensor")
     args = layer_arguments(call.cls, call.config)
-    return {call.cls: args or None, "name": call.name}
+    return {call.cls: args, "name": call.name}
 
 
 def _order(calls: list[Call], inputs: list[tuple], where: str) -> list[Call]:

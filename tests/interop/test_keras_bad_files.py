@@ -230,3 +230,44 @@ def test_a_shared_layer_next_to_a_layer_named_like_its_second_call(tmp_path) -> 
     config = _model(first, other)
     report = json.loads(run("stack", _keras(tmp_path, config), "--format", "json").stdout)
     assert [r["name"] for r in report["layers"]] == ["conv2d", "conv2d_call1", "conv2d_1"]
+
+
+@pytest.mark.parametrize("cls, args, scaling", [
+    # what Keras 3.15 records for ops.add(x, 3.0), 3.0 - x, x / 6, 2.0 * x, x - 1 (module
+    # keras.src.ops.numpy): the Rescaling giving the same values
+    ("Add", ["T", 3.0], {"scale": 1.0, "offset": 3.0}),
+    ("Subtract", [3.0, "T"], {"scale": -1.0, "offset": 3.0}),
+    ("Subtract", ["T", 1], {"scale": 1.0, "offset": -1.0}),
+    ("TrueDivide", ["T", 6], {"scale": 1.0 / 6, "offset": 0.0}),
+    ("Multiply", [2.0, "T"], {"scale": 2.0, "offset": 0.0}),
+    ("Divide", [2.0, "T"], None),
+    ("Divide", ["T", 0], None),
+])
+def test_keras_ops_with_a_number(cls, args, scaling, monkeypatch) -> None:
+    from conv_calc.errors import InputError
+    from conv_calc.interop import keras_graph
+    from conv_calc.interop.keras_config import Call
+
+    # Rescaling's spec comes with the keras-layers work; the mapping is this module's.
+    monkeypatch.setitem(keras_graph.LAYERS, "Rescaling", object)
+    numbers = [a for a in args if a != "T"]
+    call = Call("op", cls, {"name": "op"}, "config.json: config.layers[1]",
+                inputs=[("", "x", 0, 0)], numbers=numbers, number_first=args[0] != "T",
+                module="keras.src.ops.numpy")
+    if scaling is None:
+        with pytest.raises(InputError, match=f"Keras layer class '{cls}' is not supported"):
+            keras_graph._item(call)
+        return
+    assert keras_graph._item(call) == {"Rescaling": scaling, "name": "op"}
+
+
+def test_keras_ops_with_a_number_need_rescaling(tmp_path) -> None:
+    op = _layer("Add", "add", [_tensor("x")])
+    op["module"] = "keras.src.ops.numpy"
+    op["inbound_nodes"][0]["args"] = [_tensor("x"), 3.0]
+    from conv_calc.keras import LAYERS
+
+    if "Rescaling" in LAYERS:
+        assert run("stack", _keras(tmp_path, _model(op))).code == 0
+    else:
+        _refused(_keras(tmp_path, _model(op)), "written as Rescaling, which this conv-calc lacks")
