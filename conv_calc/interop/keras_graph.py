@@ -63,13 +63,15 @@ _DROPPED = frozenset(KERAS_BASE_KWARGS) | {"seed"}
 # -------------------------------------------------------------------- document
 
 
-def _defaults(cls: type) -> dict[str, Any]:
+def _signature(cls: type) -> tuple[set[str], dict[str, Any]]:
+    """The keyword names the spec takes and their defaults."""
     try:
         # The class's own __init__: the stage-marking metaclass hides it behind (*args, **kwargs).
-        params = inspect.signature(cls.__init__).parameters.values()
-    except (TypeError, ValueError):
-        return {}
-    return {p.name: p.default for p in params if p.default is not inspect.Parameter.empty}
+        params = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    except (TypeError, ValueError):  # pragma: no cover - every spec has a Python __init__
+        return set(), {}
+    named = {p.name for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    return named, {p.name: p.default for p in params if p.default is not inspect.Parameter.empty}
 
 
 def _same(value: Any, default: Any) -> bool:
@@ -82,18 +84,29 @@ def _same(value: Any, default: Any) -> bool:
     return norm(value) == norm(default)
 
 
-def layer_arguments(cls_name: str, config: dict) -> dict[str, Any]:
+def layer_arguments(cls_name: str, config: dict, where: str = "") -> dict[str, Any]:
     """The spec's keyword arguments from a layer's config (what can change a shape or a count).
 
+    A key the spec does not take is left out when it is off (None or false: a feature of a
+    newer Keras, unused) and refused otherwise, since it may change what the layer does.
+
     >>> layer_arguments("Conv2D", {"name": "c", "filters": 8, "kernel_size": [3, 3],
-    ...     "strides": [1, 1], "kernel_initializer": {"class_name": "GlorotUniform"}})
+    ...     "strides": [1, 1], "kernel_initializer": {"class_name": "GlorotUniform"},
+    ...     "new_feature": None})
     {'filters': 8, 'kernel_size': [3, 3]}
     """
-    defaults = _defaults(LAYERS[cls_name])
+    named, defaults = _signature(LAYERS[cls_name])
     out = {}
     for key, value in config.items():
         if key in _DROPPED or key.endswith(_DROPPED_SUFFIXES):
             continue
+        if key not in named:
+            if value is None or value is False:
+                continue
+            raise fail(f"{where}: {cls_name}'s config has {key}={value!r}, which conv-calc's "
+                       f"{cls_name} does not take",
+                       f"conv-calc's {cls_name} follows Keras 3.15's arguments; a newer Keras "
+                       "option that changes the layer is not read")
         if key in defaults and (_same(value, defaults[key])
                                 or EQUIVALENT.get(key) == (value, defaults[key])):
             continue
@@ -150,7 +163,7 @@ def _item(call: Call) -> dict[str, Any]:
     if len(call.inputs) != 1:
         raise fail(f"{call.where}: layer '{call.name}': {call.cls} is called on "
                     f"{len(call.inputs)} tensors", "conv-calc runs one-input layers on one tensor")
-    args = layer_arguments(call.cls, call.config)
+    args = layer_arguments(call.cls, call.config, f"{call.where}: layer '{call.name}'")
     return {call.cls: args, "name": call.name}
 
 

@@ -271,3 +271,11 @@ def test_keras_ops_with_a_number_need_rescaling(tmp_path) -> None:
         assert run("stack", _keras(tmp_path, _model(op))).code == 0
     else:
         _refused(_keras(tmp_path, _model(op)), "written as Rescaling, which this conv-calc lacks")
+
+
+def test_config_keys_the_spec_does_not_take(tmp_path) -> None:
+    off = _layer("Conv2D", "c", [_tensor("x")], filters=3, kernel_size=1, lora_rank=None)
+    assert run("stack", _keras(tmp_path, _model(off))).code == 0
+    on = _layer("Conv2D", "c", [_tensor("x")], filters=3, kernel_size=1, lora_rank=4)
+    _refused(_keras(tmp_path, _model(on), "on.keras"), "config.layers[1]: layer 'c': Conv2D's "
+             "config has lora_rank=4, which conv-calc's Conv2D does not take")
