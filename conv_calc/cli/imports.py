@@ -41,3 +41,26 @@ def write_document(document: dict[str, Any], header: list[str], output: str | No
     except OSError as err:
         fail(f"cannot write {output}: {err.strerror or err}",
              "check that the directory exists and is writable.")
+
+
+@import_app.command("keras")
+def import_keras(
+    file: str = typer.Argument(..., metavar="FILE",
+                               help="A .keras file (Keras 3's model.save) or model.to_json() text."),
+    output: str | None = typer.Option(None, "-o", "--output", metavar="FILE",
+                                      help="Write the stack file here (default: standard output)."),
+) -> None:
+    """Write a stack file (framework: keras) from a .keras file or Keras model JSON.
+
+    Reads the model's config.json alone, with the standard library (no Keras needed).
+    Example: conv-calc import keras mobilenet_v2.keras -o mobilenet_v2.yaml
+    """
+    # Deferred: the importer loads the Keras layer specs, which other commands do not need.
+    from conv_calc.errors import InputError
+    from conv_calc.interop.keras_file import read_keras_file
+
+    try:
+        document, header = read_keras_file(file)
+    except InputError as err:
+        fail(f"{file}: {err}", err.hint)
+    write_document(document, header, output)

@@ -13,14 +13,14 @@ from typing import Any, NoReturn
 from conv_calc.cli.ctor import ShapeError, parse_shape
 from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, Failure, fail
 from conv_calc.errors import LayerError, hint_of
+from conv_calc.interop import file_notes, file_reader
 from conv_calc.render import report as render
-from conv_calc.interop import file_reader
 from conv_calc.stackfile import load as spec
 from conv_calc.stackfile.files import TooLarge, read_stream_bounded
 from conv_calc.stackfile.vocabulary import MAX_BYTES
 from conv_calc.stackfile.yaml_writer import dump_stack
 
-__all__ = ["run", "load"]
+__all__ = ["load", "run"]
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -132,6 +132,11 @@ def run(file: str, input_text: str | None, fmt: str, framework: str | None = Non
     except ValueError as err:  # a malformed definition, e.g. no input shape anywhere
         _problems(err, name, fmt)
     _write(report, name, fmt)
+    notes = file_notes(file) if file != STDIN else None
+    if notes is not None:
+        # A model file: what the analysis took from it that another input size may change.
+        for note in notes(file, report):
+            sys.stderr.write(f"note: {note}\n")
     if report.error is not None:
         return EXIT_PROBLEM
     return _check_expectations(network, report, name, overridden=shape is not None)

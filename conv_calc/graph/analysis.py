@@ -14,6 +14,7 @@ its positions depends on (:class:`conv_calc.receptive.AxisState`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Sequence
 
@@ -228,15 +229,21 @@ def _next_states(fw: Framework, layer: Any, x: _Tensor, out: tuple[int, ...]
 
 
 def analyze(nodes: Sequence[Any], input_shape: Sequence[int], framework: str = "torch",
-            outputs: Sequence[str] = (), mode: str = DEFAULT_MODE) -> Report:
-    """See :meth:`conv_calc.graph.stack.Stack.analyze`; ``outputs`` names saved tensors."""
+            outputs: Sequence[str] = (), mode: str = DEFAULT_MODE,
+            inputs: Mapping[str, Sequence[int]] | None = None) -> Report:
+    """See :meth:`conv_calc.graph.stack.Stack.analyze`; ``outputs`` names saved tensors,
+    ``inputs`` the network's other inputs (name -> shape)."""
     mode = check_mode(mode)
     fw = frameworks.get(framework)
     shape = fw.check_input(input_shape)
-    validate(tuple(nodes), fw, outputs=outputs)
+    others = {name: fw.check_input(s) for name, s in (inputs or {}).items()}
+    validate(tuple(nodes), fw, outputs=outputs, inputs=tuple(others))
     dims = fw.spatial_dims(nodes, shape)
     x = _Tensor(shape, tuple(AxisState.identity() for _ in dims), dims)
     walk = _Analysis(fw, mode)
+    for name, other in others.items():
+        # Another input: its receptive fields are in its own pixel coordinates.
+        walk.saved[name] = _Tensor(other, tuple(AxisState.identity() for _ in dims), dims)
     try:
         walk.run(nodes, x)
     except _Stop:

@@ -220,7 +220,8 @@ def _keras() -> Any:
 class _Keras(Framework):
     name = "keras"
     cat_dim = -1
-    merges = ("cat", "add")
+    # Multiply: keras.layers.Multiply, the shape rule of every Keras Merge (as Add's).
+    merges = ("cat", "add", "mul")
     unknown_batch = True
     typed_arguments = False
 

@@ -55,9 +55,10 @@ def symbolic_shape(layer: KerasLayer, shape: Sequence[Any]) -> tuple:
 
 
 def merge_shape(op: str, shapes: Sequence[Sequence[Any]], axis: int) -> tuple:
-    """``keras.layers.Add()`` or ``Concatenate(axis)`` on symbolic inputs, errors at stage forward."""
+    """``keras.layers.Add()``, ``Multiply()`` or ``Concatenate(axis)`` on symbolic inputs, errors
+    at stage forward. Add and Multiply share Keras's Merge checks and output shape."""
     try:
-        if op == "add":
+        if op in ("add", "mul"):
             return add_output_shape(shapes)
         return concatenate_output_shape(shapes, axis)
     except LayerError as err:

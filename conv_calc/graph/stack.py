@@ -39,6 +39,9 @@ class Stack:
     #: gives each one's shape (``report.outputs``).
     outputs: tuple[str, ...] = ()
     mode: str = DEFAULT_MODE
+    #: The network's inputs besides the first (``inputs:``): name -> shape, each a tensor
+    #: read by name (``from:``, merges) from the start; ``--input`` changes only the first.
+    inputs: Mapping[str, tuple] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_mode(self.mode)
@@ -47,6 +50,8 @@ class Stack:
         if self.input_shape is not None:
             object.__setattr__(self, "input_shape", tuple(self.input_shape))
         object.__setattr__(self, "expectations", MappingProxyType(dict(self.expectations)))
+        object.__setattr__(self, "inputs", MappingProxyType(
+            {name: tuple(shape) for name, shape in dict(self.inputs).items()}))
 
     def analyze(self, input_shape: Sequence[int] | None = None, mode: str | None = None) -> Report:
         """Run every layer's shape checks in order; never raises for a network that breaks.
@@ -78,7 +83,7 @@ class Stack:
             raise StackDefinitionError(
                 "no input shape: give one in the stack (input: [1, 3, 224, 224]) or to analyze()")
         return analyze(self.layers, shape, self.framework, self.outputs,
-                       self.mode if mode is None else check_mode(mode))
+                       self.mode if mode is None else check_mode(mode), self.inputs)
 
     def with_spatial_sizes(self, sizes: Sequence[int]) -> tuple[int, ...]:
         """The stack's input shape with its spatial sizes replaced: one size for every

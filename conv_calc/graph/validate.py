@@ -28,10 +28,12 @@ __all__ = ["validate"]
 
 
 def validate(nodes: Sequence[Any], framework: Framework, where: str = "layers",
-             saved: set[str] | None = None, outputs: Sequence[str] = ()) -> None:
-    """Raise StackDefinitionError for anything that is not a well-formed node tree."""
+             saved: set[str] | None = None, outputs: Sequence[str] = (),
+             inputs: Sequence[str] = ()) -> None:
+    """Raise StackDefinitionError for anything that is not a well-formed node tree;
+    ``inputs`` names the network's other inputs (known from the start)."""
     top = saved is None
-    saved = {INPUT} if saved is None else saved
+    saved = {INPUT, *inputs} if saved is None else saved
     if isinstance(nodes, (str, bytes)) or not isinstance(nodes, (tuple, list)):
         raise StackDefinitionError(f"{where}: expected a list of nodes, got {nodes!r}")
     for i, node in enumerate(nodes):

@@ -19,10 +19,34 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["FILE_READERS", "file_reader"]
+__all__ = ["FILE_NOTES", "FILE_READERS", "file_notes", "file_reader"]
 
 #: File suffix -> (module, function) reading such a file into a stack document.
 FILE_READERS: dict[str, tuple[str, str]] = {}
+
+
+#: File suffix -> (module, function) giving notes on an analysis of such a file: the
+#: function takes the path and the report and returns lines (what the file alone cannot
+#: settle, e.g. a padding Keras chose for the size the model was saved at).
+FILE_NOTES: dict[str, tuple[str, str]] = {}
+
+
+def _lookup(table: dict[str, tuple[str, str]], path: str) -> Callable[..., Any] | None:
+    suffix = path[path.rfind("."):].lower() if "." in path else ""
+    entry = table.get(suffix)
+    if entry is None:
+        return None
+    module, function = entry
+    return getattr(importlib.import_module(module), function)
+
+
+def file_notes(path: str) -> Callable[[str, Any], list[str]] | None:
+    """The notes function for ``path``'s kind of model file, or None.
+
+    >>> file_notes("net.yaml") is None
+    True
+    """
+    return _lookup(FILE_NOTES, path)
 
 
 def file_reader(path: str) -> Callable[[str], tuple[dict[str, Any], list[str]]] | None:
@@ -31,9 +55,7 @@ def file_reader(path: str) -> Callable[[str], tuple[dict[str, Any], list[str]]] 
     >>> file_reader("net.yaml") is None
     True
     """
-    suffix = path[path.rfind("."):].lower() if "." in path else ""
-    entry = FILE_READERS.get(suffix)
-    if entry is None:
-        return None
-    module, function = entry
-    return getattr(importlib.import_module(module), function)
+    return _lookup(FILE_READERS, path)
+
+FILE_READERS[".keras"] = ("conv_calc.interop.keras_file", "read_keras_file")
+FILE_NOTES[".keras"] = ("conv_calc.interop.keras_file", "size_notes")

@@ -71,7 +71,7 @@ class Context:
 
     @classmethod
     def of(cls, stack: Any, report: Report, file: str) -> Context:
-        spans, merges = walk(stack.layers, report)
+        spans, merges = walk(stack.layers, report, tuple(getattr(stack, "inputs", ())))
         return cls(report, file, spans, merges)
 
     def shape(self, index: int) -> tuple[int, ...]:

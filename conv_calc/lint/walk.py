@@ -102,9 +102,12 @@ class _Rows(Walker[int]):
         return row
 
 
-def walk(nodes: Sequence[Any], report: Report) -> tuple[list[Span], list[MergeInfo]]:
-    """Spans of every node (children before their parents) and every merge, in order."""
+def walk(nodes: Sequence[Any], report: Report,
+         inputs: Sequence[str] = ()) -> tuple[list[Span], list[MergeInfo]]:
+    """Spans of every node (children before their parents) and every merge, in order;
+    ``inputs`` names the network's other inputs (rows before the first, as `input` is)."""
     w = _Rows(len(report.layers))
+    w.saved.update({name: -1 for name in inputs})
     try:
         w.run(nodes, -1)
     except _End:

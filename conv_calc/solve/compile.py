@@ -449,6 +449,11 @@ def compile_axis(stack: Stack, dim: int, input_shape: Sequence[int] | None = Non
                  mode: str | None = None) -> list[Op]:
     """The program of ``stack`` on input dim ``dim`` (negative), other dims from the shape,
     its layers in ``mode`` ("train" or "eval"; default: the stack's)."""
+    if getattr(stack, "inputs", None):
+        raise SolveError(f"solve reads networks with one input; this one also has "
+                         f"{', '.join(stack.inputs)} (`inputs:`)",
+                         hint="ask about a network with one input, or write the part of the "
+                              "network that reads `input` alone as a stack file of its own")
     shape = tuple(stack.input_shape if input_shape is None else input_shape)
     x = _Len(shape, dim)
     comp = _Compiler(x, check_mode(getattr(stack, "mode", "train") if mode is None else mode))

@@ -160,6 +160,8 @@ class _Document(ItemReader):
                 self.wrong_kind("framework", node, " or ".join(FRAMEWORKS))
         mode = self.top_mode(top["mode"][1]) if "mode" in top else DEFAULT_MODE
         input_shape = self.input_shape(top["input"][1]) if "input" in top else None
+        # `inputs: {name: shape}`: the network's other inputs, read by name (tensors.py)
+        inputs = self.read_inputs(*top["inputs"]) if "inputs" in top else {}
         if "blocks" in top:
             self.define_blocks(top["blocks"][1])
         nodes: tuple[Any, ...] = ()
@@ -179,7 +181,8 @@ class _Document(ItemReader):
         outputs = self.read_outputs(*top["outputs"]) if "outputs" in top else ()
         return Stack(nodes, input_shape=input_shape, name=name, source=self.filename,
                      framework=self.framework.name, version=version, expect=expect,
-                     expectations=self.expectations, outputs=outputs, mode=mode)
+                     expectations=self.expectations, outputs=outputs, mode=mode,
+                     inputs=inputs)
 
     def top_mode(self, node: YNode) -> str:
         """`mode: train | eval`: the mode every layer is analysed in (conv_calc.graph.mode)."""

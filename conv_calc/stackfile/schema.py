@@ -254,7 +254,7 @@ def stack_schema(layers: dict[str, type] | None = None,
                                         "or saved tensors: cat: [a, b] is torch.cat([a, b], dim); "
                                         "Keras: Concatenate(axis=dim, default -1)"),
     }
-    for op, what in (("add", "Keras: Add()"), ("mul", "torch only"), ("sub", "torch only"),
+    for op, what in (("add", "Keras: Add()"), ("mul", "Keras: Multiply()"), ("sub", "torch only"),
                      ("div", "torch only")):
         definitions[op] = _item_object(
             op, {"anyOf": [{"type": "string", "minLength": 1},
@@ -291,6 +291,15 @@ def stack_schema(layers: dict[str, type] | None = None,
                       "items": {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "null"}]},
                       "description": "the input shape as PyTorch sees it, e.g. [1, 3, 224, 224] "
                                      "(Keras: [null, 224, 224, 3], the batch may be null)"},
+            "inputs": {"type": "object", "minProperties": 1,
+                       "propertyNames": {"not": {"const": "input"}},
+                       "additionalProperties": {
+                           "type": "array", "minItems": 1,
+                           "items": {"anyOf": [{"type": "integer", "minimum": 1},
+                                               {"type": "null"}]}},
+                       "description": "the network's other inputs by name, e.g. {mask: [1, 1, "
+                                      "64, 64]}: tensors read with from: or merges, as a saved "
+                                      "tensor is"},
             "layers": {"description": "the network, in order: layers (torch.nn class names, or "
                                       "keras.layers names with `framework: keras`) and blocks"},
             "blocks": {"description": "reusable blocks by name, used as layers are"},

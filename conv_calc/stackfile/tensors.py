@@ -95,6 +95,32 @@ class TensorItems:
             return None
         return self.saved_name(k, v, scope, "from")
 
+    def read_inputs(self, key: YScalar, node: Any) -> dict[str, tuple]:
+        """The top-level `inputs: {name: shape}`: the network's inputs besides `input`, each a
+        tensor known by name from the start (a Keras model with several inputs)."""
+        if not isinstance(node, YMap) or not node.pairs:
+            self.problem(f"`inputs` must be a mapping of names to shapes, got {describe(node)}",
+                         node.source, "write e.g. inputs: {mask: [1, 1, 64, 64]}; the first input "
+                         "stays `input:`", "wrong-type")
+            return {}
+        inputs = {}
+        for k, shape_node in node.pairs:
+            name = k.value
+            if not isinstance(name, str) or not name or name == INPUT:
+                self.problem(f"an input name must be a word other than 'input', got {describe(k)}",
+                             k.source, "`input:` is the first input; name the others, e.g. "
+                             "mask: [1, 1, 64, 64]", "bad-value")
+                continue
+            shape = self.input_shape(shape_node)  # type: ignore[attr-defined]
+            if shape is None:
+                if isinstance(shape_node, YScalar) and shape_node.value is None:
+                    self.problem(f"inputs: '{name}' has no shape", shape_node.source,
+                                 "give its shape, e.g. [1, 1, 64, 64]", "bad-value")
+                continue
+            inputs[name] = shape
+            self.saved.add(name)
+        return inputs
+
     def read_outputs(self, key: YScalar, node: Any) -> tuple[str, ...]:
         """The top-level `outputs: [a, b]`: names of saved tensors (or `input`)."""
         if not isinstance(node, YSeq) or not node.items:

@@ -23,8 +23,8 @@ __all__ = ["FORMAT_VERSION", "TOP_KEYS", "FRAMEWORKS", "MODES", "KEYWORDS", "CAL
 #: The format version this reader reads (the top-level `version:`).
 FORMAT_VERSION = 1
 #: The keys of the document.
-TOP_KEYS = ("version", "name", "framework", "mode", "input", "layers", "blocks", "expect",
-            "outputs")
+TOP_KEYS = ("version", "name", "framework", "mode", "input", "inputs", "layers", "blocks",
+            "expect", "outputs")
 #: Tensor functions as items (`- flatten: {start_dim: 1}`): torch's names, all lower case,
 #: so none is a torch.nn layer name (conv_calc/nn/tensor_calls.py).
 CALLS = tuple(WORDS)
