@@ -94,3 +94,7 @@ def cases():
         for p in ([[2, 5, 5, 8], [2, 5, 5, 8]], [[None, 35, 35, 320], [None, 35, 35, 320]],
                   [[2, 5, 5, 8], [2, 5, 5, 1]], [[2, 5, 5, 8], [2, 5, 5, 4]]):
             yield case("CustomScaleLayer", kw, p, f"{sorted(kw.items())}-{p}")
+    # InputLayer: the constructor's checks only (it takes no input to compare shapes on)
+    for kw in ({"shape": (3,), "batch_shape": (None, 3)}, {"batch_size": 2, "batch_shape": (2, 3)},
+               {}, {"dtype": "float32"}):
+        yield case("InputLayer", kw, [2, 3], f"{sorted(kw.items())}")
