@@ -115,7 +115,9 @@ class Sequential(KerasLayer):
 
     def __init__(self, layers=None, trainable=True, name=None, build_input_shape=None,
                  **kwargs):
-        self._layer_init({"name": name, **{k: v for k, v in kwargs.items() if k == "dtype"}})
+        # keras.Sequential takes layers, trainable and name; its get_config() also writes
+        # Layer's own keywords (dtype), taken here as every layer takes them.
+        self._layer_init({"name": name, **kwargs})
         specs = [_spec(item, i) for i, item in enumerate(layers or [])]
         self.input_layer = next((s for s in specs if isinstance(s, InputLayer)), None)
         self.layers = [s for s in specs if not isinstance(s, InputLayer)]

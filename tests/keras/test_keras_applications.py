@@ -92,7 +92,10 @@ def test_a_sequential_is_its_layers():
 
 
 def test_config_without_base_keys_is_what_the_specs_take():
-    """No record needs a key beyond its get_config(); unknown keys still fail as in Keras."""
+    """No record needs a key beyond its get_config(); the base keys are taken too (a reader may
+    pass the whole config); unknown keys still fail as in Keras."""
+    for record in RECORDS:
+        LAYERS[record["class"]](**record["config"])
     with pytest.raises(ValueError, match="Unrecognized keyword arguments passed to LayerScale"):
         LAYERS["LayerScale"](init_values=1e-6, projection_dim=4, gamma=1)
 
