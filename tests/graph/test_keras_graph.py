@@ -105,3 +105,35 @@ def test_efficientnet_example_matches_keras_rows():
     theirs = [(name, rec["out"], rec["params"]) for name, rec in keras_rows[1:len(ours) + 1]]
     assert ours == theirs
     assert len(ours) == 45
+
+
+@pytest.mark.slow
+def test_live_graph_against_keras():
+    """The SE graph above, and the two failing merges, built with Keras's functional API."""
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    keras = pytest.importorskip("keras")
+    L = keras.layers
+    x = keras.Input((16, 16, 8))
+    a = L.Conv2D(8, 1)(x)
+    s = L.Dense(8)(L.GlobalAveragePooling2D(keepdims=True)(x))
+    m = L.Multiply()([a, s])
+    y = L.Subtract()([m, x])
+    p = L.Permute((3, 1, 2))(y)
+    n_layer = L.LayerNormalization(axis=-1)
+    n = n_layer(p)
+    r = L.Reshape((8, 256))(n)
+    report = load_stack(SE).analyze()
+    assert report.outputs == {"y": tuple(y.shape), "r": tuple(r.shape), "s": tuple(s.shape)}
+    assert [r_.output_shape for r_ in report.layers[3:]] == [
+        tuple(t.shape) for t in (m, y, p, n, r)]
+    assert report.layers[6].params == n_layer.count_params()
+    b = L.Conv2D(4, 1)(x)
+    for build, merge in ((lambda: L.Multiply()([x, b]), "mul: [a, b]"),
+                         (lambda: L.Subtract()([x, x, x]), "sub: [a, a, a]")):
+        with pytest.raises(ValueError) as keras_error:
+            build()
+        text = HEAD + ("  - save: a\n  - Conv2D: {filters: 4, kernel_size: 1}\n    save: b\n"
+                       f"  - {merge}\n")
+        assert str(load_stack(text).analyze().error) == str(keras_error.value)
