@@ -65,6 +65,19 @@ def _is_multi(inp) -> bool:
     return bool(inp) and isinstance(inp[0], (list, tuple))
 
 
+#: Layers keras.applications defines for itself (not in keras.layers): class -> module.
+APPLICATION_LAYERS = {"LayerScale": "keras.src.applications.convnext",
+                      "StochasticDepth": "keras.src.applications.convnext",
+                      "CustomScaleLayer": "keras.src.applications.inception_resnet_v2"}
+
+
+def layer_class(keras, name: str):
+    """``keras.layers.<name>``, or one of keras.applications' own layers."""
+    if name in APPLICATION_LAYERS:
+        return getattr(importlib.import_module(APPLICATION_LAYERS[name]), name)
+    return getattr(keras.layers, name)
+
+
 def run_case(keras, case: dict) -> dict:
     """The recorded outcome of one (encoded) case: the case plus ``expect``."""
     import numpy as np
@@ -72,7 +85,7 @@ def run_case(keras, case: dict) -> dict:
     args = decode(case.get("args", []))
     kwargs = decode(case.get("kwargs", {}))
     inp = decode(case["input"])
-    cls = getattr(keras.layers, case["layer"])
+    cls = layer_class(keras, case["layer"])
     record = dict(case)
 
     def make():

@@ -43,8 +43,11 @@ KERAS_ALIASES = {
     **{f"GlobalMaxPool{n}D": f"GlobalMaxPooling{n}D" for n in (1, 2, 3)},
     **{f"GlobalAvgPool{n}D": f"GlobalAveragePooling{n}D" for n in (1, 2, 3)},
 }
-#: Merges take several inputs: one layer on one input cannot show them.
-MERGES = ("Add", "Concatenate")
+#: Merges take several inputs (and a nested Sequential or an InputLayer is not one layer on
+#: one input): `conv-calc layer` cannot show them.
+MERGES = ("Add", "Concatenate", "Multiply", "Subtract", "Average", "Maximum", "Minimum",
+          "CustomScaleLayer")
+STRUCTURE = ("InputLayer", "Sequential")
 UNKNOWN_BATCH = ("None", "none", "null", "?")
 DEFAULT_CHANNELS = 3
 
@@ -243,7 +246,12 @@ def run(spec: str, input_text: str | None, options: dict[str, Any],
         ctor = Ctor(cls.__name__, (), kwargs)
     if cls.__name__ in MERGES:
         fail(f"{cls.__name__} merges several inputs; conv-calc layer explains one layer on one input",
-             "put it in a stack file (framework: keras) with `parallel:` or `add:`/`cat:`.")
+             "put it in a stack file (framework: keras) with `add:`/`mul:`/`sub:`/`cat:` over "
+             "saved tensors.")
+    if cls.__name__ in STRUCTURE:
+        fail(f"{cls.__name__} is a model's structure, not a layer on one input",
+             "write the input shape with --input (a stack file: `input:`), a Sequential as "
+             "`sequential:` in a stack file.")
     title = "keras.layers." + format_ctor(Ctor(ctor.type, args, kwargs))
     try:
         layer = cls(*args, **kwargs)

@@ -12,7 +12,8 @@ spatial axes                the last ones (N, C, ...)        before the channels
                                                              unless channels_first
 a layer's output            ``output_shape``; channels       as on ``keras.Input``: input
                             inferred when left out           spec, build, output shape
-merges                      ``torch.cat`` / ``torch.add``    ``Concatenate`` / ``Add``
+merges                      ``torch.cat`` / ``torch.add``    ``Concatenate`` / ``Add`` /
+                            / ``mul`` / ``sub`` / ``div``    ``Multiply`` / ``Subtract``
 ``cat``'s default dim       1 (the channels)                 -1 (the channels)
 stack-file arguments        the constructor's, type-checked  the constructor's and Layer's
                                                              own keywords, unchecked
@@ -116,6 +117,9 @@ class Framework:
     typed_arguments = True
     #: The merges over named tensors the framework has (``cat:``, ``add:``, ``mul:``, ...).
     merges: tuple[str, ...] = ("cat", "add", "mul", "sub", "div")
+    #: The merges that take exactly two tensors (torch.add(a, b)); Keras's merge layers take
+    #: a list (Subtract refuses any but two with its own error, when the network is analysed).
+    binary_merges: tuple[str, ...] = ("add", "mul", "sub", "div")
 
     def registry(self) -> Mapping[str, type]:
         """Layer class by class name."""
@@ -220,13 +224,13 @@ def _keras() -> Any:
 class _Keras(Framework):
     name = "keras"
     cat_dim = -1
-    # Multiply: keras.layers.Multiply, the shape rule of every Keras Merge (as Add's).
-    merges = ("cat", "add", "mul")
+    merges = ("cat", "add", "mul", "sub")  # Concatenate, Add, Multiply, Subtract
+    binary_merges = ()
     unknown_batch = True
     typed_arguments = False
 
     def registry(self) -> Mapping[str, type]:
-        return _keras().LAYERS
+        return _keras().STACK_LAYERS
 
     def layer_kwargs(self, name: str) -> tuple[str, ...] | None:
         # Keras layers take **kwargs, but only Layer's own keywords (and LeakyReLU its
@@ -261,7 +265,7 @@ class _Keras(Framework):
 
     def build(self, node: LayerNode, shape: tuple) -> Any:
         # As on a symbolic keras.Input: nothing inferred (Keras reads the channels from the shape).
-        return _keras().LAYERS[node.type](*node.args, **dict(node.kwargs))
+        return _keras().STACK_LAYERS[node.type](*node.args, **dict(node.kwargs))
 
     def output_shape(self, layer: Any, shape: tuple) -> tuple:
         return _keras().symbolic_shape(layer, shape)

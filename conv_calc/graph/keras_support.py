@@ -5,7 +5,8 @@ Used through :data:`conv_calc.graph.framework.KERAS`, the only module that impor
 A Keras stack (``framework: keras``) is analysed as Keras builds a functional
 model from ``keras.Input(shape)``: each layer checks its input spec, builds,
 then answers ``compute_output_shape`` (:func:`symbolic_shape`); the batch may be
-unknown (None). Merges are Keras's ``Add`` / ``Concatenate`` (axis -1 by default).
+unknown (None). Merges are Keras's ``Add`` / ``Multiply`` / ``Subtract`` / ``Concatenate`` (axis -1 by
+default).
 Spatial axes sit between the batch and the channels (channels_last) unless the
 first layer that has a ``data_format`` asks for channels_first.
 
@@ -24,10 +25,16 @@ from typing import Any, Sequence
 from conv_calc.errors import LayerError
 from conv_calc.keras import LAYERS
 from conv_calc.keras.base import KerasLayer
-from conv_calc.keras.core import add_output_shape, concatenate_output_shape
+from conv_calc.keras.merging import merge_output_shape
+from conv_calc.keras.models import STRUCTURE_ONLY
 
-__all__ = ["LAYERS", "KerasLayer", "symbolic_shape", "forward_stage", "params", "macs",
-           "spatial_dims", "layer_rank", "merge_shape"]
+__all__ = ["LAYERS", "STACK_LAYERS", "KerasLayer", "symbolic_shape", "forward_stage", "params",
+           "macs", "spatial_dims", "layer_rank", "merge_shape"]
+
+
+#: The layers a stack file may name: a model's InputLayer and nested Sequential are written
+#: as the stack's `input:` and `sequential:` blocks instead.
+STACK_LAYERS = {name: cls for name, cls in LAYERS.items() if name not in STRUCTURE_ONLY}
 
 
 def forward_stage(err: LayerError) -> LayerError:
@@ -49,18 +56,16 @@ def symbolic_shape(layer: KerasLayer, shape: Sequence[Any]) -> tuple:
             err.stage = "call"
         raise forward_stage(err) from None
     try:
-        return tuple(layer.compute_output_shape(shape))
+        return layer.symbolic_output_shape(shape)
     except LayerError as err:
         raise forward_stage(err) from None
 
 
 def merge_shape(op: str, shapes: Sequence[Sequence[Any]], axis: int) -> tuple:
-    """``keras.layers.Add()``, ``Multiply()`` or ``Concatenate(axis)`` on symbolic inputs, errors
-    at stage forward. Add and Multiply share Keras's Merge checks and output shape."""
+    """``keras.layers.Add()``, ``Multiply()``, ``Subtract()`` ("add", "mul", "sub") or
+    ``Concatenate(axis)`` ("cat") on symbolic inputs, errors at stage forward."""
     try:
-        if op in ("add", "mul"):
-            return add_output_shape(shapes)
-        return concatenate_output_shape(shapes, axis)
+        return merge_output_shape(op, shapes, axis)
     except LayerError as err:
         err.stage = "forward"
         raise

@@ -106,7 +106,7 @@ def check_combine(node: Combine, framework: Framework, saved: set[str], at: str)
                                    f"for {framework.name}, got {node.op!r}")
     if isinstance(node.tensors, (str, bytes)) or not node.tensors:
         raise StackDefinitionError(f"{at}: {node.op} needs a tuple of saved tensor names")
-    if node.op != "cat" and len(node.tensors) != 2:
+    if node.op in framework.binary_merges and len(node.tensors) != 2:
         raise StackDefinitionError(f"{at}: {node.op} takes two tensors (torch.{node.op}(a, b)), "
                                    f"got {len(node.tensors)}")
     for name in node.tensors:

@@ -9,8 +9,8 @@ their layers become rows of their own, named by their Keras names.
 The document runs the calls in a topological order of the graph (the config's own
 order where it is one): a call reads the current tensor, or a named one with
 ``from:``; a tensor read again later is kept with ``save:`` under its layer's name;
-``Add`` / ``Concatenate`` / ``Multiply`` are merges over names (``add:``, ``cat:``,
-``mul:``), named by their Keras names; several model outputs are ``outputs:``.
+``Add`` / ``Concatenate`` / ``Multiply`` / ``Subtract`` are merges over names (``add:``, ``cat:``,
+``mul:``, ``sub:``), named by their Keras names; several model outputs are ``outputs:``.
 Layer arguments are the layer's config minus Layer's own keywords, initializers,
 regularizers, constraints and values equal to the spec's defaults.
 
@@ -41,7 +41,7 @@ from conv_calc.keras import LAYERS
 __all__ = ["MERGES", "build_document", "graph_facts"]
 
 #: Keras merge layers (and keras.ops calls on two tensors) -> the stack file's merge word.
-MERGES = {"Add": "add", "Concatenate": "cat", "Multiply": "mul"}
+MERGES = {"Add": "add", "Concatenate": "cat", "Multiply": "mul", "Subtract": "sub"}
 #: keras.applications' InceptionResNetV2 ``CustomScaleLayer``: inputs[0] + inputs[1] * scale,
 #: the shape of an add of its two inputs and no weights: written as an `add:` merge.
 SUM_LIKE = {"CustomScaleLayer": "add"}
@@ -146,11 +146,10 @@ def _item(call: Call) -> dict[str, Any]:
             raise fail(f"{call.where}: layer '{call.name}': {call.cls} on one tensor (Keras "
                         "gives it back unchanged) has no stack-file form",
                         "call the merge on two tensors or more, or leave it out of the model")
-        if merge != "cat" and len(call.inputs) > 2:
+        if merge == "sub" and len(call.inputs) > 2:
             raise fail(f"{call.where}: layer '{call.name}': {call.cls} of {len(call.inputs)} "
-                       f"tensors; a stack file's {merge}: takes two",
-                       "conv-calc reads Keras models whose Add and Multiply layers take two "
-                       "tensors (Concatenate any number)")
+                       "tensors; Keras's Subtract takes exactly two",
+                       "subtract two tensors at a time")
         call.kind = "merge"
         item: dict[str, Any] = {merge: None, "name": call.name}
         if merge == "cat":

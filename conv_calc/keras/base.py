@@ -234,12 +234,18 @@ class KerasLayer(metaclass=_KerasMeta):
         self._build(shape)
         return self._call(shape)
 
+    def symbolic_output_shape(self, input_shape: Any) -> tuple:
+        """The output shape in a functional model (Keras's ``compute_output_spec``), after
+        the input spec and ``build``: ``compute_output_shape`` unless the layer has none,
+        when Keras traces ``call`` (keras.applications' own layers)."""
+        return tuple(self.compute_output_shape(input_shape))
+
     def _build(self, shape: tuple) -> None:
         """Keras's ``build`` checks (none by default)."""
 
     def _call(self, shape: tuple) -> tuple:
         """Keras's ``call`` on a known shape (by default the symbolic answer)."""
-        return tuple(self.compute_output_shape(shape))
+        return self.symbolic_output_shape(shape)
 
     def _check_input_spec(self, shape: tuple) -> None:
         """keras/src/layers/input_spec.py: assert_input_compatibility (ndim / min_ndim)."""
@@ -275,7 +281,7 @@ class KerasLayer(metaclass=_KerasMeta):
         how, or this raises.
         """
         in_shape = tuple(in_shape)
-        out = self.compute_output_shape(in_shape) if out_shape is None else tuple(out_shape)
+        out = self.symbolic_output_shape(in_shape) if out_shape is None else tuple(out_shape)
         if tuple(out) != in_shape:
             raise NotImplementedError(
                 f"{type(self).__name__} turns {in_shape} into {tuple(out)} but does not say what "

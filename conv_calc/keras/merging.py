@@ -1,6 +1,7 @@
-"""Keras 3 merges: Add and Concatenate, ported from keras/src/layers/merging/*.py.
+"""Keras 3 merges: Add, Multiply, Subtract, Average, Maximum, Minimum and Concatenate,
+ported from keras/src/layers/merging/*.py.
 
-Add broadcasts the non-batch dims like numpy ("Inputs have incompatible shapes")
+The element-wise merges (every one but Concatenate) share Keras's ``Merge`` base: each broadcasts the non-batch dims like numpy ("Inputs have incompatible shapes")
 and refuses different batch sizes; Concatenate requires every dim but the axis to
 match ("A `Concatenate` layer requires inputs with matching shapes except for the
 concatenation axis"). :func:`add_output_shape` and :func:`concatenate_output_shape`
@@ -21,7 +22,8 @@ from conv_calc.geometry import Axis, unchanged
 from conv_calc.keras.base import KerasLayer, as_keras_shape, wrap_builtin
 from conv_calc.keras.errors import WRAP_PREFIX, KerasValueError
 
-__all__ = ["Add", "Concatenate", "add_output_shape", "concatenate_output_shape"]
+__all__ = ["Add", "Multiply", "Subtract", "Average", "Maximum", "Minimum", "Concatenate",
+           "add_output_shape", "concatenate_output_shape", "merge_output_shape"]
 
 
 def _elemwise(shape1: tuple, shape2: tuple) -> tuple:
@@ -149,7 +151,26 @@ def concatenate_output_shape(shapes: Any, axis: int = -1) -> tuple:
     return _concat_compute(shapes, axis)
 
 
+def _need_list(shape: tuple, layer: str) -> None:
+    """Merge.build / Concatenate.build on one tensor's shape instead of a list of shapes."""
+    if shape and isinstance(shape[0], (tuple, list)):
+        return
+    hint = (f"{layer} merges several tensors; in a stack file write it over saved tensors "
+            f"(add: / mul: / sub: / cat: [a, b]), not as a layer on the current tensor.")
+    if layer == "Concatenate":
+        # keras/src/layers/merging/concatenate.py: Concatenate.build
+        raise KerasValueError("A `Concatenate` layer should be called on a list of at least 1 "
+                              f"input. Received: input_shape={shape}", hint=hint)
+    # keras/src/layers/merging/base_merge.py: Merge.build
+    raise KerasValueError("A merge layer should be called on a list of inputs. Received: "
+                          f"input_shape={shape} (not a list of shapes)", hint=hint)
+
+
 class _Merge(KerasLayer):
+    def _build(self, shape: tuple) -> None:
+        """A functional model's merge is called on a list of tensors."""
+        _need_list(shape, type(self).__name__)
+
     def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
         """Each input keeps its axes: a stack's analysis combines the inputs
         (:mod:`conv_calc.graph`), a merge is not one layer on one input."""
@@ -183,7 +204,61 @@ class Add(Merge):
         return _merge_compute(shapes)
 
     def __repr__(self) -> str:
-        return "Add()"
+        return f"{type(self).__name__}()"
+
+
+class Multiply(Add):
+    """keras.layers.Multiply: element-wise product, Add's shapes and checks."""
+
+
+class Average(Add):
+    """keras.layers.Average: element-wise mean, Add's shapes and checks."""
+
+
+class Maximum(Add):
+    """keras.layers.Maximum: element-wise maximum, Add's shapes and checks."""
+
+
+class Minimum(Add):
+    """keras.layers.Minimum: element-wise minimum, Add's shapes and checks."""
+
+
+def _two_inputs(shapes: list) -> None:
+    """keras/src/layers/merging/subtract.py: Subtract.build, after Merge.build."""
+    if len(shapes) != 2:
+        raise KerasValueError(
+            f"A `Subtract` layer should be called on exactly 2 inputs. Received: "
+            f"input_shape={shapes}",
+            hint=f"Subtract takes two tensors (the first minus the second), got {len(shapes)}.")
+
+
+class Subtract(Add):
+    """keras.layers.Subtract: the first input minus the second; exactly two inputs."""
+
+    def _eager(self, shapes: list) -> tuple:
+        _merge_build(shapes)
+        _two_inputs(shapes)
+        return _merge_compute(shapes)
+
+
+#: A stack's merge keyword -> the Keras layer it is.
+_ELEMENTWISE = {"add": Add, "mul": Multiply, "sub": Subtract}
+
+
+def merge_output_shape(op: str, shapes: Any, axis: int = -1) -> tuple:
+    """The Keras merge a stack's ``op`` stands for ("add", "mul", "sub", "cat"), on symbolic inputs.
+
+    >>> merge_output_shape("mul", [(None, 8, 8, 32), (None, 1, 1, 32)])
+    (None, 8, 8, 32)
+    >>> merge_output_shape("sub", [(None, 4), (None, 4), (None, 4)])
+    Traceback (most recent call last):
+    ...
+    conv_calc.errors.LayerValueError: A `Subtract` layer should be called on exactly 2 inputs. \
+Received: input_shape=[(None, 4), (None, 4), (None, 4)]
+    """
+    if op == "cat":
+        return concatenate_output_shape(shapes, axis)
+    return _ELEMENTWISE[op]().call_shape(shapes)
 
 
 class Concatenate(_Merge):

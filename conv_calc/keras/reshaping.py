@@ -1,4 +1,4 @@
-"""Keras 3 Flatten and Reshape; the spatial layers are re-exported from their modules.
+"""Keras 3 Flatten, Reshape and Permute; the spatial layers are re-exported from their modules.
 
 Ported statement by statement from keras/src/layers/reshaping/*.py, so odd
 arguments fail where and as Keras's do::
@@ -22,7 +22,7 @@ from typing import Any
 
 from conv_calc.geometry import MERGED, POINTWISE, Axis
 from conv_calc.keras.base import KerasLayer, as_keras_shape, standardize_data_format, wrap_builtin
-from conv_calc.keras.errors import KerasValueError
+from conv_calc.keras.errors import WRAP_PREFIX, KerasValueError
 from conv_calc.keras.padding import (  # noqa: F401 - keras.layers and old imports find them here
     Cropping1D,
     Cropping2D,
@@ -36,7 +36,7 @@ from conv_calc.keras.upsampling import UpSampling1D, UpSampling2D, UpSampling3D 
 
 __all__ = ["ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "Cropping1D", "Cropping2D",
            "Cropping3D", "UpSampling1D", "UpSampling2D", "UpSampling3D", "Flatten", "Reshape",
-           "compute_reshape_output_shape"]
+           "Permute", "compute_reshape_output_shape"]
 
 
 class Flatten(KerasLayer):
@@ -182,3 +182,53 @@ class Reshape(KerasLayer):
 
     def __repr__(self) -> str:
         return f"Reshape(target_shape={self.target_shape})"
+
+
+class Permute(KerasLayer):
+    """keras.layers.Permute: the non-batch axes reordered by ``dims`` (1-based, the batch stays).
+
+    >>> Permute((3, 1, 2)).compute_output_shape((None, 7, 5, 64))
+    (None, 64, 7, 5)
+    """
+
+    def __init__(self, dims, **kwargs):
+        self._layer_init(kwargs)
+        hint = ("dims is a permutation of 1..rank-1 (the batch, dim 0, stays), e.g. (2, 1) "
+                "swaps the two axes after the batch.")
+        try:
+            self.dims = tuple(dims)
+            ok = sorted(dims) == list(range(1, len(dims) + 1))
+        except TypeError as exc:
+            raise wrap_builtin(exc, hint) from None
+        if not ok:
+            # keras/src/layers/reshaping/permute.py: Permute.__init__
+            raise KerasValueError(
+                "Invalid permutation argument `dims` for Permute Layer. The set of indices in "
+                f"`dims` must be consecutive and start from 1. Received dims={dims}", hint=hint)
+        self.input_spec = ("ndim", len(self.dims) + 1)
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        shape = as_keras_shape(input_shape)
+        try:
+            return (shape[0],) + tuple(shape[d] for d in self.dims)
+        except (IndexError, TypeError) as exc:
+            raise wrap_builtin(exc, self._hint(shape)) from None
+
+    def _hint(self, shape: tuple) -> str:
+        return (f"Permute(dims={self.dims}) takes an input of rank {len(self.dims) + 1} and "
+                f"integer dims 1..{len(self.dims)}; got {shape}.")
+
+    def _call(self, shape: tuple) -> tuple:
+        if not all(isinstance(d, int) for d in self.dims):
+            # ops.transpose inside Permute.call indexes the shape with the dims
+            raise wrap_builtin(TypeError(f"{WRAP_PREFIX} Permute.call()."), self._hint(shape))
+        return self.compute_output_shape(shape)
+
+    def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
+        """Each axis moves to where ``dims`` puts it (``dim_shift``), unchanged otherwise."""
+        perm = (0,) + self.dims
+        where = {src: dst for dst, src in enumerate(perm)}
+        return tuple(Axis(kind="pointwise", dim_shift=where[i] - i) for i in range(len(perm)))
+
+    def __repr__(self) -> str:
+        return f"Permute(dims={self.dims})"

@@ -161,14 +161,15 @@ class TensorItems:
             name = self.saved_name(key, item, scope, kind)
             if name is not None:
                 names.append(name)
-        if kind != "cat" and len(value.items) != 2:
+        binary = self.framework.binary_merges  # type: ignore[attr-defined]
+        if kind in binary and len(value.items) != 2:
             self.problem(f"{kind}: takes two tensor names (torch.{kind}(a, b)), got "
                          f"{len(value.items)}", value.source,
                          f"write {kind}: [a, b]; chain two items for more", "bad-value", scope)
             return None
         if not value.items:
-            self.problem("cat: needs at least one tensor name", value.source,
-                         "write cat: [a, b] with names saved earlier", "bad-value", scope)
+            self.problem(f"{kind}: needs at least one tensor name", value.source,
+                         f"write {kind}: [a, b] with names saved earlier", "bad-value", scope)
             return None
         if len(names) != len(value.items):
             return None

@@ -135,7 +135,8 @@ def _lines(value: Any, indent: int) -> Iterable[str]:
                 yield f"{head} {flow}"
         return
     for item in value:
-        flow = _flow(item)
+        # An item with several keys (a layer and its name) reads best one key per line.
+        flow = None if isinstance(item, Mapping) and len(item) > 1 else _flow(item)
         if flow is not None and len(pad) + 2 + len(flow) <= FLOW_WIDTH:
             yield f"{pad}- {flow}"
             continue

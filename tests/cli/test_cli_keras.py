@@ -240,7 +240,8 @@ def test_detection(spec, first_line):
      "hint: write the Keras layer (e.g. keras.layers.Conv2D), or drop --framework keras.\n"),
     (("layer", "keras.layers.Add()", "-i", "None,4,4,3"),
      "error: Add merges several inputs; conv-calc layer explains one layer on one input\n"
-     "hint: put it in a stack file (framework: keras) with `parallel:` or `add:`/`cat:`.\n"),
+     "hint: put it in a stack file (framework: keras) with `add:`/`mul:`/`sub:`/`cat:` over "
+     "saved tensors.\n"),
     (("layer", "maxpool2d", "--framework", "keras", "-i", "8", "-k", "2", "--ceil-mode"),
      "error: MaxPooling2D has no argument for --ceil-mode\n"
      "hint: MaxPooling2D takes: -k/--kernel-size, -s/--stride, -p/--padding (Keras pools have "

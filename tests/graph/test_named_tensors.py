@@ -213,11 +213,12 @@ def test_problems_have_file_line_column(tail, expected):
     assert expected in problems(HEAD + tail)
 
 
-def test_keras_files_keep_cat_add_and_mul_only():
-    # mul: is keras.layers.Multiply (tests/graph/test_keras_mul.py); sub and div have no Keras merge here
+def test_keras_files_have_no_div():
+    """Keras has Add, Multiply, Subtract and Concatenate layers (tests/graph/test_keras_graph.py),
+    no Divide."""
     text = ("framework: keras\ninput: [null, 8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, "
-            "kernel_size: 1}\n    save: a\n  - sub: [a, a]\n")
-    assert ("`sub:` is not available for keras stack files", 6, 5) in problems(text)
+            "kernel_size: 1}\n    save: a\n  - div: [a, a]\n")
+    assert ("`div:` is not available for keras stack files", 6, 5) in problems(text)
 
 
 def test_adaptive_pool3d_on_a_4d_input_reads_the_axes_torch_reads():

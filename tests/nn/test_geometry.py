@@ -16,6 +16,9 @@ from conv_calc import nn
 from conv_calc.geometry import FAMILIES, KINDS, Axis
 from conv_calc.keras import LAYERS as KERAS
 
+#: Keras layers over several inputs: a stack's merge combines their geometry (graph/analysis).
+MERGES = ("Multiply", "Subtract", "Average", "Maximum", "Minimum")
+
 # name -> (args, kwargs, input shape): one ordinary call of every torch layer
 TORCH = {
     **{f"Conv{n}d": ((2, 4, 3), {"stride": 2, "padding": 1}, (1, 2) + (9,) * n)
@@ -93,6 +96,17 @@ KERAS_CALLS = {
     "Dropout": ((0.5,), {}, (None, 3, 4)),
     "Add": ((), {}, (None, 3, 4)),
     "Concatenate": ((), {}, (None, 3, 4)),
+    **{name: ((), {}, (None, 3, 4)) for name in MERGES},
+    "Permute": (((2, 1),), {}, (None, 3, 4)),
+    "LayerNormalization": ((), {"axis": [1, 2]}, (None, 3, 4)),
+    "Normalization": ((), {}, (None, 3, 4)),
+    "Rescaling": ((0.5,), {}, (None, 3, 4)),
+    "Identity": ((), {}, (None, 3, 4)),
+    "InputLayer": ((), {"shape": (3, 4)}, (None, 3, 4)),
+    "Sequential": ((), {"layers": [{"class_name": "ReLU", "config": {}}]}, (None, 3, 4)),
+    "LayerScale": ((1e-6, 4), {}, (None, 3, 4)),
+    "StochasticDepth": ((0.1,), {}, (None, 3, 4)),
+    "CustomScaleLayer": ((0.2,), {}, (None, 3, 4)),
 }
 
 
@@ -118,11 +132,17 @@ def test_torch_layer_answers(name):
     _check(layer, shape, layer.output_shape(shape))
 
 
-@pytest.mark.parametrize("name", sorted(set(KERAS_CALLS) - {"Add", "Concatenate"}))
+@pytest.mark.parametrize("name", sorted(set(KERAS_CALLS) - {"Add", "Concatenate",
+                                                             "CustomScaleLayer", *MERGES}))
 def test_keras_layer_answers(name):
     args, kwargs, shape = KERAS_CALLS[name]
     layer = KERAS[name](*args, **kwargs)
-    _check(layer, shape, layer.compute_output_shape(shape))
+    _check(layer, shape, layer.symbolic_output_shape(shape))
+
+
+def test_keras_permute_moves_axes():
+    axes = KERAS["Permute"]((3, 1, 2)).axis_geometry((None, 7, 5, 8))
+    assert [a.dim_shift for a in axes] == [0, 1, 1, -2]
 
 
 def test_spatial_dims_is_the_class_name_suffix():
