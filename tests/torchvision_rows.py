@@ -31,11 +31,17 @@ def mismatches(example: str, model: str, mode: str = "eval",
     """Every difference between ``examples/<example>.yaml`` and torchvision's ``model`` in
     ``mode``: names, classes, shapes, params and MACs per module row, then the totals.
     Empty when they agree."""
+    stack = conv_calc.load_stack(str(ROOT / "examples" / f"{example}.yaml"))
+    return stack_mismatches(stack, model, mode, functional)
+
+
+def stack_mismatches(stack: conv_calc.Stack, model: str, mode: str = "eval",
+                     functional: tuple[str, ...] = ()) -> list[str]:
+    """:func:`mismatches` for a loaded stack (an imported file, for example)."""
     golden = reference(model)
     record = golden[mode]
     if not isinstance(record, dict):  # "same_as_eval": train rows stored only where they differ
         raise ValueError(f"{model}: no {mode} rows of their own in the record; compare in eval")
-    stack = conv_calc.load_stack(str(ROOT / "examples" / f"{example}.yaml"))
     shape = (record.get("batch", golden["input"][0]),) + tuple(golden["input"][1:])
     report = stack.analyze(input_shape=shape, mode=mode)
     problems = []
