@@ -20,6 +20,7 @@ loads without it.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import importlib.util
 import json
@@ -28,6 +29,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from conv_calc.interop.torch_blocks import arrange
 from conv_calc.interop.torch_graph import Shape, Translator
 from conv_calc.interop.torch_layers import ImportRefused, is_leaf, qualified, refuse
 
@@ -46,6 +48,7 @@ class TorchImport:
     header: list[str]
     module_rows: list[str] = field(default_factory=list)
     frozen: list[str] = field(default_factory=list)
+    nested: bool = True  #: False when the rows had to be written as one flat list
 
 
 def _torch() -> Any:
@@ -205,29 +208,47 @@ def import_module(model: Any, input_shape: tuple[int, ...], mode: str | None = N
     translator.precheck(gm.graph)
     values.update(record(gm, tuple(input_shape)))
     translator.run(gm.graph)
-    layers, outputs = translator.finish()
     used = "train" if model.training else "eval"
-    document: dict[str, Any] = {"version": 1, "name": type(model).__name__}
-    if used == "eval":
-        document["mode"] = "eval"
-    document["input"] = list(input_shape)
-    document["layers"] = layers
-    if outputs:
-        document["outputs"] = outputs
-    rows = [(e.row, e.shape, e.params) for e in translator.entries if e.shape is not None]
-    verify(document, rows, source or type(model).__name__)
+    entries = translator.entries
+    bodies = [copy.deepcopy(e.body) for e in entries]
+    problem: ImportRefused | None = None
+    for flat in (False, True):  # nested blocks if they give torch's rows, else one list
+        for entry, body in zip(entries, bodies):
+            entry.body = copy.deepcopy(body)
+        layers, blocks, outputs, names = arrange(entries, translator.outputs, flat,
+                                                 lambda p: type(model.get_submodule(p)).__name__)
+        document: dict[str, Any] = {"version": 1, "name": type(model).__name__}
+        if used == "eval":
+            document["mode"] = "eval"
+        document["input"] = list(input_shape)
+        if blocks:
+            document["blocks"] = blocks
+        document["layers"] = layers
+        if outputs:
+            document["outputs"] = outputs
+        rows = [(name, e.shape, e.params) for name, e in zip(names, entries)]
+        try:
+            verify(document, rows, source or type(model).__name__)
+        except ImportRefused as err:
+            problem = problem or err
+            continue
+        break
+    else:
+        assert problem is not None
+        raise problem
     header = [
         f"Imported by conv-calc import torch from {source or qualified(type(model))}",
         f"input {'x'.join(map(str, input_shape))}, mode {used}, torch {torch.__version__}",
-        "Rows are named as named_modules() names modules (a second call: name_1) and as",
-        "torch.fx names functional calls (relu_3, add_1); tensors are kept by fx node name.",
+        "Rows are named as named_modules() names modules (a second call: name_1); a functional",
+        "call under the module whose forward makes it (layer1.0.add, conv1.relu). A saved tensor",
+        "is named by the row that made it; inN is the tensor entering a module N levels deep.",
     ]
     if translator.frozen:
         shown = ", ".join(translator.frozen[:6]) + (", ..." if len(translator.frozen) > 6 else "")
         header.append(f"Sizes read off the input's shape are written as numbers in {shown}:")
         header.append("they hold for this input only; import again for another input size.")
-    return TorchImport(document, header, [e.row for e in translator.entries if e.module],
-                       translator.frozen)
+    module_rows = [name for name, e in zip(names, entries) if e.module]
+    return TorchImport(document, header, module_rows, translator.frozen, not flat)
 
 
 def import_torch(spec: str, input_shape: tuple[int, ...], kwargs: dict[str, Any] | None = None,
@@ -257,12 +278,16 @@ def verify(document: dict[str, Any], rows: list[tuple[str, Any, int | None]], wh
                      f"does not: {report.error}",
                      "this is a conv-calc limitation at that row; please report it with the "
                      "model.")
-    ours = {row.name: row for row in report.layers}
-    for name, shape, params in rows:
-        row = ours.get(name)
-        if row is None:
-            raise refuse(f"{what}: the imported file has no row {name!r}",
-                         "a conv-calc limitation in naming rows; please report it.")
+    if len(report.layers) != len(rows):
+        raise refuse(f"{what}: the imported file has {len(report.layers)} rows where torch "
+                     f"ran {len(rows)}", "a conv-calc limitation; please report it.")
+    for row, (name, shape, params) in zip(report.layers, rows):
+        if row.name != name:
+            raise refuse(f"{what}: the imported file names row {row.name!r} where torch's "
+                         f"is {name!r}", "a conv-calc limitation in naming rows; please "
+                         "report it.")
+        if shape is None:
+            continue  # chunk / split: their pieces are checked where they are read
         if tuple(row.output_shape) != tuple(shape) or params is not None and row.params != params:
             raise refuse(f"{what}: row {name!r} ({row.type}) gives {list(row.output_shape)} "
                          f"with {row.params} parameters in conv-calc, torch gives "

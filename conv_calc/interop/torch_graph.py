@@ -13,8 +13,8 @@
   for the imported input only), except ``F.interpolate(size=t.shape[-k:])``, written
   ``size_of: t``.
 
-Tensors are named by their fx node; an item reads the previous item's tensor unless it
-says ``from:``, and a tensor read later by name is kept with ``save:`` (:meth:`finish`).
+Tensors are named by their fx node (:attr:`Entry.out`); :mod:`conv_calc.interop.torch_blocks`
+arranges the entries into items (``from:``, ``save:``, nested blocks).
 Anything else is refused (:class:`~conv_calc.interop.torch_layers.ImportRefused`) with
 the operation and the module path it occurs in.
 """
@@ -22,13 +22,14 @@ the operation and the module path it occurs in.
 from __future__ import annotations
 
 import operator
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from conv_calc.interop.torch_calls import (
     ATTENTION, LAYER_CALLS, MERGES, SHAPE_READS, TENSOR_CALLS, call_value, layer_call,
 )
-from conv_calc.interop.torch_layers import layer_item, qualified, refuse
+from conv_calc.interop.torch_layers import layer_item, qualified, refuse, without_defaults
 
 __all__ = ["Shape", "Entry", "Translator"]
 
@@ -41,8 +42,9 @@ class Shape(tuple):
 
 @dataclass
 class Entry:
-    """One item: ``body`` (layer key or word first, then ``name``), the tensor it reads
-    (None: it names its operands), the tensors it reads by name, what it gives."""
+    """One row: ``body`` (layer key or word first, then ``name``: the flat row name;
+    operands and ``size_of`` as tensor ids), the tensor it reads (None: it names its
+    operands), the tensors it reads by name, the tensor id it gives."""
 
     body: dict[str, Any]
     reads: str | None
@@ -53,6 +55,8 @@ class Entry:
     params: int | None = None
     module: bool = False
     pieces: list[str] = field(default_factory=list)
+    group: str = ""  # the module path the row sits under (a module's parent, a call's scope)
+    local: str = ""  # its name there: a module's attribute, or the call's base name (relu)
 
 
 class Translator:
@@ -110,6 +114,12 @@ class Translator:
         if node in self.derived:
             self.frozen.append(row)
         entry = Entry(body, reads, named, node.name, row, **extra)
+        if extra.get("params") is not None:  # a module, or a parameter (LayerScale)
+            entry.group, _, entry.local = row.rpartition(".")
+        else:
+            entry.group = node.meta.get("cc_scope", ("", None))[0]
+            word = next(iter(body))
+            entry.local = word if word[0].islower() else re.sub(r"_\d+$", "", node.name)
         self.entries.append(entry)
         self.tensor[node] = node.name
         return entry
@@ -220,7 +230,8 @@ class Translator:
             except TypeError as err:
                 raise refuse(f"{function} in {self.where(node)}: {err}",
                              "the importer knows this function's usual arguments only.") from None
-            self.add(node, {key: kwargs, "name": node.name}, x, [], shape=value)
+            self.add(node, {key: without_defaults(key, kwargs), "name": node.name}, x, [],
+                     shape=value)
             return None
         if function in TENSOR_CALLS:
             return self.tensor_call(node, function, TENSOR_CALLS[function])
@@ -335,29 +346,6 @@ class Translator:
         found: list[str] = []
         _tensors(node.args[0], self.tensor, found)
         self.outputs = found
-
-    # ------------------------------------------------------------------ the items
-
-    def finish(self) -> tuple[list[dict[str, Any]], list[str]]:
-        """The items (with ``from:`` and ``save:`` where needed) and the ``outputs:`` list
-        (empty when the network's result is the last row's tensor)."""
-        current = INPUT
-        wanted: set[str] = set()
-        for entry in self.entries:
-            wanted.update(entry.named)
-            if entry.reads is not None and entry.reads != current:
-                entry.body["from"] = entry.reads
-                wanted.add(entry.reads)
-            current = entry.out
-        outputs = self.outputs
-        if outputs == [current]:
-            outputs = []
-        wanted.update(outputs)
-        for entry in self.entries:
-            if entry.out in wanted and not entry.pieces:
-                entry.body["save"] = entry.out
-        return [e.body for e in self.entries], outputs
-
 
 def _has_tensor(value: Any) -> bool:
     if isinstance(value, Shape):

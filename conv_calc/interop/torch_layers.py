@@ -30,7 +30,8 @@ from typing import Any
 from conv_calc.errors import InputError
 from conv_calc.nn import LAYERS
 
-__all__ = ["ImportRefused", "KNOWN", "is_leaf", "layer_item", "qualified", "refuse"]
+__all__ = ["ImportRefused", "KNOWN", "is_leaf", "layer_item", "qualified", "refuse",
+           "without_defaults"]
 
 
 class ImportRefused(InputError):
@@ -188,6 +189,18 @@ def layer_item(module: Any, path: str) -> tuple[str, dict[str, Any]]:
         if p.name in _ALWAYS or p.default is p.empty or not _same(value, p.default):
             kwargs[p.name] = value
     return key, kwargs
+
+
+def without_defaults(key: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` of layer ``key`` less those equal to the constructor's default.
+
+    >>> without_defaults("MaxPool2d", {"kernel_size": 3, "dilation": 1, "ceil_mode": False})
+    {'kernel_size': 3}
+    """
+    params = inspect.signature(LAYERS[key].__init__).parameters
+    return {k: v for k, v in kwargs.items()
+            if k not in params or params[k].default is params[k].empty
+            or not _same(plain(v), params[k].default)}
 
 
 def _same(value: Any, default: Any) -> bool:

@@ -137,22 +137,40 @@ def test_imported_file_matches_torch_row_by_row(factory, shape, mode):
         assert tuple(report.layers[-1].output_shape) == tuple(out.shape)
 
 
-def test_functional_rows_are_named_as_fx_names_them():
+def test_rows_are_named_as_named_modules_and_calls_under_their_module():
     model = Mixed().eval()
     imported = import_module(model, (1, 3, 16, 16))
-    names = [item["name"] for item in imported.document["layers"]]
+    stack = conv_calc.load_stack(dump_stack(imported.document, imported.header))
+    names = [r.name for r in stack.analyze().layers]
+    assert names == [
+        "stem", "relu", "blocks.0.conv1", "blocks.0.bn1", "blocks.0.relu", "blocks.0.conv2",
+        "blocks.0.add", "blocks.0.relu_1", "blocks.1.conv1", "blocks.1.bn1", "blocks.1.relu",
+        "blocks.1.conv2", "blocks.1.add", "blocks.1.relu_1", "chunk", "branch.0", "branch.1",
+        "cat", "view", "transpose", "contiguous", "view_1", "scale", "max_pool2d",
+        "avg_pool2d", "head", "interpolate", "adaptive_avg_pool2d", "dropout", "flatten",
+        "mean", "add", "fc"]
+    # The module rows are named_modules()'s names, a second call with _1.
+    modules = {n for n, m in model.named_modules() if not list(m.children())}
+    assert {n for n in imported.module_rows if not n.endswith("_1")} == modules
+    assert [n for n in imported.module_rows if n.endswith("_1")] == ["blocks.0.relu_1",
+                                                                    "blocks.1.relu_1"]
+    # Top-level calls are named as torch.fx names them.
     graph = torch.fx.symbolic_trace(Mixed().eval()).graph
     fx_names = {n.name for n in graph.nodes}
-    for name in ("relu", "cat", "max_pool2d", "avg_pool2d", "interpolate", "flatten", "add_1",
-                 "dropout", "mean"):
-        assert name in names and name in fx_names
-    assert "stem" in names and "blocks.0.relu" in names  # named_modules() names
-    interpolate = next(i for i in imported.document["layers"] if i["name"] == "interpolate")
-    assert interpolate["interpolate"]["size_of"] == "input"  # size=x.shape[-2:]
+    for name in ("relu", "cat", "max_pool2d", "avg_pool2d", "interpolate", "flatten",
+                 "dropout", "mean", "chunk", "view_1"):
+        assert name in fx_names
+    items = {i.get("name"): i for i in imported.document["layers"]}
+    assert items["interpolate"]["interpolate"]["size_of"] == "input"  # size=x.shape[-2:]
+    assert items["max_pool2d"] == {"MaxPool2d": {"kernel_size": 3, "stride": 2, "padding": 1},
+                                   "name": "max_pool2d"}
     assert imported.frozen == ["view", "view_1"]  # n, c // 2, h, w read off the input
-    scale = next(i for i in imported.document["layers"] if i["name"] == "scale")
-    assert scale["LayerScale"] == {"shape": [8, 1, 1]}
-    assert imported.document["layers"][0]["Conv2d"]["kernel_size"] == 3  # SameConv as Conv2d
+    assert items["scale"]["LayerScale"] == {"shape": [8, 1, 1]}
+    assert items["stem"]["Conv2d"]["kernel_size"] == 3  # SameConv, written as Conv2d
+    # The two identical residual blocks are one definition, used twice.
+    assert list(imported.document["blocks"]) == ["Block"]
+    assert items["blocks"]["sequential"] == [{"Block": None, "name": "0"},
+                                             {"Block": None, "name": "1"}]
 
 
 def test_header_says_where_the_file_came_from():
