@@ -111,6 +111,9 @@ class Translator:
     def add(self, node: Any, body: dict[str, Any], reads: str | None, named: list[str],
             **extra: Any) -> Entry:
         row = body["name"]
+        key = next(iter(body))
+        if body[key] == {}:
+            body[key] = None  # `- ReLU:` with its name below: every argument defaulted
         if node in self.derived:
             self.frozen.append(row)
         entry = Entry(body, reads, named, node.name, row, **extra)
