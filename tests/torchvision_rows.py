@@ -58,6 +58,11 @@ def stack_mismatches(stack: conv_calc.Stack, model: str, mode: str = "eval",
     if len(modules) != len(refs):
         problems.append(f"{len(modules)} module rows, torchvision has {len(refs)}")
     output = record["output"]
+    if isinstance(output, dict) and len(output.get("dict", ())) > 1:  # GoogLeNetOutputs in train
+        want = [tuple(v) for v in output["dict"].values()]
+        if [tuple(v) for v in report.outputs.values()] != want:
+            problems.append(f"outputs {report.outputs} != {output}")
+        return problems
     if isinstance(output, dict) and len(output.get("dict", ())) == 1:
         output = next(iter(output["dict"].values()))  # segmentation's {"out": x}: the tensor x
     if not report.error and report.layers and tuple(report.layers[-1].output_shape) != tuple(

@@ -74,6 +74,7 @@ class Translator:
         self.outputs: list[str] = []
         self.calls: dict[str, int] = {}
         self.pieces: dict[Any, list[str]] = {}  # a chunk / split node -> its pieces' names
+        self.tuples: dict[Any, list[Any]] = {}  # a namedtuple node -> its fields
 
     # ------------------------------------------------------------------ helpers
 
@@ -220,6 +221,10 @@ class Translator:
                 and node.args[0] in self.pieces:
             self.tensor[node] = self.pieces[node.args[0]][node.args[1]]
             return
+        if isinstance(node.target, type) and issubclass(node.target, tuple):
+            # A namedtuple of results (GoogLeNetOutputs in training): not a row.
+            self.tuples[node] = [*node.args, *node.kwargs.values()]
+            return None
         if not _has_tensor(value):
             return self.number(node, function)
         args = node.args
@@ -347,7 +352,7 @@ class Translator:
 
     def on_output(self, node: Any) -> None:
         found: list[str] = []
-        _tensors(node.args[0], self.tensor, found)
+        _tensors(node.args[0], self.tensor, found, self.tuples)
         self.outputs = found
 
 def _has_tensor(value: Any) -> bool:
@@ -360,14 +365,18 @@ def _has_tensor(value: Any) -> bool:
     return False
 
 
-def _tensors(value: Any, names: dict[Any, str], found: list[str]) -> None:
+def _tensors(value: Any, names: dict[Any, str], found: list[str],
+             tuples: dict[Any, list[Any]]) -> None:
+    """The tensor names in a result (tuples, dicts, namedtuples), in order."""
     if isinstance(value, (list, tuple)):
         for v in value:
-            _tensors(v, names, found)
+            _tensors(v, names, found, tuples)
     elif isinstance(value, dict):
         for v in value.values():
-            _tensors(v, names, found)
-    elif value in names if _hashable(value) else False:
+            _tensors(v, names, found, tuples)
+    elif _hashable(value) and value in tuples:
+        _tensors(tuples[value], names, found, tuples)
+    elif _hashable(value) and value in names:
         found.append(names[value])
 
 

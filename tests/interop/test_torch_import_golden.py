@@ -98,3 +98,23 @@ def test_live_sweep_every_torchvision_model(model):
         assert outcome == "exact", detail
     else:
         assert outcome == "refused" and "attention op" in detail, detail
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("model", ["googlenet", "inception_v3"])
+def test_live_train_mode_keeps_the_auxiliary_heads(model):
+    """In training GoogLeNet and Inception v3 run their auxiliary classifiers and return a
+    namedtuple: every output is in ``outputs:``, every row as torchvision's train record."""
+    torch, torchvision = _torchvision()
+    from conv_calc.interop.torch_fx import import_module
+    from conv_calc.stackfile.yaml_writer import dump_stack
+    from oracle.torchvision_oracle import build
+
+    golden = reference(model)
+    shape = (golden["train"]["batch"],) + tuple(golden["input"][1:])
+    imported = import_module(build(torchvision, model, golden["category"]), shape, "train")
+    stack = conv_calc.load_stack(dump_stack(imported.document, imported.header))
+    report = stack.analyze()
+    functional = tuple(r.name for r in report.layers if r.name not in set(imported.module_rows))
+    assert stack_mismatches(stack, model, "train", functional) == []
+    assert len(imported.document["outputs"]) == len(golden["train"]["output"]["dict"])
