@@ -243,12 +243,15 @@ def import_module(model: Any, input_shape: tuple[int, ...], mode: str | None = N
         "call under the module whose forward makes it (layer1.0.add, conv1.relu). A saved tensor",
         "is named by the row that made it; inN is the tensor entering a module N levels deep.",
     ]
-    if translator.frozen:
-        shown = ", ".join(translator.frozen[:6]) + (", ..." if len(translator.frozen) > 6 else "")
-        header.append(f"Sizes read off the input's shape are written as numbers in {shown}:")
-        header.append("they hold for this input only; import again for another input size.")
+    row_of = {id(e): name for name, e in zip(names, entries)}
+    frozen = [row_of[id(e)] for e in translator.frozen]
+    if frozen:
+        shown = ", ".join(frozen[:2]) + (", ..." if len(frozen) > 2 else "")
+        header.append(f"Sizes read off the input's shape are numbers in {len(frozen)} rows: "
+                      f"{shown}.")
+        header.append("They hold for this input only; import again for another input size.")
     module_rows = [name for name, e in zip(names, entries) if e.module]
-    return TorchImport(document, header, module_rows, translator.frozen, not flat)
+    return TorchImport(document, header, module_rows, frozen, not flat)
 
 
 def import_torch(spec: str, input_shape: tuple[int, ...], kwargs: dict[str, Any] | None = None,

@@ -34,6 +34,9 @@ from conv_calc.interop.torch_layers import layer_item, qualified, refuse, withou
 __all__ = ["Shape", "Entry", "Translator"]
 
 INPUT = "input"
+# F.interpolate's defaults, left out of a row (torch.fx records some of them as given).
+_INTERPOLATE = {"scale_factor": None, "mode": "nearest", "align_corners": None,
+                "recompute_scale_factor": None, "antialias": False}
 
 
 class Shape(tuple):
@@ -70,7 +73,7 @@ class Translator:
         self.tensor: dict[Any, str] = {}  # fx node -> the tensor name it stands for
         self.params: dict[Any, str] = {}  # get_attr nodes of parameters
         self.derived: set[Any] = set()  # numbers read off a tensor's shape
-        self.frozen: list[str] = []
+        self.frozen: list[Entry] = []  # rows whose arguments were read off a shape
         self.outputs: list[str] = []
         self.calls: dict[str, int] = {}
         self.pieces: dict[Any, list[str]] = {}  # a chunk / split node -> its pieces' names
@@ -115,9 +118,9 @@ class Translator:
         key = next(iter(body))
         if body[key] == {}:
             body[key] = None  # `- ReLU:` with its name below: every argument defaulted
-        if node in self.derived:
-            self.frozen.append(row)
         entry = Entry(body, reads, named, node.name, row, **extra)
+        if node in self.derived:
+            self.frozen.append(entry)
         if extra.get("params") is not None:  # a module, or a parameter (LayerScale)
             entry.group, _, entry.local = row.rpartition(".")
         else:
@@ -310,6 +313,8 @@ class Translator:
                 args = args[1:] if args else args
                 if kwargs.get("scale_factor", 0) is None:
                     del kwargs["scale_factor"]  # size_of takes the place of both
+        kwargs = {k: v for k, v in kwargs.items()
+                  if word != "interpolate" or k not in _INTERPOLATE or _INTERPOLATE[k] != v}
         body = {word: call_value(word, tuple(self.value(args, node)), self.value(kwargs, node)),
                 "name": node.name}
         if size_of is not None:
