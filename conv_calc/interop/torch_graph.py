@@ -92,9 +92,6 @@ class Translator:
         name = self.qualified_name(node.target)
         return "operator." + name[len("_operator."):] if name.startswith("_operator.") else name
 
-    def is_tensor(self, node: Any) -> bool:
-        return node in self.tensor
-
     def value(self, arg: Any, node: Any) -> Any:
         """An argument with every number node replaced by its value (tensors refused)."""
         fx_node = type(node)
@@ -105,12 +102,12 @@ class Translator:
                              "only the first argument of a row may be a tensor.")
             if arg in self.derived:
                 self.derived.add(node)
-            return _plain(self.values[arg])
+            return _plain(self.values[arg], self, node)
         if isinstance(arg, (list, tuple)):
             return [self.value(a, node) for a in arg]
         if isinstance(arg, dict):
             return {k: self.value(v, node) for k, v in arg.items()}
-        return _plain(arg)
+        return _plain(arg, self, node)
 
     def add(self, node: Any, body: dict[str, Any], reads: str | None, named: list[str],
             **extra: Any) -> Entry:
@@ -393,9 +390,13 @@ def _hashable(value: Any) -> bool:
     return True
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, translator: Translator, node: Any) -> Any:
+    """An argument value as a stack document holds it (lists for tuples); refused when it
+    is something a stack file cannot write (a slice, a dtype, a device)."""
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, slice):
-        raise TypeError("slice")
-    return value
+        return [_plain(v, translator, node) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str, dict)):
+        return value
+    raise refuse(f"{translator.function(node)} in {translator.where(node)} takes "
+                 f"{type(value).__name__} {value!r}, which a stack file cannot write",
+                 "a stack-file row takes numbers, strings, booleans and lists of them.")
