@@ -31,11 +31,17 @@ def mismatches(example: str, model: str, mode: str = "eval",
     """Every difference between ``examples/<example>.yaml`` and torchvision's ``model`` in
     ``mode``: names, classes, shapes, params and MACs per module row, then the totals.
     Empty when they agree."""
+    stack = conv_calc.load_stack(str(ROOT / "examples" / f"{example}.yaml"))
+    return stack_mismatches(stack, model, mode, functional)
+
+
+def stack_mismatches(stack: conv_calc.Stack, model: str, mode: str = "eval",
+                     functional: tuple[str, ...] = ()) -> list[str]:
+    """:func:`mismatches` for a loaded stack (an imported file, for example)."""
     golden = reference(model)
     record = golden[mode]
     if not isinstance(record, dict):  # "same_as_eval": train rows stored only where they differ
         raise ValueError(f"{model}: no {mode} rows of their own in the record; compare in eval")
-    stack = conv_calc.load_stack(str(ROOT / "examples" / f"{example}.yaml"))
     shape = (record.get("batch", golden["input"][0]),) + tuple(golden["input"][1:])
     report = stack.analyze(input_shape=shape, mode=mode)
     problems = []
@@ -52,6 +58,11 @@ def mismatches(example: str, model: str, mode: str = "eval",
     if len(modules) != len(refs):
         problems.append(f"{len(modules)} module rows, torchvision has {len(refs)}")
     output = record["output"]
+    if isinstance(output, dict) and len(output.get("dict", ())) > 1:  # GoogLeNetOutputs in train
+        want = [tuple(v) for v in output["dict"].values()]
+        if [tuple(v) for v in report.outputs.values()] != want:
+            problems.append(f"outputs {report.outputs} != {output}")
+        return problems
     if isinstance(output, dict) and len(output.get("dict", ())) == 1:
         output = next(iter(output["dict"].values()))  # segmentation's {"out": x}: the tensor x
     if not report.error and report.layers and tuple(report.layers[-1].output_shape) != tuple(

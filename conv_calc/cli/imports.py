@@ -64,3 +64,27 @@ def import_keras(
     except InputError as err:
         fail(f"{file}: {err}", err.hint)
     write_document(document, header, output)
+
+
+@import_app.command("torch")
+def import_torch_command(
+    model: str = typer.Argument(..., metavar="MODEL",
+                                help="package.module:callable or path/to/file.py:callable "
+                                     "returning the torch.nn.Module."),
+    input: str = typer.Option(..., "--input", "-i", metavar="SHAPE",
+                              help="The input shape to trace and run the model on, "
+                                   "e.g. 1x3x224x224."),
+    kwargs: str = typer.Option(None, "--kwargs", metavar="JSON",
+                               help="""Keyword arguments for the callable, a JSON object: '{"weights": null}'."""),
+    train: bool = typer.Option(None, "--train/--eval", show_default=False,
+                               help="Trace in training or eval mode (default: the model's own)."),
+    output: str = typer.Option(None, "--output", "-o", metavar="FILE",
+                               help="Write the stack file here (default: standard output)."),
+) -> None:
+    """Write a stack file from PyTorch code, traced with torch.fx (needs conv-calc[torch])."""
+    # Deferred: the command's code only when it runs.
+    from conv_calc.cli.import_torch import run_import_torch  # noqa: PLC0415
+
+    document, header = run_import_torch(model, input, kwargs, None if train is None else
+                                        ("train" if train else "eval"))
+    write_document(document, header, output)
