@@ -119,6 +119,8 @@ class _Symbolic(Walker[Var]):
     def crop(self, saved: Var, x: Var) -> Var:
         shape = saved.shape[:2] + tuple(x.shape[2:])
         y = self.var(shape)
+        if saved.saved and saved.saved != INPUT:
+            y.saved = f"{saved.saved}_cropped"
         self.ops.append(Op("crop", "", [saved, x], [y]))
         return y
 
