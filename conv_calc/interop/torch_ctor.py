@@ -145,8 +145,16 @@ def _video_conv(layer: Any, type_name: str) -> Ctor:
 def constructor(layer: Any, row: str) -> Ctor:
     """The call that builds ``layer`` in torch, read off its repr; ``row`` names it in errors."""
     type_name = type(layer).__name__
+    if type_name.startswith("MaxUnpool") or getattr(layer, "return_indices", False) is True:
+        # torch: MaxUnpool's forward takes (input, indices); return_indices=True returns a
+        # tuple. A stack row passes one tensor, so the code would not be the stack's network.
+        raise ExportError(
+            f"row {row!r}: {type_name} with pooling indices cannot be written as one module "
+            "call on one tensor",
+            hint="torch's MaxUnpool takes the indices a MaxPool(return_indices=True) returns; "
+                 "write that pair by hand in the exported code, or export without it.")
     if type_name in ("Conv3DSimple", "Conv3DNoTemporal"):
-        return _video_conv(layer, type_name)
+        return _checked(_video_conv(layer, type_name), layer, row, repr(layer))
     text = repr(layer)
     try:
         call = ast.parse(text, mode="eval").body
@@ -165,4 +173,55 @@ def constructor(layer: Any, row: str) -> Ctor:
                  "string, list or tuple in the stack file.") from None
     callee = type_name if type_name in TORCHVISION_OPS or type_name in HELPERS \
         else f"nn.{type_name}"
-    return Ctor(callee, args, kwargs, _param_names(layer, len(args)))
+    # torch prints some arguments its constructor does not take (UpsamplingBilinear2d's
+    # mode): only the signature's are passed.
+    params = inspect.signature(type(layer).__init__).parameters
+    if not any(p.kind == p.VAR_KEYWORD for p in params.values()):
+        kwargs = tuple((k, v) for k, v in kwargs if k in params)
+    return _checked(Ctor(callee, args, kwargs, _param_names(layer, len(args))), layer, row, text)
+
+
+def _state(layer: Any) -> dict[str, Any]:
+    return {k: v for k, v in vars(layer).items() if k != "training"}
+
+
+def _rebuilt(ctor: Ctor, layer: Any, row: str, text: str) -> Any:
+    try:
+        return type(layer)(*ctor.args, **dict(ctor.kwargs))
+    except Exception as err:  # noqa: BLE001 - any failure means the text is not the layer
+        raise ExportError(
+            f"row {row!r}: {text} does not rebuild the layer ({err})",
+            hint="conv-calc cannot write this layer's constructor: report it, with the row.") \
+            from None
+
+
+def _checked(ctor: Ctor, layer: Any, row: str, text: str) -> Ctor:
+    """``ctor`` once it rebuilds ``layer`` (conv-calc's layers take torch's signatures).
+
+    An argument the printed form leaves out (PReLU's ``init``; conv-calc prints no
+    ``alpha`` for ELU) is added from the layer's attribute of the parameter's name; what
+    still differs is refused, never written.
+    """
+    state = _state(layer)
+    rebuilt = _state(_rebuilt(ctor, layer, row, text))
+    differ = [k for k in state if rebuilt.get(k) != state[k]]
+    if not differ:
+        return ctor
+    params = inspect.signature(type(layer).__init__).parameters
+    given = dict(ctor.kwargs)
+    for k in differ:
+        if k in params and k not in ctor.names:
+            try:
+                literal(state[k])
+            except ValueError:
+                continue
+            given[k] = state[k]
+    ctor = Ctor(ctor.callee, ctor.args, tuple(given.items()), ctor.names)
+    rebuilt = _state(_rebuilt(ctor, layer, row, text))
+    still = sorted(k for k in state if rebuilt.get(k) != state[k])
+    if still:
+        raise ExportError(
+            f"row {row!r}: {text} leaves out {', '.join(still)}",
+            hint="this layer's printed form does not say every argument, so conv-calc "
+                 "cannot write its constructor: report it, with the row.")
+    return ctor

@@ -54,6 +54,30 @@ def build(path: Path):
     return stack, report, model, text
 
 
+# Where torch's print of a module and conv-calc's print of the layer differ (the exported
+# constructor is checked through the attributes instead): torchvision's Permute prints no
+# arguments; its LayerScale is a parameter, the exported one a module; conv-calc leaves
+# out arguments torch prints for these activations (engine differences, docs/import.md).
+KNOWN_REPR = {"Permute", "LayerScale", "Hardswish", "CELU", "ELU", "LeakyReLU", "Softplus"}
+
+
+def _plain(value):
+    if isinstance(value, (tuple, list, torch.Size)):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def same_module(module, layer, name: str) -> None:
+    """``module`` (torch) is ``layer`` (conv-calc): printed alike, equal in every attribute
+    both have."""
+    if type(layer).__name__ not in KNOWN_REPR:
+        assert repr(module) == repr(layer), name
+    theirs = vars(module)
+    for key, value in vars(layer).items():
+        if key in theirs and key != "training" and not isinstance(theirs[key], torch.Tensor):
+            assert _plain(theirs[key]) == _plain(value), (name, key)
+
+
 def module_rows(report):
     return [row for row in report.layers
             if row.layer is not None and not isinstance(row.layer, TensorCall)]
@@ -66,11 +90,7 @@ def test_export_runs_as_conv_calc_says(path: Path) -> None:
     leaves = [(name, m) for name, m in model.named_modules() if not list(m.children())]
     assert [(n, type(m).__name__) for n, m in leaves] == [(r.name, r.type) for r in rows]
     for (name, module), row in zip(leaves, rows):
-        # torchvision's Permute prints no arguments; its LayerScale is a parameter, the
-        # exported one a module; torch's Hardswish prints no arguments, conv-calc's prints
-        # inplace=True (an engine difference, noted in docs/import.md).
-        if row.type not in ("Permute", "LayerScale", "Hardswish"):
-            assert repr(module) == repr(row.layer), name
+        same_module(module, row.layer, name)
         assert sum(p.numel() for p in module.parameters()) == row.params, name
     assert model.training == (report.mode == "train")
     seen: dict[str, list] = {}
@@ -114,3 +134,69 @@ def test_reserved_names_are_torchs() -> None:
     assert RESERVED == theirs
     with pytest.raises(KeyError):
         torch.nn.Module().add_module("forward", torch.nn.ReLU())
+
+
+def _every_layer():
+    from tests.nn.test_geometry import TORCH
+    return sorted(TORCH.items())
+
+
+@pytest.mark.parametrize("name, sample", _every_layer(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize("mode", ["train", "eval"])
+def test_every_layer_exports_as_torch_builds_it(name: str, sample, mode: str) -> None:
+    """One row of every torch layer conv-calc knows (tests/nn/test_geometry.py's samples)."""
+    from conv_calc.graph.nodes import LayerNode
+    from conv_calc.graph.stack import Stack
+
+    args, kwargs, shape = sample
+    stack = Stack([LayerNode(type=name, args=tuple(args), kwargs=dict(kwargs), name="layer")],
+                  input_shape=shape, name="one", mode=mode)
+    report = stack.analyze()
+    if name.startswith("MaxUnpool") or report.error is not None:
+        with pytest.raises(ExportError, match="'layer'"):
+            export_torch(stack, None, report)
+        return
+    text = export_torch(stack, None, report)
+    if name in TORCHVISION_TYPES:
+        _torchvision()
+    namespace: dict = {"__name__": "exported"}
+    exec(compile(text, f"<export of {name}>", "exec"), namespace)  # noqa: S102 - the test
+    model = namespace["One"]()
+    (leaf, module), = [(n, m) for n, m in model.named_modules() if n]
+    row = report.layers[0]
+    assert (leaf, type(module).__name__) == ("layer", name)
+    same_module(module, row.layer, name)
+    assert sum(p.numel() for p in module.parameters()) == row.params
+    with torch.no_grad():
+        assert tuple(model(torch.zeros(shape)).shape) == row.output_shape
+
+
+@pytest.mark.parametrize("name, args, kwargs, shape", [
+    ("LeakyReLU", (0.2,), {}, (1, 2, 3)),
+    ("ELU", (), {"alpha": 2.0}, (1, 2, 3)),
+    ("CELU", (2.0,), {}, (1, 2, 3)),
+    ("Softplus", (), {"beta": 2, "threshold": 10}, (1, 2, 3)),
+    ("PReLU", (3,), {"init": 0.5}, (1, 3, 4)),
+    ("Conv2d", (2, 4, 3), {"padding": 1, "padding_mode": "reflect", "dilation": 1}, (1, 2, 6, 6)),
+    ("StochasticDepth", (0.5, "batch"), {}, (2, 3, 4, 4)),
+    ("UpsamplingBilinear2d", (), {"scale_factor": 2}, (1, 2, 3, 3)),
+])
+def test_arguments_torch_does_not_print_are_kept(name, args, kwargs, shape) -> None:
+    from conv_calc.graph.nodes import LayerNode
+    from conv_calc.graph.stack import Stack
+
+    stack = Stack([LayerNode(type=name, args=args, kwargs=kwargs, name="layer")],
+                  input_shape=shape, name="one")
+    report = stack.analyze()
+    text = export_torch(stack, None, report)
+    if name in TORCHVISION_TYPES:
+        _torchvision()
+    namespace: dict = {"__name__": "exported"}
+    exec(compile(text, f"<export of {name}>", "exec"), namespace)  # noqa: S102 - the test
+    module = namespace["One"]().layer
+    same_module(module, report.layers[0].layer, name)
+    built = getattr(torch.nn, name)(*args, **kwargs) if hasattr(torch.nn, name) else None
+    if built is not None:
+        assert repr(module) == repr(built)
+        if name == "PReLU":
+            assert torch.equal(module.weight, built.weight)
