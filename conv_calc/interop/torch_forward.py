@@ -90,9 +90,13 @@ class _Names:
         held = self.holder.get(name)
         return name not in taken and (held is None or self.last_use.get(id(held), -1) <= at)
 
-    def assign(self, v: Var, at: int, taken: set[str], param: bool = False) -> str:
+    def assign(self, v: Var, at: int, taken: set[str], param: bool = False,
+               keep: bool = False) -> str:
+        """Name ``v``, written by statement ``at``; ``keep``: use its saved name even when it
+        only flows into the next statement (several results, the network's named outputs)."""
         wanted = []
-        if v.saved and v.saved != "input":
+        flow = self.reads.get(id(v), 0) <= 1 and self.last_use.get(id(v), -1) <= at + 1
+        if v.saved and v.saved != "input" and (keep or not flow):
             wanted.append(identifier(v.saved))
         elif v.role == "identity" and not param and self.reads.get(id(v), 0) > 1:
             wanted.append("identity")
@@ -191,13 +195,16 @@ def forward_lines(mod: Mod, prog: Program, kinds: Callable | None = None) -> lis
     for v in results:
         last_use[id(v)] = end
     names = _Names(last_use, count)
+    named = prog.results if prog.result_names and not mod.path else []
     taken: set[str] = set()
-    params = [names.assign(v, -1, taken, param=True) for v in mod.inputs]
+    params = [names.assign(v, -1, taken, param=True, keep=len(mod.inputs) > 1)
+              for v in mod.inputs]
     lines = [f"def forward(self, {', '.join(params)}):"]
     for at, (reads, writes, text) in enumerate(statements):
         body = text(names)
         taken = set()
-        targets = [names.assign(v, at, taken) for v in writes]
+        targets = [names.assign(v, at, taken, keep=len(writes) > 1 or v in named)
+                   for v in writes]
         lines.append(f"    {', '.join(targets)} = {body}")
     lines.append(f"    return {', '.join(names[v] for v in results)}")
     return lines
