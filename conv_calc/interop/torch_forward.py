@@ -92,30 +92,36 @@ class _Names:
 
     def assign(self, v: Var, at: int, taken: set[str], param: bool = False,
                keep: bool = False) -> str:
-        """Name ``v``, written by statement ``at``; ``keep``: use its saved name even when it
-        only flows into the next statement (several results, the network's named outputs)."""
-        wanted = []
+        """Name ``v``, written by statement ``at`` (a parameter: -1).
+
+        A saved name is used where the value is read again later (not only by the next
+        statement), or always with ``keep`` (several results, the network's named outputs,
+        a block's several inputs) and for a crop. A block's one input is ``x``.
+        """
         flow = self.reads.get(id(v), 0) <= 1 and self.last_use.get(id(v), -1) <= at + 1
-        if v.saved and v.saved != "input" and (keep or not flow):
-            wanted.append(identifier(v.saved))
-        elif v.role == "identity" and not param and self.reads.get(id(v), 0) > 1:
+        saved = None
+        if v.saved and v.saved != "input" and \
+                (keep or v.role == "crop" or not (flow or param)):
+            saved = identifier(v.saved)
+        wanted = [saved] if saved else []
+        if v.role == "identity" and not param and not saved and self.reads.get(id(v), 0) > 1:
             wanted.append("identity")
         wanted += ["x", "out"] + [f"out_{k}" for k in range(1, 1000)]
+        chosen = None
         for name in wanted:
             if self.free(name, at, taken):
+                chosen = name
                 break
-            if name == wanted[0] and v.saved:  # a saved name taken: the same name, numbered
-                for k in range(1, 1000):
-                    if self.free(f"{name}_{k}", at, taken):
-                        name = f"{name}_{k}"
-                        break
-                else:
-                    continue
-                break
-        self.names[id(v)] = name
-        self.holder[name] = v
-        taken.add(name)
-        return name
+            if name == saved:  # a saved name still in use: the same name, numbered
+                chosen = next((f"{name}_{k}" for k in range(1, 1000)
+                               if self.free(f"{name}_{k}", at, taken)), None)
+                if chosen:
+                    break
+        assert chosen is not None  # more than a thousand live values: not a network
+        self.names[id(v)] = chosen
+        self.holder[chosen] = v
+        taken.add(chosen)
+        return chosen
 
     def __getitem__(self, v: Var) -> str:
         return self.names[id(v)]

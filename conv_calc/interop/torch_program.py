@@ -120,7 +120,7 @@ class _Symbolic(Walker[Var]):
         shape = saved.shape[:2] + tuple(x.shape[2:])
         y = self.var(shape)
         if saved.saved and saved.saved != INPUT:
-            y.saved = f"{saved.saved}_cropped"
+            y.saved, y.role = f"{saved.saved}_cropped", "crop"
         self.ops.append(Op("crop", "", [saved, x], [y]))
         return y
 
@@ -149,7 +149,8 @@ def program(stack: Stack, report: Report) -> Program:
     last = walk.run(stack.layers, x)
     prog = Program(input=x, ops=walk.ops, sources=walk.sources)
     if stack.outputs:
-        prog.results = [walk.tensor(name) for name in stack.outputs]
+        prog.results = [x if name == INPUT and INPUT not in walk.saved else walk.tensor(name)
+                        for name in stack.outputs]
         prog.result_names = tuple(stack.outputs)
     else:
         prog.results = [last]

@@ -68,7 +68,7 @@ def test_eval_mode_is_applied() -> None:
 
 def test_named_tensors_and_outputs() -> None:
     text = export_torch(load_stack(str(ROOT / "examples" / "squeeze-excitation.yaml")))
-    assert "        gated = self.se(expanded)\n" in text and "        x = x * expanded\n" in text
+    assert "        gated = self.se(expanded)\n" in text and "        x = out * x\n" in text
     assert "        return out, expanded\n" in text
 
 

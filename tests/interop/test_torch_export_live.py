@@ -21,7 +21,8 @@ from conv_calc.errors import ExportError
 from conv_calc.interop.torch_export import class_name, export_torch
 from conv_calc.interop.torch_tree import RESERVED
 from conv_calc.nn.tensor_calls import TensorCall
-from conv_calc.stackfile.load import load_stack
+from conv_calc.stackfile.load import load_stack, load_text
+from tests.docs_constructs import construct_rows
 
 torch = pytest.importorskip("torch")
 
@@ -40,18 +41,15 @@ def _torchvision() -> None:
     pytest.importorskip("torchvision")
 
 
-def build(path: Path):
-    """The exported module of ``path``, built; with the stack and conv-calc's report."""
-    stack = load_stack(str(path))
-    report = stack.analyze()
-    text = export_torch(stack, path.name, report)
+def build(stack, report, label: str):
+    """The exported module of ``stack``, built in torch."""
+    text = export_torch(stack, label, report)
     if any(row.type in TORCHVISION_TYPES for row in report.layers):
         _torchvision()
     namespace: dict = {"__name__": "exported"}
-    exec(compile(text, f"<export of {path.name}>", "exec"), namespace)  # noqa: S102 - the test
+    exec(compile(text, f"<export of {label}>", "exec"), namespace)  # noqa: S102 - the test
     torch.manual_seed(0)
-    model = namespace[class_name(stack.name or path.stem)]()
-    return stack, report, model, text
+    return namespace[class_name(stack.name or Path(label).stem)]()
 
 
 # Where torch's print of a module and conv-calc's print of the layer differ (the exported
@@ -83,9 +81,9 @@ def module_rows(report):
             if row.layer is not None and not isinstance(row.layer, TensorCall)]
 
 
-@pytest.mark.parametrize("path", TORCH_EXAMPLES, ids=lambda p: p.stem)
-def test_export_runs_as_conv_calc_says(path: Path) -> None:
-    stack, report, model, text = build(path)
+def check(stack, report, label: str) -> None:
+    """Export ``stack``, build it in torch and run it: torch agrees with ``report``."""
+    model = build(stack, report, label)
     rows = module_rows(report)
     leaves = [(name, m) for name, m in model.named_modules() if not list(m.children())]
     assert [(n, type(m).__name__) for n, m in leaves] == [(r.name, r.type) for r in rows]
@@ -106,6 +104,20 @@ def test_export_runs_as_conv_calc_says(path: Path) -> None:
     else:
         assert tuple(out.shape) == report.output_shape
     assert sum(p.numel() for p in model.parameters()) == report.total_params
+
+
+@pytest.mark.parametrize("path", TORCH_EXAMPLES, ids=lambda p: p.stem)
+def test_export_runs_as_conv_calc_says(path: Path) -> None:
+    stack = load_stack(str(path))
+    check(stack, stack.analyze(), path.name)
+
+
+@pytest.mark.parametrize("construct, items", [(c, i) for c, i, _ in construct_rows()],
+                         ids=lambda v: v if "\n" not in v else "")
+def test_every_construct_of_the_format_exports(construct: str, items: str) -> None:
+    """docs/stack-format.md's "From torch code to YAML": every construct, exported and run."""
+    stack = load_text("name: construct\ninput: [1, 3, 16, 16]\nlayers:\n" + items, "doc.yaml")
+    check(stack, stack.analyze(), "doc.yaml")
 
 
 @pytest.mark.parametrize("path", TORCH_EXAMPLES, ids=lambda p: p.stem)
@@ -200,3 +212,73 @@ def test_arguments_torch_does_not_print_are_kept(name, args, kwargs, shape) -> N
         assert repr(module) == repr(built)
         if name == "PReLU":
             assert torch.equal(module.weight, built.weight)
+
+
+# Graphs the examples do not cover: every kind of named tensor, merge and tensor function.
+GRAPHS = {
+    "split-pieces": """
+input: [1, 6, 8, 8]
+layers:
+  - split: [[2, 4], {dim: 1}]
+    outputs: [a, b]
+    continue_with: b
+  - Conv2d: {out_channels: 2, kernel_size: 1}
+    save: c
+  - sub: [a, c]
+  - chunk: [2, {dim: 1}]
+  - flatten: 1
+outputs: [a, input]
+""",
+    "interpolate-upsample-sizes": """
+input: [1, 3, 17, 19]
+layers:
+  - Conv2d: {out_channels: 4, kernel_size: 3, stride: 2}
+    name: down
+    save: low
+  - MaxPool2d: {kernel_size: 2}
+  - interpolate: {size_of: low, mode: nearest}
+  - Upsample: {size_of: input, mode: bilinear, align_corners: false}
+    name: up
+    save: up
+  - add: [input, input]
+    save: doubled
+  - from: up
+    layers: [{Conv2d: {out_channels: 3, kernel_size: 1}}]
+    save: proj
+  - div: [doubled, proj]
+""",
+    "parallel-add-and-crop": """
+input: [1, 4, 20, 20]
+blocks:
+  Branchy:
+    params: {c: null}
+    parallel:
+      - Conv2d: {out_channels: $c, kernel_size: 3, padding: 1}
+      - Conv2d: {out_channels: $c, kernel_size: 1}
+      - - Conv2d: {out_channels: $c, kernel_size: 1}
+        - ReLU
+    merge: add
+layers:
+  - Branchy: {c: 8}
+    name: b1
+    save: skip
+  - Branchy: {c: 8}
+    repeat: 2
+  - Conv2d: {out_channels: 8, kernel_size: 5}
+  - cat: skip
+    crop: center
+  - mean: {dim: [2, 3], keepdim: true}
+  - permute: [0, 2, 3, 1]
+  - reshape: [1, -1]
+  - Linear: {out_features: 3}
+    name: head
+""",
+}
+
+
+@pytest.mark.parametrize("label", sorted(GRAPHS))
+def test_graphs_export(label: str) -> None:
+    stack = load_text(f"name: {label}\n" + GRAPHS[label], f"{label}.yaml")
+    report = stack.analyze()
+    assert report.error is None, report.error
+    check(stack, report, f"{label}.yaml")
