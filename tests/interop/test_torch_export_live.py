@@ -85,7 +85,7 @@ def check(stack, report, label: str) -> None:
     """Export ``stack``, build it in torch and run it: torch agrees with ``report``."""
     model = build(stack, report, label)
     rows = module_rows(report)
-    leaves = [(name, m) for name, m in model.named_modules() if not list(m.children())]
+    leaves = [(name, m) for name, m in model.named_modules() if name and not list(m.children())]
     assert [(n, type(m).__name__) for n, m in leaves] == [(r.name, r.type) for r in rows]
     for (name, module), row in zip(leaves, rows):
         same_module(module, row.layer, name)
@@ -282,3 +282,24 @@ def test_graphs_export(label: str) -> None:
     report = stack.analyze()
     assert report.error is None, report.error
     check(stack, report, f"{label}.yaml")
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_random_networks_export(seed: int) -> None:
+    """Random trees of residuals, branches, long skips (crop or not) and tensor functions
+    (tests/solve's generators), exported and run in torch."""
+    import random
+
+    from conv_calc.graph.stack import Stack
+    from tests.solve.test_solve_stack import _rand_nodes, _rand_unet
+
+    rng = random.Random(9000 + seed)
+    nodes = _rand_unet(rng, 2, rng.randint(1, 3)) if seed % 2 else \
+        _rand_nodes(rng, 2, 3, rng.randint(2, 9), calls=True)
+    stack = Stack(nodes, input_shape=(1, 2, 50), name="random")
+    report = stack.analyze()
+    if report.error is not None:
+        with pytest.raises(ExportError, match=repr(report.failed.name)):
+            export_torch(stack, None, report)
+        return
+    check(stack, report, "random.yaml")
