@@ -21,6 +21,7 @@ module, in torchvision) are written as small classes in the exported file
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import math
 from dataclasses import dataclass
@@ -125,8 +126,14 @@ def _value(node: ast.expr) -> Any:
     return ast.literal_eval(node)
 
 
+@functools.lru_cache(maxsize=None)
+def _signature(cls: type) -> Any:
+    """The parameters of ``cls``'s constructor (cached: a network has hundreds of layers)."""
+    return inspect.signature(cls.__init__).parameters
+
+
 def _param_names(layer: Any, count: int) -> tuple[str, ...]:
-    params = [p for p in inspect.signature(type(layer).__init__).parameters.values()
+    params = [p for p in _signature(type(layer)).values()
               if p.name != "self" and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     names = [p.name for p in params[:count]]
     return tuple(names + [f"arg{i}" for i in range(len(names), count)])
@@ -175,7 +182,7 @@ def constructor(layer: Any, row: str) -> Ctor:
         else f"nn.{type_name}"
     # torch prints some arguments its constructor does not take (UpsamplingBilinear2d's
     # mode): only the signature's are passed.
-    params = inspect.signature(type(layer).__init__).parameters
+    params = _signature(type(layer))
     if not any(p.kind == p.VAR_KEYWORD for p in params.values()):
         kwargs = tuple((k, v) for k, v in kwargs if k in params)
     return _checked(Ctor(callee, args, kwargs, _param_names(layer, len(args))), layer, row, text)
@@ -207,7 +214,7 @@ def _checked(ctor: Ctor, layer: Any, row: str, text: str) -> Ctor:
     differ = [k for k in state if rebuilt.get(k) != state[k]]
     if not differ:
         return ctor
-    params = inspect.signature(type(layer).__init__).parameters
+    params = _signature(type(layer))
     given = dict(ctor.kwargs)
     for k in differ:
         if k in params and k not in ctor.names:

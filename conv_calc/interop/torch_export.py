@@ -27,6 +27,8 @@ the row: a Keras stack, a network conv-calc reports broken, a name torch refuses
 >>> text = export_torch(Stack([nn.Conv2d(3, 8, 3), nn.ReLU()], input_shape=(1, 3, 8, 8), name="tiny"))
 >>> print(text[text.index("class"):text.index("if __name__")].strip())
 class Tiny(nn.Sequential):
+    \"\"\"tiny.\"\"\"
+<BLANKLINE>
     def __init__(self):
         super().__init__(
             nn.Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1)),

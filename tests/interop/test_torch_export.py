@@ -29,6 +29,7 @@ def test_golden_text_of_a_small_file() -> None:
     assert export_torch(stack, "examples/residual.yaml") == GOLDEN.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # every example analysed and exported: ~20 s on a shared machine
 def test_the_code_is_valid_python_for_every_example() -> None:
     for path in sorted((ROOT / "examples").glob("*.yaml")):
         if path.name.startswith("broken-"):
