@@ -41,7 +41,7 @@ def export_command(
     file: Annotated[str, typer.Argument(
         metavar="FILE", help="The stack file (YAML); '-' reads standard input.")],
     to: Annotated[Target, typer.Option(
-        "--to", help="The framework to write code for.", show_default=True)] = Target.torch,
+        "--to", help="The framework to write code for (required: more may come).")],
     output: Annotated[Optional[str], typer.Option(
         "--output", "-o", metavar="FILE", help="Write the code to FILE (default: standard output).",
         show_default=False)] = None,

@@ -102,16 +102,19 @@ def test_command_writes_the_file(tmp_path: Path) -> None:
 
 
 def test_command_to_stdout() -> None:
-    result = run("export", str(ROOT / "examples" / "tiny.yaml"))
+    result = run("export", str(ROOT / "examples" / "tiny.yaml"), "--to", "torch")
     assert result.code == 0 and "class Tiny(" in result.stdout
 
 
 @pytest.mark.parametrize("args, code, text", [
-    (["examples/broken-unet-skip.yaml"], 1, "row 'cat' fails in torch, so it is not exported"),
-    (["examples/keras/mobilenet-v1.yaml"], 2, "a keras stack cannot be exported --to torch"),
+    (["examples/broken-unet-skip.yaml", "--to", "torch"], 1,
+     "row 'cat' fails in torch, so it is not exported"),
+    (["examples/keras/mobilenet-v1.yaml", "--to", "torch"], 2,
+     "a keras stack cannot be exported --to torch"),
     (["examples/tiny.yaml", "--to", "onnx"], 2, "'onnx' is not one of 'torch'"),
-    (["examples/tiny.yaml", "-o", "/nonexistent/dir/model.py"], 2, "cannot write"),
-    (["no-such-file.yaml"], 2, "no-such-file.yaml"),
+    (["examples/tiny.yaml"], 2, "Missing option '--to'"),
+    (["examples/tiny.yaml", "--to", "torch", "-o", "/nonexistent/dir/model.py"], 2, "cannot write"),
+    (["no-such-file.yaml", "--to", "torch"], 2, "no-such-file.yaml"),
 ])
 def test_command_failures(args: list[str], code: int, text: str, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
