@@ -104,6 +104,15 @@ def check(stack, report, label: str) -> None:
     else:
         assert tuple(out.shape) == report.output_shape
     assert sum(p.numel() for p in model.parameters()) == report.total_params
+    # For the import round trip: torch.fx, every module without children a leaf, calls each
+    # module once, in the table's order, by its row name.
+    graph = _Leaves().trace(model)
+    assert [n.target for n in graph.nodes if n.op == "call_module"] == [r.name for r in rows]
+
+
+class _Leaves(torch.fx.Tracer):
+    def is_leaf_module(self, module, qualified_name: str) -> bool:
+        return not list(module.children())
 
 
 @pytest.mark.parametrize("path", TORCH_EXAMPLES, ids=lambda p: p.stem)
