@@ -121,3 +121,23 @@ def test_command_failures(args: list[str], code: int, text: str, monkeypatch) ->
     result = run("export", *args)
     assert result.code == code
     assert text in result.stderr and "Traceback" not in result.stderr
+
+
+def test_pieces_flow_as_the_file_says() -> None:
+    """Shapes cannot tell chunk's pieces apart: the text must continue with the named one."""
+    text = export_torch(load_stack(str(ROOT / "examples" / "shufflenet-v2-unit.yaml")))
+    assert "        x1, x2 = x.chunk(chunks=2, dim=1)\n        x = self.branch2(x2)\n" in text
+    assert "        x = torch.cat([x1, x], dim=1)\n" in text
+    from conv_calc.graph.nodes import Call
+    from conv_calc.graph.stack import Stack
+
+    stack = Stack([Call("chunk", (2,), {"dim": 1}, index=1)], input_shape=(1, 4, 3, 3))
+    assert "        x = x.chunk(2, dim=1)[1]\n" in export_torch(stack)
+
+
+def test_size_of_reads_the_named_tensor() -> None:
+    stack = _stack("- Conv2d: {out_channels: 4, kernel_size: 3, stride: 2}\n"
+                   "- interpolate: {size_of: input, mode: nearest}\n")
+    assert "        x = F.interpolate(out, mode='nearest', size=x.shape[-2:])\n" in \
+        export_torch(stack)
+    assert "import torch.nn.functional as F\n" in export_torch(stack)
