@@ -126,7 +126,7 @@ def _value(node: ast.expr) -> Any:
     return ast.literal_eval(node)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _signature(cls: type) -> Any:
     """The parameters of ``cls``'s constructor (cached: a network has hundreds of layers)."""
     return inspect.signature(cls.__init__).parameters

@@ -24,7 +24,8 @@ the row: a Keras stack, a network conv-calc reports broken, a name torch refuses
 
 >>> from conv_calc import nn
 >>> from conv_calc.graph.stack import Stack
->>> text = export_torch(Stack([nn.Conv2d(3, 8, 3), nn.ReLU()], input_shape=(1, 3, 8, 8), name="tiny"))
+>>> tiny = Stack([nn.Conv2d(3, 8, 3), nn.ReLU()], input_shape=(1, 3, 8, 8), name="tiny")
+>>> text = export_torch(tiny)
 >>> print(text[text.index("class"):text.index("if __name__")].strip())
 class Tiny(nn.Sequential):
     \"\"\"tiny.\"\"\"
@@ -91,7 +92,7 @@ class _Writer:
         self.root = root
         self.index = {m.path: m for m in root.walk()}
         self.classes: list[_Class] = []
-        self.of: dict[int, tuple[_Class, list[str]]] = {}  # block -> its class, argument texts
+        self.of: dict[int, tuple[_Class, list]] = {}  # id(block) -> its class, its arguments
         self.taken = taken
         self.used: set[str] = set()  # callees used (helpers, torchvision.ops)
 
@@ -150,10 +151,10 @@ class _Writer:
     def build(self) -> None:
         blocks = sorted((m for m in self.root.walk() if m.kind == "block" and m.path),
                         key=lambda m: m.height)
-        groups: dict[tuple, list[tuple[Mod, list, list[str], str]]] = {}
+        # Lowest first: a block's __init__ calls its child blocks' classes.
         for height in sorted({m.height for m in blocks}):
             level = [m for m in blocks if m.height == height]
-            groups = {}
+            groups: dict[tuple, list[tuple[Mod, list, list[str], str]]] = {}
             for m in level:
                 lines, slots, base = self.init(m)
                 forward = forward_lines(m, self.prog, self.index.__getitem__)
@@ -163,7 +164,8 @@ class _Writer:
                 self.make_class(template, base, members)
 
     def make_class(self, template: str, base: str, members: list) -> None:
-        first, slots, forward, _ = members[0]
+        """One class for blocks written alike: arguments that differ become parameters."""
+        _, slots, forward, _ = members[0]
         params: list[str] = []
         by_vector: dict[tuple, str] = {}
         texts: list[str] = []
@@ -310,10 +312,10 @@ def export_torch(stack: Stack, source: str | None = None, report=None) -> str:
     vision = sorted(n for n in TORCHVISION_OPS if n in writer.used)
     body = "\n\n".join(helpers + classes)
     shape = _shape_text(report.input_shape)
-    head = [f"# {top}: PyTorch code written by conv-calc {__version__} "
-            f"(conv-calc export --to torch{' ' + source if source else ''}).",
-            f"# {top}()(torch.zeros({shape})) gives every row of conv-calc's table its shape "
-            f"(mode: {report.mode}).",
+    head = [(f"# {top}: PyTorch code written by conv-calc {__version__} "
+             f"(conv-calc export --to torch{' ' + source if source else ''})."),
+            (f"# {top}()(torch.zeros({shape})) gives every row of conv-calc's table its shape "
+             f"(mode: {report.mode})."),
             "import torch"]
     if "F." in body:
         head.append("import torch.nn.functional as F")

@@ -165,7 +165,9 @@ def _crop_text(op: Op, n: _Names) -> str:
     return f"{n[saved]}[{', '.join(index)}]"
 
 
-def _statement(step: Mod | int, mod: Mod, prog: Program, kinds) -> tuple[list[Var], list[Var], Callable]:
+def _statement(step: Mod | int, mod: Mod, prog: Program, kinds
+               ) -> tuple[list[Var], list[Var], Callable]:
+    """What one step reads, what it writes, and its text given the names."""
     if isinstance(step, Mod):
         where = access(mod, step, kinds)
         return step.inputs, [step.output], \

@@ -49,8 +49,8 @@ def test_generating_needs_no_torch() -> None:
             assert text.startswith("# "), name
         print("ok")
     """)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)
+    done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
     assert done.stdout.strip() == "ok", done.stderr
 
 

@@ -162,7 +162,8 @@ def _every_layer():
     return sorted(TORCH.items())
 
 
-@pytest.mark.parametrize("name, sample", _every_layer(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize("name, sample", _every_layer(),
+                         ids=lambda v: v if isinstance(v, str) else "")
 @pytest.mark.parametrize("mode", ["train", "eval"])
 def test_every_layer_exports_as_torch_builds_it(name: str, sample, mode: str) -> None:
     """One row of every torch layer conv-calc knows (tests/nn/test_geometry.py's samples)."""
