@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import keyword
 import os
+import textwrap
 from dataclasses import dataclass, field
 
 from conv_calc import __version__
@@ -244,19 +245,33 @@ def _block_word(prog: Program, path: str) -> str | None:
         if not (c.isalnum() or c == "_"):
             break
         word += c
-    if not word or word in KEYWORDS or word in ITEM_KEYS:
+    rest = text[len(word):].lstrip()
+    # A block use is `- Name: {...}` or `- Name`; anything else is not the file we read.
+    if not word or word in KEYWORDS or word in ITEM_KEYS or rest[:1] not in ("", ":", "#"):
         return None
     return word
 
 
 def _class_text(name: str, base: str, params: list[str], init: list[str], forward: list[str],
                 doc: str) -> str:
-    lines = [f"class {name}({base}):", f'    """{doc}"""', ""]
+    doc = _plain_text(doc).replace("\\", "\\\\").replace('"', '\\"')
+    text = textwrap.fill(f'"""{doc}"""', width=92, initial_indent=_INDENT,
+                         subsequent_indent=_INDENT, break_on_hyphens=False)
+    lines = [f"class {name}({base}):", text, ""]
     lines.append(f"    def __init__(self{''.join(', ' + p for p in params)}):")
     lines += [f"        {line}" if line else "" for line in init]
     lines.append("")
     lines += [f"    {line}" for line in forward]
     return "\n".join(lines) + "\n"
+
+
+def _plain_text(text: str) -> str:
+    """``text`` on one line (names in comments and docstrings come from the user's file).
+
+    >>> _plain_text("a\\nb\\tc")
+    'a b c'
+    """
+    return "".join(" " if ord(c) < 32 or c == "\x7f" else c for c in text)
 
 
 def _used_as(members: list[Mod]) -> str:
@@ -313,7 +328,7 @@ def export_torch(stack: Stack, source: str | None = None, report=None) -> str:
     body = "\n\n".join(helpers + classes)
     shape = _shape_text(report.input_shape)
     head = [(f"# {top}: PyTorch code written by conv-calc {__version__} "
-             f"(conv-calc export --to torch{' ' + source if source else ''})."),
+             f"(conv-calc export --to torch{' ' + _plain_text(source) if source else ''})."),
             (f"# {top}()(torch.zeros({shape})) gives every row of conv-calc's table its shape "
              f"(mode: {report.mode})."),
             "import torch"]
