@@ -27,6 +27,7 @@ __all__ = [
     "StackFileError",
     "ConfigError",
     "SolveError",
+    "ExportError",
     "ShapeError",
     "CtorError",
     "MergeRuntimeError",
@@ -158,6 +159,11 @@ class StackDefinitionError(InputError):
 
 class ConfigError(InputError):
     """A broken lint configuration: ``str()`` says what and where, ``hint`` how to fix it."""
+
+
+class ExportError(InputError):
+    """A stack conv-calc cannot write as another framework's code (``conv-calc export``):
+    ``str()`` names the row and what it cannot express."""
 
 
 class SolveError(InputError):

@@ -23,6 +23,7 @@ from conv_calc import __version__
 from conv_calc.cli import lint as lint_commands
 from conv_calc.cli import options
 from conv_calc.cli.exits import guarded
+from conv_calc.cli.export import EXPORT_HELP, export_command
 from conv_calc.cli.options import LAYER, STACK
 from conv_calc.cli.draw import draw_app
 from conv_calc.cli.imports import import_app
@@ -241,6 +242,11 @@ app.command("rule", no_args_is_help=True)(lint_commands.rule_command)
 app.add_typer(solve_app, name="solve")
 app.add_typer(import_app, name="import")
 app.add_typer(draw_app, name="draw")
+
+
+# ---------------------------------------------------------------- conv-calc export
+
+app.command("export", help=EXPORT_HELP, no_args_is_help=True)(export_command)
 
 
 # ---------------------------------------------------------------- entry point

@@ -24,7 +24,7 @@ from conv_calc.graph.framework import Framework, is_layer
 from conv_calc.graph.mode import DEFAULT_MODE, check_mode, in_mode
 from conv_calc.graph.report import FailedLayer, Report, Row
 from conv_calc.graph.validate import validate
-from conv_calc.graph.nodes import Call, LayerNode, SizeOf
+from conv_calc.graph.nodes import INPUT, Call, LayerNode, SizeOf
 from conv_calc.graph.walk import Walker
 from conv_calc.nn.tensor_calls import MULTI, TensorCall, TorchSize
 from conv_calc.receptive import AxisState, ReceptiveField, aligned
@@ -248,6 +248,9 @@ def analyze(nodes: Sequence[Any], input_shape: Sequence[int], framework: str = "
         walk.run(nodes, x)
     except _Stop:
         return Report(shape, tuple(walk.rows), walk.error, walk.failed, mode=mode)
-    named = {name: walk.tensor(name).shape for name in outputs}
+    # `outputs: [input]` names the input even when no item reads it by name (so it was not
+    # kept in walk.saved).
+    named = {name: (x if name == INPUT and INPUT not in walk.saved else walk.tensor(name)).shape
+             for name in outputs}
     return Report(shape, tuple(walk.rows), outputs=MappingProxyType(named), mode=mode)
 
