@@ -17,7 +17,8 @@ directly under the block), its addition is the row ``<block>.add``; a
 :class:`~conv_calc.graph.nodes.Parallel` block's branch ``j`` is
 ``<block>.<j>`` (a named branch, or named layers in it, directly under the
 block, as torch names a module's attributes) and its merge ``<block>.cat`` (or
-``.add``); a ``Merge`` or ``Combine`` is named by its op (``cat``, ``cat_1``,
+``.add``; an unnamed parallel's merge is named in the enclosing list as torch.fx names
+the call there, ``cat``, ``cat_1``, counted with the list's merges); a ``Merge`` or ``Combine`` is named by its op (``cat``, ``cat_1``,
 ``mul``, ... as torch.fx names functional calls) unless named, and so is a :class:`~conv_calc.graph.nodes.Call` (a tensor
 function: ``flatten``, ``chunk_1``, ``sum_1``; its results are saved under its
 ``outputs`` names and the walk goes on with result ``index``). A ``From``'s
@@ -93,6 +94,7 @@ class Walker(Generic[T]):
         self.owners: dict[str, str] = {}  # a user-named row -> the block that named it
         self.saved: dict[str, T] = {}
         self._shared: tuple[list[int], dict[str, int]] = ([0], {})
+        self._merge_names: list[str] = []  # unnamed parallels' merge rows, innermost last
         # The shape entering each block use whose expressions read it ($in_channels).
         self.frames: dict[int, tuple] = {}
         self.channel_dim = 1
@@ -205,6 +207,12 @@ class Walker(Generic[T]):
                     name = unnamed = join(unnamed_prefix, user)
             elif isinstance(node, BLOCKS) and not user:
                 name, unnamed = prefix, join(unnamed_prefix, str(position[0]))
+                if isinstance(node, Parallel):
+                    # Its merge is a call in the forward that holds the block: named as
+                    # torch.fx names it there (cat, cat_1, ...), counted with the list's merges.
+                    k = fx_count.get(node.merge, 0)
+                    fx_count[node.merge] = k + 1
+                    self._merge_names.append(join(prefix, fx_name(node.merge, k)))
             else:  # an unnamed layer, or a block use / repeat copy: a module at its position
                 name = unnamed = join(unnamed_prefix, str(position[0]))
             position[0] += 1
@@ -245,8 +253,8 @@ class Walker(Generic[T]):
                 # As in a residual: named layers (a named branch) directly under the block.
                 out = self.run_list(branch, x, name, join(unnamed, str(j)))
                 outs.append(self.keep(out) if j < last else out)
-            return self.combine(node.merge, outs, node.dim,
-                                self.unique(join(unnamed, node.merge)), node)
+            merged = self._merge_names.pop() if not node.name else join(unnamed, node.merge)
+            return self.combine(node.merge, outs, node.dim, self.unique(merged), node)
         if isinstance(node, Save):
             self.saved[node.name] = self.keep(x)
             return self.saved[node.name]
