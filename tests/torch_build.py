@@ -288,16 +288,18 @@ class _Walker:
     def call(self, node: Call, x: torch.Tensor, name: str) -> torch.Tensor:
         type_name = {"flatten": "torch.flatten", "interpolate": "F.interpolate"}.get(
             node.function, f"Tensor.{node.function}")
-        kwargs = dict(node.kwargs)
+        # $in_shape / $in_channels in the arguments: the block use's incoming shape
+        args = resolve_value(tuple(node.args), self.frames, 1)
+        kwargs = {k: resolve_value(v, self.frames, 1) for k, v in node.kwargs.items()}
         if node.size_of is not None:
             kwargs["size"] = self.sized(node.size_of, x)
         try:
             if node.function == "flatten":
-                out = torch.flatten(x, *node.args, **kwargs)
+                out = torch.flatten(x, *args, **kwargs)
             elif node.function == "interpolate":
-                out = torch.nn.functional.interpolate(x, *node.args, **kwargs)
+                out = torch.nn.functional.interpolate(x, *args, **kwargs)
             else:
-                out = getattr(x, node.function)(*node.args, **kwargs)
+                out = getattr(x, node.function)(*args, **kwargs)
             if node.function in ("chunk", "split"):
                 if node.outputs:
                     names = ", ".join(node.outputs)

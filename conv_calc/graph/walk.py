@@ -137,11 +137,17 @@ class Walker(Generic[T]):
         return None
 
     def resolved(self, node: Any) -> Any:
-        """A LayerNode with its deferred expressions (conv_calc.graph.expr) evaluated."""
+        """A LayerNode or a tensor function (Call) with its deferred expressions
+        (conv_calc.graph.expr: ``$in_channels``, ``$in_shape[0]``) evaluated."""
         if isinstance(node, LayerNode) and any(has_deferred(v) for v in node.kwargs.values()):
             kwargs = {k: resolve_value(v, self.frames, self.channel_dim)
                       for k, v in node.kwargs.items()}
             return replace(node, kwargs=kwargs)
+        if isinstance(node, Call) and (has_deferred(node.args)
+                                       or any(has_deferred(v) for v in node.kwargs.values())):
+            return replace(node, args=resolve_value(node.args, self.frames, self.channel_dim),
+                           kwargs={k: resolve_value(v, self.frames, self.channel_dim)
+                                   for k, v in node.kwargs.items()})
         return node
 
     def error(self, message: str) -> Exception:

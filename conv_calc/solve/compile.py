@@ -141,6 +141,10 @@ class _Compiler(Walker[_Len]):
         interpolate), or made a constant (reductions over it, interpolate to a size)."""
         fn_name = f"{name} ({node.function})"
         hint = "analyse the network with `conv-calc stack` at the sizes of interest."
+        try:
+            node = self.resolved(node)
+        except DeferredError as found:  # an expression reading the solved size
+            raise SolveError(str(found), found.hint) from None
         count = max(1, len(node.outputs), node.index + 1)
         if node.function == "contiguous":
             return [x] * count
