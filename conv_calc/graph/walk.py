@@ -61,7 +61,7 @@ from conv_calc.graph.expr import has_deferred, resolve_value
 from conv_calc.graph.framework import is_layer
 from conv_calc.graph.nodes import (
     BLOCKS, INPUT, Call, Combine, From, LayerNode, Merge, Parallel, Position, Residual, Save,
-    Sequential, StackDefinitionError, children,
+    Sequential, SizeOf, StackDefinitionError, children,
 )
 from conv_calc.nn.tensor_calls import TensorCall, fx_name
 
@@ -75,11 +75,14 @@ def join(prefix: str, name: str) -> str:
 
 
 def reads_input(nodes: Sequence[Any]) -> bool:
-    """Whether a tree reads the network's input by name (``from: input``, ``add: [input, x]``)."""
+    """Whether a tree reads the network's input by name (``from: input``, ``add: [input, x]``,
+    ``size_of: input``)."""
     for node in nodes:
         if isinstance(node, From) and node.tensor == INPUT or \
                 isinstance(node, Merge) and node.saved == INPUT or \
-                isinstance(node, Combine) and INPUT in node.tensors:
+                isinstance(node, Combine) and INPUT in node.tensors or \
+                isinstance(node, Call) and node.size_of == INPUT or \
+                isinstance(node, LayerNode) and SizeOf(INPUT) in node.kwargs.values():
             return True
         if any(reads_input(inner) for inner in children(node)):
             return True
