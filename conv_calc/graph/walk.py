@@ -97,7 +97,7 @@ class Walker(Generic[T]):
         self.owners: dict[str, str] = {}  # a user-named row -> the block that named it
         self.saved: dict[str, T] = {}
         self._shared: tuple[list[int], dict[str, int]] = ([0], {})
-        self._merge_names: list[str] = []  # unnamed parallels' merge rows, innermost last
+        self._merge_names: dict[int, str] = {}  # an unnamed parallel (by id) -> its merge row
         # The shape entering each block use whose expressions read it ($in_channels).
         self.frames: dict[int, tuple] = {}
         self.channel_dim = 1
@@ -221,7 +221,7 @@ class Walker(Generic[T]):
                     # torch.fx names it there (cat, cat_1, ...), counted with the list's merges.
                     k = fx_count.get(node.merge, 0)
                     fx_count[node.merge] = k + 1
-                    self._merge_names.append(join(prefix, fx_name(node.merge, k)))
+                    self._merge_names[id(node)] = join(prefix, fx_name(node.merge, k))
             else:  # an unnamed layer, or a block use / repeat copy: a module at its position
                 name = unnamed = join(unnamed_prefix, str(position[0]))
             position[0] += 1
@@ -262,7 +262,7 @@ class Walker(Generic[T]):
                 # As in a residual: named layers (a named branch) directly under the block.
                 out = self.run_list(branch, x, name, join(unnamed, str(j)))
                 outs.append(self.keep(out) if j < last else out)
-            merged = self._merge_names.pop() if not node.name else join(unnamed, node.merge)
+            merged = self._merge_names.pop(id(node), None) or join(unnamed, node.merge)
             return self.combine(node.merge, outs, node.dim, self.unique(merged), node)
         if isinstance(node, Save):
             self.saved[node.name] = self.keep(x)
