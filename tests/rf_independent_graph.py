@@ -448,6 +448,12 @@ class GraphBuilder(Builder):
             target = tuple(self.tensors[name][0][-nd:])
             if any(t > self.MAXS for t in target):
                 return False
+            if r.random() < 0.25:  # F.interpolate to a size written out, or by a factor
+                if r.random() < 0.5:
+                    kw["size"] = tuple(max(1, t + r.randint(-2, 2)) for t in target)
+                else:
+                    kw["scale_factor"] = r.choice([2, 3, 2.0])
+                return self.try_call("interpolate", (), kw)
             if r.random() < 0.5:
                 return self.try_call("interpolate", (), kw, size_of=name)
             self.specs.append(("U", kw, name))
