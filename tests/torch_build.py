@@ -7,7 +7,8 @@ with ``.``; an unnamed node is named by its position among the list's module nod
 and ``Merge`` take no position), as in ``torch.nn.Sequential``; an unnamed block adds no
 level for its named layers (unless one outside it holds the name); a residual's unnamed
 shortcut layers sit under ``<name>.shortcut`` and its sum is the row ``<name>.add``; a parallel block's branch
-``j`` is ``<name>.<j>`` (its named layers directly under ``<name>``) and its merge ``<name>.cat`` / ``<name>.add``; a ``Merge`` is named by
+``j`` is ``<name>.<j>`` (its named layers directly under ``<name>``) and its merge ``<name>.cat`` / ``<name>.add``
+(unnamed: ``cat`` / ``cat_1`` ... in the enclosing list, counted with its merges); a ``Merge`` is named by
 its op (``cat``, ``cat_1``, ... within one list) unless named; repeats get ``_1``, ``_2``. Each :class:`~conv_calc.graph.nodes.LayerNode` becomes
 ``getattr(torch.nn, type)(*args, **kwargs)`` with ``in_channels`` / ``num_features`` /
 ``num_channels`` / ``in_features`` filled from the incoming tensor when left out, by
@@ -245,11 +246,19 @@ class _Walker:
                     where, positional = prefix, _join(unnamed_prefix, str(position))
                 else:
                     where = positional = _join(unnamed_prefix, str(position))
-                x = self.node(node, x, where, positional)
+                merged = None
+                if isinstance(node, Parallel) and not node.name:
+                    # torch.fx names the torch.cat of the forward holding the branches
+                    # (cat, cat_1, ... with the list's other calls): no level of its own
+                    k = merges.get(node.merge, 0)
+                    merges[node.merge] = k + 1
+                    merged = _join(prefix, node.merge if k == 0 else f"{node.merge}_{k}")
+                x = self.node(node, x, where, positional, merged)
                 position += 1
         return x
 
-    def node(self, node, x: torch.Tensor, where: str, positional: str) -> torch.Tensor:
+    def node(self, node, x: torch.Tensor, where: str, positional: str,
+             merged: str | None = None) -> torch.Tensor:
         if getattr(node, "frame", None) is not None:
             self.frames[node.frame] = tuple(x.shape)
         if isinstance(node, LayerNode):
@@ -264,7 +273,7 @@ class _Walker:
         if isinstance(node, Parallel):
             outs = [self.nodes(branch, x, where, _join(positional, str(i)))
                     for i, branch in enumerate(node.branches)]
-            name = self.unique(_join(positional, node.merge))
+            name = self.unique(merged or _join(positional, node.merge))
             if node.merge == "add":
                 return self.merge(name, "add", lambda: functools.reduce(torch.add, outs))
             return self.merge(name, "cat", lambda: torch.cat(outs, dim=node.dim))
@@ -279,16 +288,18 @@ class _Walker:
     def call(self, node: Call, x: torch.Tensor, name: str) -> torch.Tensor:
         type_name = {"flatten": "torch.flatten", "interpolate": "F.interpolate"}.get(
             node.function, f"Tensor.{node.function}")
-        kwargs = dict(node.kwargs)
+        # $in_shape / $in_channels in the arguments: the block use's incoming shape
+        args = resolve_value(tuple(node.args), self.frames, 1)
+        kwargs = {k: resolve_value(v, self.frames, 1) for k, v in node.kwargs.items()}
         if node.size_of is not None:
             kwargs["size"] = self.sized(node.size_of, x)
         try:
             if node.function == "flatten":
-                out = torch.flatten(x, *node.args, **kwargs)
+                out = torch.flatten(x, *args, **kwargs)
             elif node.function == "interpolate":
-                out = torch.nn.functional.interpolate(x, *node.args, **kwargs)
+                out = torch.nn.functional.interpolate(x, *args, **kwargs)
             else:
-                out = getattr(x, node.function)(*node.args, **kwargs)
+                out = getattr(x, node.function)(*args, **kwargs)
             if node.function in ("chunk", "split"):
                 if node.outputs:
                     names = ", ".join(node.outputs)

@@ -122,6 +122,7 @@ class _Analysis(Walker[_Tensor]):
 
     def call(self, node: Call, x: _Tensor, name: str, ref: _Tensor | None) -> list[_Tensor]:
         """A tensor function's row (its first or chosen result) and every result's tensor."""
+        node = self.resolved(node)  # $in_shape[0] in view's arguments (a block's incoming shape)
         kwargs = dict(node.kwargs)
         if ref is not None:
             kwargs["size"] = _trailing(ref.shape, x.shape)

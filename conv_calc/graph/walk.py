@@ -17,7 +17,8 @@ directly under the block), its addition is the row ``<block>.add``; a
 :class:`~conv_calc.graph.nodes.Parallel` block's branch ``j`` is
 ``<block>.<j>`` (a named branch, or named layers in it, directly under the
 block, as torch names a module's attributes) and its merge ``<block>.cat`` (or
-``.add``); a ``Merge`` or ``Combine`` is named by its op (``cat``, ``cat_1``,
+``.add``; an unnamed parallel's merge is named in the enclosing list as torch.fx names
+the call there, ``cat``, ``cat_1``, counted with the list's merges); a ``Merge`` or ``Combine`` is named by its op (``cat``, ``cat_1``,
 ``mul``, ... as torch.fx names functional calls) unless named, and so is a :class:`~conv_calc.graph.nodes.Call` (a tensor
 function: ``flatten``, ``chunk_1``, ``sum_1``; its results are saved under its
 ``outputs`` names and the walk goes on with result ``index``). A ``From``'s
@@ -60,7 +61,7 @@ from conv_calc.graph.expr import has_deferred, resolve_value
 from conv_calc.graph.framework import is_layer
 from conv_calc.graph.nodes import (
     BLOCKS, INPUT, Call, Combine, From, LayerNode, Merge, Parallel, Position, Residual, Save,
-    Sequential, StackDefinitionError, children,
+    Sequential, SizeOf, StackDefinitionError, children,
 )
 from conv_calc.nn.tensor_calls import TensorCall, fx_name
 
@@ -74,11 +75,14 @@ def join(prefix: str, name: str) -> str:
 
 
 def reads_input(nodes: Sequence[Any]) -> bool:
-    """Whether a tree reads the network's input by name (``from: input``, ``add: [input, x]``)."""
+    """Whether a tree reads the network's input by name (``from: input``, ``add: [input, x]``,
+    ``size_of: input``)."""
     for node in nodes:
         if isinstance(node, From) and node.tensor == INPUT or \
                 isinstance(node, Merge) and node.saved == INPUT or \
-                isinstance(node, Combine) and INPUT in node.tensors:
+                isinstance(node, Combine) and INPUT in node.tensors or \
+                isinstance(node, Call) and node.size_of == INPUT or \
+                isinstance(node, LayerNode) and SizeOf(INPUT) in node.kwargs.values():
             return True
         if any(reads_input(inner) for inner in children(node)):
             return True
@@ -93,6 +97,7 @@ class Walker(Generic[T]):
         self.owners: dict[str, str] = {}  # a user-named row -> the block that named it
         self.saved: dict[str, T] = {}
         self._shared: tuple[list[int], dict[str, int]] = ([0], {})
+        self._merge_names: dict[int, str] = {}  # an unnamed parallel (by id) -> its merge row
         # The shape entering each block use whose expressions read it ($in_channels).
         self.frames: dict[int, tuple] = {}
         self.channel_dim = 1
@@ -135,11 +140,17 @@ class Walker(Generic[T]):
         return None
 
     def resolved(self, node: Any) -> Any:
-        """A LayerNode with its deferred expressions (conv_calc.graph.expr) evaluated."""
+        """A LayerNode or a tensor function (Call) with its deferred expressions
+        (conv_calc.graph.expr: ``$in_channels``, ``$in_shape[0]``) evaluated."""
         if isinstance(node, LayerNode) and any(has_deferred(v) for v in node.kwargs.values()):
             kwargs = {k: resolve_value(v, self.frames, self.channel_dim)
                       for k, v in node.kwargs.items()}
             return replace(node, kwargs=kwargs)
+        if isinstance(node, Call) and (has_deferred(node.args)
+                                       or any(has_deferred(v) for v in node.kwargs.values())):
+            return replace(node, args=resolve_value(node.args, self.frames, self.channel_dim),
+                           kwargs={k: resolve_value(v, self.frames, self.channel_dim)
+                                   for k, v in node.kwargs.items()})
         return node
 
     def error(self, message: str) -> Exception:
@@ -205,6 +216,12 @@ class Walker(Generic[T]):
                     name = unnamed = join(unnamed_prefix, user)
             elif isinstance(node, BLOCKS) and not user:
                 name, unnamed = prefix, join(unnamed_prefix, str(position[0]))
+                if isinstance(node, Parallel):
+                    # Its merge is a call in the forward that holds the block: named as
+                    # torch.fx names it there (cat, cat_1, ...), counted with the list's merges.
+                    k = fx_count.get(node.merge, 0)
+                    fx_count[node.merge] = k + 1
+                    self._merge_names[id(node)] = join(prefix, fx_name(node.merge, k))
             else:  # an unnamed layer, or a block use / repeat copy: a module at its position
                 name = unnamed = join(unnamed_prefix, str(position[0]))
             position[0] += 1
@@ -245,8 +262,8 @@ class Walker(Generic[T]):
                 # As in a residual: named layers (a named branch) directly under the block.
                 out = self.run_list(branch, x, name, join(unnamed, str(j)))
                 outs.append(self.keep(out) if j < last else out)
-            return self.combine(node.merge, outs, node.dim,
-                                self.unique(join(unnamed, node.merge)), node)
+            merged = self._merge_names.pop(id(node), None) or join(unnamed, node.merge)
+            return self.combine(node.merge, outs, node.dim, self.unique(merged), node)
         if isinstance(node, Save):
             self.saved[node.name] = self.keep(x)
             return self.saved[node.name]

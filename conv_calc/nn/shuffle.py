@@ -32,7 +32,7 @@ from __future__ import annotations
 from typing import Any
 
 from conv_calc.errors import LayerRuntimeError, LayerValueError
-from conv_calc.geometry import Axis, windows
+from conv_calc.geometry import Axis, placed
 from conv_calc.nn.base import Layer, as_shape, fmt_list
 from conv_calc.nn.forward_kwargs import check_forward_kwargs
 from conv_calc.nn.tensor_checks import check_resize, wrap_int64
@@ -97,9 +97,15 @@ class PixelShuffle(Layer):
 
     def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
         """H and W: output ``o`` reads input ``o // r`` (a transposed window of kernel and
-        stride ``r``, as nearest upsampling)."""
+        stride ``r``, as nearest upsampling). Dim -3 (the channels, but a spatial axis in a
+        5-d input) gathers ``r**2`` neighbours: output ``c`` reads ``c*r**2 .. c*r**2 + r**2 - 1``.
+
+        >>> [(a.kernel, a.stride, a.transposed) for a in PixelShuffle(2).axis_geometry((1, 1, 8, 4, 4))]
+        [(1, 1, False), (1, 1, False), (4, 4, False), (2, 2, True), (2, 2, True)]
+        """
         r = self.upscale_factor
-        return windows(len(tuple(in_shape)), -2, (r, r), (r, r), (1, 1), (0, 0), (0, 0), True)
+        return placed(len(tuple(in_shape)), -3, (Axis(r * r, r * r), Axis(r, r, transposed=True),
+                                                 Axis(r, r, transposed=True)))
 
     def output_shape(self, input_shape: Any, **forward_kwargs: Any) -> tuple[int, ...]:
         check_forward_kwargs(self, forward_kwargs)
@@ -145,9 +151,15 @@ class PixelUnshuffle(Layer):
 
     def axis_geometry(self, in_shape: Any, out_shape: Any = None) -> tuple[Axis, ...]:
         """H and W: output ``o`` reads inputs ``o*r .. o*r + r - 1`` (a window of kernel and
-        stride ``r``)."""
+        stride ``r``). Dim -3 (a spatial axis in a 5-d input) spreads each position over
+        ``r**2`` outputs: output ``c`` reads ``c // r**2`` (a transposed window).
+
+        >>> [(a.kernel, a.stride, a.transposed) for a in PixelUnshuffle(2).axis_geometry((1, 1, 3, 4, 4))]
+        [(1, 1, False), (1, 1, False), (4, 4, True), (2, 2, False), (2, 2, False)]
+        """
         r = self.downscale_factor
-        return windows(len(tuple(in_shape)), -2, (r, r), (r, r), (1, 1), (0, 0), (0, 0))
+        return placed(len(tuple(in_shape)), -3, (Axis(r * r, r * r, transposed=True), Axis(r, r),
+                                                 Axis(r, r)))
 
     def output_shape(self, input_shape: Any, **forward_kwargs: Any) -> tuple[int, ...]:
         check_forward_kwargs(self, forward_kwargs)

@@ -125,6 +125,9 @@ def json_document(results: Sequence[Any], exit_code: int | None = None) -> dict[
             "layers": [] if report is None else [row_dict(row) for row in report.layers],
             "suppressed": r.suppressed,
             "diagnostics": [_diagnostic(f) for f in r.findings],
+            # the shapes of the tensors named in outputs: (added last: fields are only added)
+            "outputs": {} if report is None else {name: jsonable(shape) for name, shape
+                                                   in report.outputs.items()},
         })
     errors = sum(f.severity == "error" for f in _findings(results))
     return {

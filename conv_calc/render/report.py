@@ -293,7 +293,16 @@ def mode_line(report: Any) -> str:
 
 
 def report_csv(report: Any) -> str:
-    """One row per layer with raw numbers; the failing layer last with status ``error``."""
+    """One row per layer with raw numbers; the failing layer last with status ``error``;
+    then one line per named output (``outputs:``) with status ``output``: its name and shape.
+
+    >>> from conv_calc import nn
+    >>> from conv_calc.graph.nodes import Save
+    >>> from conv_calc.graph.stack import Stack
+    >>> net = Stack([nn.Conv2d(3, 4, 3), Save("a"), nn.ReLU(), Save("b")], outputs=("a", "b"))
+    >>> print(report_csv(net.analyze((1, 3, 8, 8))).splitlines()[-2:])
+    [',a,output,,1x4x6x6,,,,,,output,train', ',b,output,,1x4x6x6,,,,,,output,train']
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_HEADER)
@@ -311,6 +320,9 @@ def report_csv(report: Any) -> str:
         shape = "" if failed.input_shape is None else "x".join(map(str, failed.input_shape))
         writer.writerow([failed.index, failed.name, failed.type, shape, "", "", "", "", "", "",
                          "error", mode])
+    for name, out in report.outputs.items():
+        writer.writerow(["", name, "output", "", "x".join(map(str, out)), "", "", "", "", "",
+                         "output", mode])
     return buf.getvalue()
 
 

@@ -29,12 +29,14 @@ from conv_calc.graph.framework import TORCH, is_layer
 from conv_calc.graph.infer import inferred_kwargs
 from conv_calc.graph.mode import check_mode, in_mode
 from conv_calc.graph.stack import Stack
+from conv_calc.graph.nodes import INPUT, SizeOf
 from conv_calc.graph.walk import Walker
 from conv_calc.nn.base import Layer
 from conv_calc.nn.tensor_calls import TensorCall
 from conv_calc.receptive.layers import crop_map
 from conv_calc.solve.layer import SolveError, _per_axis, layer_axes, layer_kind
 from conv_calc.solve.program import Op
+from conv_calc.solve.resize import size_of
 
 __all__ = ["compile_axis"]
 
@@ -141,12 +143,24 @@ class _Compiler(Walker[_Len]):
         interpolate), or made a constant (reductions over it, interpolate to a size)."""
         fn_name = f"{name} ({node.function})"
         hint = "analyse the network with `conv-calc stack` at the sizes of interest."
+        try:
+            node = self.resolved(node)
+        except DeferredError as found:  # an expression reading the solved size
+            raise SolveError(str(found), found.hint) from None
         count = max(1, len(node.outputs), node.index + 1)
         if node.function == "contiguous":
             return [x] * count
-        if node.size_of is not None or node.function == "view":
-            raise SolveError(f"{fn_name}: solve does not follow {node.function}"
-                             f"{' with size_of' if node.size_of is not None else ''} yet", hint)
+        if node.size_of is not None:  # interpolate to another tensor's size
+            got = size_of(self, x, ref, fn_name, lambda shape, size: TensorCall(
+                node.function, node.args, {**node.kwargs, "size": size}).outputs(shape)[0])
+            if isinstance(got, _Len):
+                return [self._kept(node, got)] * count
+            node = replace(node, kwargs={**node.kwargs, "size": got}, size_of=None)
+        if node.function == "view":
+            raise SolveError(f"{fn_name}: solve does not follow view: whether torch accepts it "
+                             "depends on the memory layout at each length, which solve does not "
+                             "track", "write reshape where the layout does not matter, or "
+                             + hint)
         if not x.shape:
             raise SolveError(f"{fn_name}: solve does not follow tensor functions on a 0-d tensor")
         n = len(x.shape)
@@ -234,6 +248,15 @@ class _Compiler(Walker[_Len]):
                 node = self.resolved(node)
             except DeferredError as found:  # an expression reading the solved size
                 raise SolveError(str(found), found.hint) from None
+            for key, value in node.kwargs.items():  # Upsample: {size_of: NAME}
+                if isinstance(value, SizeOf):
+                    got = size_of(self, x, self.input if value.name == INPUT else
+                                  self.saved.get(value.name), f"{name} ({node.type})",
+                                  lambda shape, size: _run(replace(
+                                      node, kwargs={**node.kwargs, key: size}), shape, x.d))
+                    if isinstance(got, _Len):
+                        return got
+                    node = replace(node, kwargs={**node.kwargs, key: got})
             layer, free, err = _build(node, x.shape, x.d)
             if layer is None:
                 self.use(x)
@@ -283,6 +306,14 @@ def _build(node: Any, shape: tuple[int, ...], d: int):
         return cls(*node.args, **kwargs), free, None
     except LayerError as err:
         return None, free, err
+
+
+def _run(node: Any, shape: tuple[int, ...], d: int) -> tuple[int, ...]:
+    """The output shape of a LayerNode's layer on ``shape`` (raises LayerError)."""
+    layer, _, err = _build(node, shape, d)
+    if layer is None:
+        raise err
+    return tuple(layer.output_shape(shape))
 
 
 class _LayerCompiler:

@@ -96,6 +96,9 @@ OTHER_INPUTS = [
     ("aspp", (2, 2048, 16, 16)),         # the fixed-size Upsample no longer fits (see the file)
     ("mobilenetv2-block", (1, 16, 2, 2)),
     ("video-c3d-small", (1, 3, 2, 8, 8)),
+    # channel_shuffle's views sized by $in_shape / $in_channels: any size, any batch
+    ("shufflenet_v2_x1_0", (2, 3, 96, 160)),
+    ("shufflenet_v2_x1_0", (1, 3, 65, 33)),
 ]
 
 

@@ -114,7 +114,7 @@ def test_squeezenet_example_matches_torchvision_row_by_row():
     assert report.total_params == golden["params"]
     assert report.total_macs == golden["eval"]["macs"]
     assert [r.name for r in report.layers if r.type == "cat"][:2] == \
-        ["features.3.2.cat", "features.4.2.cat"]
+        ["features.3.cat", "features.4.cat"]
 
 
 # ------------------------------------------------------------------ Python API
@@ -172,7 +172,7 @@ def test_unnamed_parallel_adds_no_level_for_named_layers():
                                                                    "kernel_size": 1}),))),),
                        name="fire")
     names = [r.name for r in Stack([block]).analyze((1, 3, 8, 8)).layers]
-    assert names == ["fire.expand1x1", "fire.0.1.0", "fire.0.cat"]
+    assert names == ["fire.expand1x1", "fire.0.1.0", "fire.cat"]
 
 
 # ------------------------------------------------------------------ file problems

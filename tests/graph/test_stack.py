@@ -80,7 +80,7 @@ def test_broadcast_add_and_cat():
     assert report.output_shape == (1, 3, 8, 8)
     cat = Stack([Parallel(branches=((nn.Conv2d(3, 4, 1),), (nn.Conv2d(3, 5, 3, padding=1),)))]
                 ).analyze((2, 3, 8, 8))
-    assert cat.output_shape == (2, 9, 8, 8) and names(cat)[-1] == "0.cat"
+    assert cat.output_shape == (2, 9, 8, 8) and names(cat)[-1] == "cat"
     rf = cat.layers[-1].receptive_field
     assert rf.size == (3, 3) and rf.aligned == (True, True)
 

@@ -67,7 +67,7 @@ def test_unreadable(tmp_path):
     ("CC205", "padding='same' with kernel_size 4 pads 1 before and 2 after: outputs are shifted "
               "half a pixel from their inputs"),
     ("CC207", "'3' gives 8 but the saved 'enc' it is merged with (line 9) is 9"),
-    ("CC208", "the branches merged by cat '0.cat' are misaligned on the height, width axis "
+    ("CC208", "the branches merged by cat 'cat' are misaligned on the height, width axis "
               "(centres of output 0 at input pixel 0 vs 1/2)"),
     ("CC209", "ceil_mode=True: the last window would start at padded position 6, in the right "
               "padding (the input ends at 5), so torch drops it: 3 output rows, not 4"),

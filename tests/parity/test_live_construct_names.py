@@ -52,6 +52,17 @@ class Branches(nn.Module):
         return torch.cat([self.branch1(x), self.branch2(x)], 1)
 
 
+class TwoParallels(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a1, self.a2 = nn.Conv2d(3, 4, 1), nn.Conv2d(3, 4, 1)
+        self.b1, self.b2 = nn.Conv2d(8, 4, 1), nn.Conv2d(8, 4, 1)
+
+    def forward(self, x):
+        x = torch.cat([self.a1(x), self.a2(x)], 1)
+        return torch.cat([self.b1(x), self.b2(x)], 1)
+
+
 class Functional(nn.Module):
     def forward(self, x):
         x = F.relu(x)
@@ -74,6 +85,7 @@ class CalledTwice(nn.Module):
 
 MODULES = {"a module attribute": Attribute, "an `nn.Sequential` child": SequentialChild,
            "a `ModuleList` entry": ModuleListEntry, "a branch computed in forward": Branches,
+           "branches held as attributes, merged in forward twice": TwoParallels,
            "functional calls: `F.relu`, `x * s`, `torch.cat`, `torch.flatten`": Functional,
            "a module called twice": CalledTwice}
 

@@ -125,7 +125,7 @@ def _doc_expressions() -> list[str]:
             continue
         span = span.rsplit(": ", 1)[-1].strip().rstrip("}").strip().strip("'")  # `key: value`
         if span.startswith("[") and span.endswith("]"):
-            out.extend(s.strip() for s in span[1:-1].split(","))
+            out.extend(s.strip().strip("'") for s in span[1:-1].split(","))  # YAML's quotes
         elif span:
             out.append(span)
     return sorted(set(out))
