@@ -9,7 +9,7 @@ command, so the importers themselves are imported inside the subcommands.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, Optional
 
 import typer
 
@@ -41,3 +41,26 @@ def write_document(document: dict[str, Any], header: list[str], output: str | No
     except OSError as err:
         fail(f"cannot write {output}: {err.strerror or err}",
              "check that the directory exists and is writable.")
+
+
+# ---------------------------------------------------------------- conv-calc import onnx
+
+@import_app.command("onnx", no_args_is_help=True)
+def import_onnx(
+    file: str = typer.Argument(..., metavar="FILE", help="The .onnx file."),
+    input: Optional[str] = typer.Option(  # noqa: A002 - the option's name
+        None, "--input", "-i",
+        help="The input shape (1x3x224x224); needed when the file's input is dynamic."),
+    output: Optional[str] = typer.Option(
+        None, "--output", "-o", help="Write the stack file here (default: standard output)."),
+) -> None:
+    """Write a stack file from an ONNX model (needs the onnx package: conv-calc[onnx]).
+
+    \b
+      conv-calc import onnx model.onnx -o model.yaml
+      conv-calc import onnx dynamic.onnx --input 1x3x224x224
+    """
+    # Deferred: the importer loads only for this command.
+    from conv_calc.cli.import_onnx import read
+
+    write_document(*read(file, input), output)

@@ -23,6 +23,7 @@ __all__ = ["FILE_READERS", "file_reader"]
 
 #: File suffix -> (module, function) reading such a file into a stack document.
 FILE_READERS: dict[str, tuple[str, str]] = {}
+FILE_READERS[".onnx"] = ("conv_calc.interop.onnx_file", "read_onnx")
 
 
 def file_reader(path: str) -> Callable[[str], tuple[dict[str, Any], list[str]]] | None:
