@@ -112,7 +112,12 @@ def _assemble(graph: OnnxGraph, steps: list[tuple[Any, Step]], row_of: dict[str,
         entry["name"] = rows.name(readable_name(node) + step.suffix)
         if step.flow is not None and step.flow != current:
             entry["from"] = saves.name(step.flow)
-        if step.output in wanted and step.output != graph.input_name:
+        if step.pieces:  # a split: every piece by name, the flow goes on with the first
+            entry["outputs"] = [saves.name(t, f"{entry['name']}_{k}")
+                                for k, t in enumerate(step.pieces)]
+            if step.output != step.pieces[0]:
+                entry["continue_with"] = saves.name(step.output)
+        elif step.output in wanted and step.output != graph.input_name:
             entry["save"] = saves.name(step.output, entry["name"])
         if "#" not in step.output:  # a node's own output, not a helper row's
             row_of[step.output] = entry["name"]

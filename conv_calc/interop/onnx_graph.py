@@ -274,6 +274,17 @@ def readable_name(node: Any) -> str:
     path, then the op); the dynamo exporter ``node_Conv_28`` with the module path in
     the ``pkg.torch.onnx.name_scopes`` metadata. Names without a path read as the op,
     in lower case (``add``), as torch.fx names a function call.
+
+    >>> from types import SimpleNamespace as Node
+    >>> readable_name(Node(name="/layer1/layer1.0/conv1/Conv", op_type="Conv"))
+    'layer1.0.conv1'
+    >>> readable_name(Node(name="/GlobalAveragePool_1", op_type="GlobalAveragePool"))
+    'global_average_pool'
+    >>> scopes = Node(key="pkg.torch.onnx.name_scopes", value="['', 'se', 'se.0', 'conv2d']")
+    >>> readable_name(Node(name="node_Conv_3", op_type="Conv", metadata_props=[scopes]))
+    'se.0'
+    >>> readable_name(Node(name="", op_type="Relu"))
+    'relu'
     """
     for prop in getattr(node, "metadata_props", ()):
         if prop.key == "pkg.torch.onnx.name_scopes":

@@ -30,16 +30,25 @@ class Step:
     named: tuple[str, ...] = ()
     suffix: str = ""          # the row name's suffix for a helper row (``_pad``)
     skips: tuple[int, ...] = field(default=())  # later nodes this row also computes
+    pieces: tuple[str, ...] = ()  # every output of a split (kept by name: `outputs:`)
 
 
 def _short(values: list[int] | tuple[int, ...]) -> Any:
-    """A per-axis value as torch code writes it: one int when every axis agrees."""
+    """A per-axis value as torch code writes it: one int when every axis agrees.
+
+    >>> _short([3, 3]), _short((1, 2))
+    (3, [1, 2])
+    """
     values = [int(v) for v in values]
     return values[0] if len(set(values)) == 1 else values
 
 
 def _torch_pad(begin: list[int], end: list[int]) -> list[int]:
-    """ONNX (x1_begin, x2_begin, ..., x1_end, ...) as torch's (last_left, last_right, ...)."""
+    """ONNX (x1_begin, x2_begin, ..., x1_end, ...) as torch's (last_left, last_right, ...).
+
+    >>> _torch_pad([0, 1], [2, 3])      # H: 0 above, 2 below; W: 1 left, 3 right
+    [1, 3, 0, 2]
+    """
     out: list[int] = []
     for axis in reversed(range(len(begin))):
         out += [int(begin[axis]), int(end[axis])]
@@ -281,11 +290,79 @@ def _unsqueeze(graph: OnnxGraph, node: Any) -> list[Step]:
     return steps
 
 
+def _split(graph: OnnxGraph, node: Any) -> list[Step]:
+    a = attrs(node)
+    shape = _input_shape(graph, node)
+    axis = a.get("axis", 0) % len(shape)
+    outs = [o for o in node.output]
+    if "split" in a:
+        sizes = [int(v) for v in a["split"]]
+    elif len(node.input) > 1 and node.input[1]:
+        sizes = const_ints(graph, node, 1)
+    else:
+        # Equal pieces (the last smaller under opset 18's num_outputs), as torch.chunk cuts.
+        count = len(outs)
+        size = -(-shape[axis] // count)
+        sizes = [min(size, shape[axis] - k * size) for k in range(count)]
+    if len(sizes) != len(outs) or "" in outs:
+        raise unsupported(node, f"{len(outs)} outputs for the pieces {sizes}")
+    return [Step({"split": [sizes, {"dim": axis}]}, node.input[0], outs[0], pieces=tuple(outs))]
+
+
+def _slice(graph: OnnxGraph, node: Any) -> list[Step]:
+    """A slice of the data (a centre crop, a chunk) as splits, one per sliced axis.
+
+    `split` keeps every piece by name and goes on with the one the slice takes: exact for
+    shapes and for receptive fields (a piece along a spatial axis is that axis cropped).
+    """
+    a = attrs(node)
+    shape = list(_input_shape(graph, node))
+    if graph.opset < 10:
+        starts, ends = list(a["starts"]), list(a["ends"])
+        axes = list(a.get("axes", range(len(starts))))
+        steps = [1] * len(starts)
+    else:
+        starts, ends = const_ints(graph, node, 1), const_ints(graph, node, 2)
+        axes = (const_ints(graph, node, 3) if len(node.input) > 3 and node.input[3]
+                else list(range(len(starts))))
+        steps = (const_ints(graph, node, 4) if len(node.input) > 4 and node.input[4]
+                 else [1] * len(starts))
+    if any(step != 1 for step in steps):
+        raise unsupported(node, f"steps {steps} (conv-calc slices with step 1)")
+    rows: list[Step] = []
+    x = node.input[0]
+    cuts = [(axis % len(shape), start, end) for axis, start, end in zip(axes, starts, ends)]
+    cuts = [(axis, *_clamp(start, end, shape[axis])) for axis, start, end in cuts]
+    cuts = [c for c in cuts if (c[1], c[2]) != (0, shape[c[0]])]
+    if not cuts:
+        return [Step("Identity", x, node.output[0])]
+    for k, (axis, start, end) in enumerate(cuts):
+        last = k == len(cuts) - 1
+        out = node.output[0] if last else f"{node.output[0]}#{k}"
+        sizes = [start, end - start, shape[axis] - end]
+        names = [f"{out}#before", out, f"{out}#after"]
+        keep = [i for i in range(3) if sizes[i] > 0 or i == 1]
+        rows.append(Step({"split": [[sizes[i] for i in keep], {"dim": axis}]}, x, out,
+                         pieces=tuple(names[i] for i in keep),
+                         suffix="" if last else f"_{k}"))
+        shape[axis] = end - start
+        x = out
+    return rows
+
+
+def _clamp(start: int, end: int, size: int) -> tuple[int, int]:
+    start = start + size if start < 0 else start
+    end = end + size if end < 0 else end
+    start, end = max(0, min(start, size)), max(0, min(end, size))
+    return start, max(start, end)
+
+
 CONVERTERS = {
     "Conv": _conv, "ConvTranspose": _conv_transpose, "MaxPool": _pool, "AveragePool": _pool,
     "GlobalAveragePool": _global_pool, "GlobalMaxPool": _global_pool, "Gemm": _gemm,
     "MatMul": _matmul, "BatchNormalization": _batch_norm, "Squeeze": _squeeze,
-    "Unsqueeze": _unsqueeze,
+    "Unsqueeze": _unsqueeze, "Split": _split,
+    "Slice": _slice,
 }
 
 

@@ -323,6 +323,14 @@ def _instance_norm(graph: OnnxGraph, node: Any) -> list[Row]:
     return [({f"InstanceNorm{n}d": args}, node.input[0], node.output[0], (), "")]
 
 
+def _depth_space(cls: str, arg: str) -> Any:
+    # DCR and CRD order the channels differently; shapes, fields and counts are the same.
+    def convert(graph: OnnxGraph, node: Any) -> list[Row]:
+        return [({cls: {arg: int(attrs(node)["blocksize"])}}, node.input[0], node.output[0],
+                 (), "")]
+    return convert
+
+
 MORE = {
     "Relu": _one("ReLU"), "Sigmoid": _one("Sigmoid"), "Tanh": _one("Tanh"),
     "LeakyRelu": _with("LeakyReLU", negative_slope=("alpha", 0.01)),
@@ -333,9 +341,12 @@ MORE = {
     "Softmax": _softmax("Softmax"), "LogSoftmax": _softmax("LogSoftmax"),
     "Clip": _clip, "PRelu": _prelu,
     "Dropout": _one("Dropout"), "Identity": _one("Identity"),
+    "Cast": _one("Identity"),  # a cast of the data keeps its shape
     "Add": _binary("add"), "Sub": _binary("sub"), "Mul": _binary("mul"), "Div": _binary("div"),
     "Concat": _concat, "Pad": _pad, "Resize": _resize, "Upsample": _resize,
     "Reshape": _reshape, "Flatten": _flatten, "Transpose": _transpose,
+    "DepthToSpace": _depth_space("PixelShuffle", "upscale_factor"),
+    "SpaceToDepth": _depth_space("PixelUnshuffle", "downscale_factor"),
     "LayerNormalization": _layer_norm, "InstanceNormalization": _instance_norm,
     "ReduceMean": _reduce("mean"), "ReduceSum": _reduce("sum"), "ReduceMax": _reduce("amax"),
 }
