@@ -15,7 +15,7 @@ from conv_calc.cli.ctor import ShapeError, parse_shape
 from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, Failure, fail
 from conv_calc.errors import LayerError, hint_of
 from conv_calc.render import report as render
-from conv_calc.interop import file_reader
+from conv_calc.interop import FILE_READERS, file_reader
 from conv_calc.stackfile import load as spec
 from conv_calc.stackfile.yaml_writer import dump_stack
 
@@ -111,7 +111,10 @@ def run(file: str, input_text: str | None, fmt: str, framework: str | None = Non
             shape = parse_shape(text)
         except ShapeError as err:
             fail(f"--input: {err}", err.hint)
-    network = load(file, fmt, framework, input_shape=None if keras_batch else shape)
+    # --input also goes to an importer that reads a model file (an ONNX file's dynamic input).
+    given = ({"input_shape": shape} if shape is not None and not keras_batch
+             and os.path.splitext(file)[1].lower() in FILE_READERS else {})
+    network = load(file, fmt, framework, **given)
     if keras_batch:
         if getattr(network, "framework", "torch") != "keras":
             fail(f"--input: {input_text}: an unknown (None) batch is a Keras notion",
