@@ -209,6 +209,17 @@ def onnx_graphs() -> list[tuple[str, Any]]:
         N("Split", ["e"], ["f", "g"], name="halves", axis=2),
         N("Add", ["g", "f"], ["y"], name="add"),
     ], [ints("parts", [2, 4])], [1, 6, 12, 11], opset=13)))
+    graphs.append(("two_outputs", model("two_outputs", [
+        N("Conv", ["x", "w1", "b1"], ["a"], name="/backbone/conv/Conv", strides=[2, 2]),
+        N("Relu", ["a"], ["feat"], name="/backbone/relu/Relu"),
+        N("GlobalAveragePool", ["feat"], ["g"], name="/head/pool/GlobalAveragePool"),
+        N("Flatten", ["g"], ["f"], name="/head/Flatten"),
+        N("MatMul", ["f", "w2"], ["m"], name="/head/fc/MatMul"),
+        N("Add", ["m", "b2"], ["logits"], name="/head/fc/Add"),
+        N("Mul", ["feat", "gain"], ["y"], name="/Mul"),
+    ], [weight("w1", 8, 3, 3, 3), floats("b1", [0.0] * 8), weight("w2", 8, 5),
+        floats("b2", [0.0] * 5), floats("gain", [2.0])], [1, 3, 16, 16],
+        outputs=("logits", "y"))))
     return graphs
 
 
