@@ -220,6 +220,12 @@ def onnx_graphs() -> list[tuple[str, Any]]:
     ], [weight("w1", 8, 3, 3, 3), floats("b1", [0.0] * 8), weight("w2", 8, 5),
         floats("b2", [0.0] * 5), floats("gain", [2.0])], [1, 3, 16, 16],
         outputs=("logits", "y"))))
+    graphs.append(("gather_as_strided", model("gather_as_strided", [  # dynamo's as_strided
+        N("Reshape", ["x", "flat"], ["f"], name="node_Reshape_76"),
+        N("Gather", ["f", "order"], ["y"], name="node_as_strided", axis=0),
+    ], [ints("flat", [-1]), numpy_helper.from_array(np.arange(16, dtype=np.int64)
+                                                    .reshape(1, 16, 1, 1), "order")],
+        [1, 16, 1, 1])))
     return graphs
 
 
@@ -240,6 +246,9 @@ def bad_graphs() -> list[tuple[str, Any]]:
         ("unknown_op", model([N("Conv", ["x", "w"], ["a"], name="conv"),
                               N("Einsum", ["a"], ["y"], name="my_einsum", equation="nchw->nhwc")],
                              [w], [1, 3, 8, 8])),
+        ("gather_shuffle", model([N("Gather", ["x", "idx"], ["y"], name="shuffle", axis=1)],
+                                 [numpy_helper.from_array(np.array([2, 0, 1]), "idx")],
+                                 [1, 3, 8, 8])),
         ("dynamic", model([N("Relu", ["x"], ["y"], name="relu")], [], ["batch", 3, 8, 8])),
         ("dynamic_weight", model([N("Conv", ["x", "x"], ["y"], name="selfconv")], [],
                                  [3, 3, 3, 3])),

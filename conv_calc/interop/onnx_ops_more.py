@@ -331,6 +331,21 @@ def _depth_space(cls: str, arg: str) -> Any:
     return convert
 
 
+def _gather(graph: OnnxGraph, node: Any) -> list[Row]:
+    """A gather that takes every element in order is a reshape (torch's dynamo exporter
+    writes ``as_strided`` on a contiguous tensor this way); other gathers are refused."""
+    import numpy as np
+
+    shape = _shape(graph, node)
+    axis = attrs(node).get("axis", 0) % len(shape)
+    index = graph.value(node.input[1])
+    if index is None or not np.array_equal(np.asarray(index).reshape(-1),
+                                           np.arange(shape[axis])):
+        raise unsupported(node, "a gather of data that is not every element in order")
+    target = [*shape[:axis], *np.shape(index), *shape[axis + 1:]]
+    return [({"reshape": [[int(d) for d in target]]}, node.input[0], node.output[0], (), "")]
+
+
 MORE = {
     "Relu": _one("ReLU"), "Sigmoid": _one("Sigmoid"), "Tanh": _one("Tanh"),
     "LeakyRelu": _with("LeakyReLU", negative_slope=("alpha", 0.01)),
@@ -344,7 +359,7 @@ MORE = {
     "Cast": _one("Identity"),  # a cast of the data keeps its shape
     "Add": _binary("add"), "Sub": _binary("sub"), "Mul": _binary("mul"), "Div": _binary("div"),
     "Concat": _concat, "Pad": _pad, "Resize": _resize, "Upsample": _resize,
-    "Reshape": _reshape, "Flatten": _flatten, "Transpose": _transpose,
+    "Reshape": _reshape, "Gather": _gather, "Flatten": _flatten, "Transpose": _transpose,
     "DepthToSpace": _depth_space("PixelShuffle", "upscale_factor"),
     "SpaceToDepth": _depth_space("PixelUnshuffle", "downscale_factor"),
     "LayerNormalization": _layer_norm, "InstanceNormalization": _instance_norm,

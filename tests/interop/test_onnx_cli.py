@@ -120,6 +120,12 @@ def test_unknown_op_names_the_op_and_the_node(onnx_package, tmp_path) -> None:
     assert "hint:" in result.stderr
 
 
+def test_a_gather_that_reorders_is_refused(onnx_package, tmp_path) -> None:
+    result = run("import", "onnx", _bad("gather_shuffle", tmp_path))
+    assert result.code == 2, result
+    assert "ONNX op Gather (node 'shuffle') is not supported: a gather of data" in result.stderr
+
+
 def test_weight_computed_at_run_time_is_refused(onnx_package, tmp_path) -> None:
     result = run("stack", _bad("dynamic_weight", tmp_path))
     assert result.code == 2, result
