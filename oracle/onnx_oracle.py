@@ -4,6 +4,7 @@ Usage (from the repository root, with torch==2.13.0, onnx and onnxscript)::
 
     python -m oracle.onnx_oracle            # writes tests/golden/onnx/
     python -m oracle.onnx_oracle basic_dynamo tiny   # some cases only (the index is merged)
+    python -m oracle.onnx_oracle --torchvision      # torchvision models: counts, not committed
 
 What it exports:
 
@@ -297,5 +298,71 @@ def prune(index: dict[str, Any], name: str) -> None:
     return 0
 
 
+#: torchvision models checked by ``--torchvision`` (not committed: counted in
+#: tests/golden/onnx/torchvision_summary.json).
+TORCHVISION = (
+    "alexnet", "vgg11", "resnet18", "resnet50", "resnext50_32x4d", "densenet121",
+    "squeezenet1_1", "googlenet", "inception_v3", "mobilenet_v2", "mobilenet_v3_large",
+    "mnasnet0_5", "shufflenet_v2_x1_0", "efficientnet_b0", "efficientnet_v2_s",
+    "regnet_y_400mf", "convnext_tiny", "vit_b_16", "swin_t", "r3d_18", "r2plus1d_18",
+    "fcn_resnet50", "lraspp_mobilenet_v3_large")
+VIDEO = ("r3d_18", "mc3_18", "r2plus1d_18", "s3d")
+
+
+def torchvision_main(names: list[str]) -> int:
+    """Export torchvision models (weights=None, eval) with both exporters; record counts."""
+    import types
+
+    for stub in ("torchvision._meta_registrations", "torchvision._autograd_registrations"):
+        sys.modules.setdefault(stub, types.ModuleType(stub))
+    import torch
+    import torchvision
+
+    global OUT
+    summary_path = ROOT / "tests" / "golden" / "onnx" / "torchvision_summary.json"
+    summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
+    with tempfile.TemporaryDirectory() as tmp:
+        OUT = Path(tmp)
+        for name in names or TORCHVISION:
+            shape = (1, 3, 8, 112, 112) if name in VIDEO else (1, 3, 224, 224)
+            model = torchvision.models.get_model(name, weights=None).eval()
+            if name.startswith(("fcn", "lraspp", "deeplab")):
+                model.aux_classifier = None
+                inner = model
+                model = _FirstOutput(inner)
+            for exporter in ("legacy", "dynamo"):
+                key = f"{name}_{exporter}"
+                raw = OUT / f"{key}.onnx"
+                try:
+                    expected = export_torch(model, shape, exporter, raw)
+                    case = record(key, raw, expected, raw)
+                    summary[key] = {"nodes": case["nodes"], "rows": len(case["rows"]),
+                                    "params": case["params"]}
+                    print(f"ok {key}: {len(case['rows'])} rows matched", flush=True)
+                except Exception as err:  # noqa: BLE001 - a refusal or an export failure
+                    summary[key] = {"refused": f"{type(err).__name__}: {str(err)[:300]}"}
+                    print(f"refused {key}: {summary[key]['refused']}", flush=True)
+                summary_path.write_text(dump_index(summary))
+    del torch
+    return 0
+
+
+def _FirstOutput(model: Any) -> Any:  # noqa: N802 - a class made on demand (torch is optional)
+    import torch
+
+    class First(torch.nn.Module):
+        """A segmentation model's "out" tensor (its forward returns a dict)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, x: Any) -> Any:
+            return self.model(x)["out"]
+    return First().eval()
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--torchvision"]:
+        raise SystemExit(torchvision_main(sys.argv[2:]))
     raise SystemExit(main(sys.argv[1:]))

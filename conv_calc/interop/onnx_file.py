@@ -22,6 +22,7 @@ from typing import Any
 
 from conv_calc.interop.onnx_graph import OnnxGraph, open_model, readable_name
 from conv_calc.interop.onnx_ops import Step, convert_node
+from conv_calc.interop.onnx_ops_more import unsupported
 
 __all__ = ["read_onnx", "import_onnx", "OnnxImport", "FOLDED_NOTE"]
 
@@ -61,6 +62,9 @@ def import_onnx(path: str, input_shape: tuple[int, ...] | None = None) -> OnnxIm
         if index in graph.folded or index in skipped:
             continue
         for step in convert_node(graph, node):
+            if step.flow in graph.consts or any(t in graph.consts for t in step.named):
+                # A row reads a tensor a row gives: a constant fed in as data has none.
+                raise unsupported(node, "a constant where the network's data goes")
             skipped.update(step.skips)
             steps.append((node, step))
     result = OnnxImport({}, [], graph=graph)

@@ -79,7 +79,6 @@ def open_model(path: str, input_shape: tuple[int, ...] | None = None) -> OnnxGra
     """Load ``path``, fix its input shape, infer every tensor's shape, fold constants."""
     try:
         import onnx
-        from onnx import shape_inference
     except ImportError as err:
         raise InputError(f"reading {path} needs the onnx package, which is not installed",
                          INSTALL_HINT) from err
