@@ -126,6 +126,13 @@ def test_a_gather_that_reorders_is_refused(onnx_package, tmp_path) -> None:
     assert "ONNX op Gather (node 'shuffle') is not supported: a gather of data" in result.stderr
 
 
+def test_a_constant_in_place_of_data_is_refused(onnx_package, tmp_path) -> None:
+    result = run("stack", _bad("constant_data", tmp_path))
+    assert result.code == 2, result
+    assert ("ONNX op Relu (node 'relu_const') is not supported: a constant where the "
+            "network's data goes") in result.stderr
+
+
 def test_weight_computed_at_run_time_is_refused(onnx_package, tmp_path) -> None:
     result = run("stack", _bad("dynamic_weight", tmp_path))
     assert result.code == 2, result
