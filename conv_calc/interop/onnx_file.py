@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from conv_calc.errors import InputError
 from conv_calc.interop.onnx_graph import OnnxGraph, open_model, readable_name
 from conv_calc.interop.onnx_ops import Step, convert_node
 from conv_calc.interop.onnx_ops_more import unsupported
@@ -61,7 +62,7 @@ def import_onnx(path: str, input_shape: tuple[int, ...] | None = None) -> OnnxIm
     for index, node in enumerate(graph.nodes):
         if index in graph.folded or index in skipped:
             continue
-        for step in convert_node(graph, node):
+        for step in _converted(graph, node):
             if step.flow in graph.consts or any(t in graph.consts for t in step.named):
                 # A row reads a tensor a row gives: a constant fed in as data has none.
                 raise unsupported(node, "a constant where the network's data goes")
@@ -86,6 +87,19 @@ def import_onnx(path: str, input_shape: tuple[int, ...] | None = None) -> OnnxIm
                       "its elements are counted as parameters (initializers of the file)")
     result.document, result.header = document, header
     return result
+
+
+def _converted(graph: OnnxGraph, node: Any) -> list[Step]:
+    """The node's rows; a node missing what its op requires is named, never a traceback."""
+    try:
+        return convert_node(graph, node)
+    except InputError:
+        raise
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, ZeroDivisionError
+            ) as err:
+        raise InputError(f"ONNX node {node.name!r} ({node.op_type}) is malformed: "
+                         f"{type(err).__name__}: {err}",
+                         "check the file with onnx.checker.check_model; re-export it") from err
 
 
 def _assemble(graph: OnnxGraph, steps: list[tuple[Any, Step]], row_of: dict[str, str]

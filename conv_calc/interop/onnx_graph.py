@@ -93,6 +93,7 @@ def open_model(path: str, input_shape: tuple[int, ...] | None = None) -> OnnxGra
     if not model.HasField("graph") or not graph.node:
         raise InputError(f"{path} holds no ONNX graph (no nodes)",
                          "give a model file as an exporter writes it (torch.onnx.export).")
+    _check_text(path, graph)
     opset = max((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")),
                 default=0)
     initializers = {t.name: tuple(int(d) for d in t.dims) for t in graph.initializer}
@@ -130,13 +131,29 @@ def open_model(path: str, input_shape: tuple[int, ...] | None = None) -> OnnxGra
     return result
 
 
+def _check_text(path: str, graph: Any) -> None:
+    """Names are UTF-8 in a valid file; protobuf hands back bytes for damaged ones."""
+    names = [graph.name, *(i.name for i in graph.input), *(o.name for o in graph.output),
+             *(t.name for t in graph.initializer)]
+    for node in graph.node:
+        names += [node.name, node.op_type, node.domain, *node.input, *node.output]
+    if any(not isinstance(n, str) for n in names):
+        raise InputError(f"{path} is not a readable ONNX model (a name is not UTF-8 text)",
+                         "the file is damaged: re-export or download it again")
+
+
 def _infer(model: Any) -> Any:
     from onnx import shape_inference
 
     try:
         return shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
     except Exception:  # noqa: BLE001 - a shape onnx rejects: conv-calc's analysis names it
+        pass
+    try:
         return shape_inference.infer_shapes(model, strict_mode=False, data_prop=True)
+    except Exception as err:  # noqa: BLE001 - a graph onnx itself cannot read
+        raise InputError(f"onnx's shape inference cannot read the graph: {err}",
+                         "check the file with onnx.checker.check_model; re-export it") from err
 
 
 def _read_shapes(graph: OnnxGraph, model: Any) -> None:
@@ -286,7 +303,7 @@ def readable_name(node: Any) -> str:
     'relu'
     """
     for prop in getattr(node, "metadata_props", ()):
-        if prop.key == "pkg.torch.onnx.name_scopes":
+        if prop.key == "pkg.torch.onnx.name_scopes" and isinstance(prop.value, str):
             scopes = re.findall(r"'([^']*)'", prop.value)
             path = _join_scopes(scopes[1:-1])
             if path:

@@ -149,3 +149,30 @@ def test_dynamic_shape_needs_input(onnx_package, tmp_path) -> None:
     given = run("stack", path, "--input", "4x3x8x8", "--format", "json")
     assert given.code == 0, given
     assert json.loads(given.stdout)["layers"][-1]["output_shape"] == [4, 3, 8, 8]
+
+
+@pytest.mark.parametrize("seed", [0, pytest.param(1, marks=pytest.mark.slow),
+                                  pytest.param(2, marks=pytest.mark.slow)])
+def test_damaged_files_never_crash(onnx_package, tmp_path, seed) -> None:
+    # Cut short or with bytes changed: a clean message and exit 2 (or, when the damage
+    # leaves a valid graph, an analysis), never conv-calc's internal error.
+    import random
+
+    rng = random.Random(seed)
+    path = tmp_path / "damaged.onnx"
+    variants = []
+    # Both exporters' files: names (TorchScript) and name-scope metadata (dynamo) damaged
+    # become bytes that are not UTF-8 (found by this test: seeds 2, and 34 of basic_dynamo).
+    for name in ("branches_legacy", "basic_dynamo"):
+        data = (GOLDEN / f"{name}.onnx").read_bytes()
+        variants += [data[:rng.randrange(len(data))] for _ in range(6)]
+        for _ in range(10):
+            flipped = bytearray(data)
+            for _ in range(3):
+                flipped[rng.randrange(len(data))] = rng.randrange(256)
+            variants.append(bytes(flipped))
+    for variant in variants:
+        path.write_bytes(variant)
+        result = run("stack", str(path), "--format", "json")
+        assert result.code in (0, 1, 2), result
+        assert "internal error" not in result.stderr and "Traceback" not in result.stderr
