@@ -6,6 +6,7 @@ or malformed file or a bad ``--input``.
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 from typing import Any, NoReturn
@@ -13,7 +14,7 @@ from typing import Any, NoReturn
 from conv_calc.cli.ctor import ShapeError, parse_shape
 from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, Failure, fail
 from conv_calc.errors import LayerError, hint_of
-from conv_calc.interop import file_notes, file_reader
+from conv_calc.interop import FILE_READERS, file_notes, file_reader
 from conv_calc.render import report as render
 from conv_calc.stackfile import load as spec
 from conv_calc.stackfile.files import TooLarge, read_stream_bounded
@@ -26,8 +27,12 @@ STDIN = "-"
 STDIN_NAME = "<stdin>"
 
 
-def load(file: str, fmt: str = "table", framework: str | None = None) -> Any:
-    """The :class:`~conv_calc.graph.nodes.Stack` of ``file`` (``-`` = stdin); problems -> exit 2."""
+def load(file: str, fmt: str = "table", framework: str | None = None,
+         input_shape: tuple[int, ...] | None = None) -> Any:
+    """The :class:`~conv_calc.graph.nodes.Stack` of ``file`` (``-`` = stdin); problems -> exit 2.
+
+    ``input_shape`` (``--input``) goes to an importer that takes it (``input_shape=``):
+    an ONNX file with a dynamic input needs it to be read at all."""
     try:
         if file == STDIN:
             return spec.load_stack(_read_stdin(), filename=STDIN_NAME, framework=framework)
@@ -35,7 +40,10 @@ def load(file: str, fmt: str = "table", framework: str | None = None) -> Any:
         if reader is not None:
             # A model file (.keras, .onnx): imported to a stack document, then read as
             # the file `conv-calc import` would write, so both give the same table.
-            document, header = reader(file)
+            takes_shape = "input_shape" in inspect.signature(reader).parameters
+            document, header = (reader(file, input_shape=input_shape) if takes_shape
+                                else reader(file))
+            _notes(file, header)
             text = dump_stack(document, header).encode("utf-8")
             return spec.load_stack(text, filename=file, framework=framework)
         return spec.load_file(file, framework=framework)
@@ -45,6 +53,13 @@ def load(file: str, fmt: str = "table", framework: str | None = None) -> Any:
         raise
     except ValueError as err:
         _problems(err, STDIN_NAME if file == STDIN else file, fmt)
+
+
+def _notes(file: str, header: list[str]) -> None:
+    """An importer's `note:` lines (how its parameters were counted) beside the table."""
+    for line in header:
+        if line.startswith("note: "):
+            sys.stderr.write(f"{file}: {line}\n")
 
 
 def _read_stdin() -> bytes:
@@ -107,7 +122,10 @@ def run(file: str, input_text: str | None, fmt: str, framework: str | None = Non
             shape = parse_shape(text)
         except ShapeError as err:
             fail(f"--input: {err}", err.hint)
-    network = load(file, fmt, framework)
+    # --input also goes to an importer that reads a model file (an ONNX file's dynamic input).
+    given = ({"input_shape": shape} if shape is not None and not keras_batch
+             and os.path.splitext(file)[1].lower() in FILE_READERS else {})
+    network = load(file, fmt, framework, **given)
     if keras_batch:
         if getattr(network, "framework", "torch") != "keras":
             fail(f"--input: {input_text}: an unknown (None) batch is a Keras notion",
