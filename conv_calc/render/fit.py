@@ -105,15 +105,15 @@ def abbreviate(value: int) -> str:
     """
     sign, n = ("-", -value) if value < 0 else ("", value)
     unit = 0
-    while n >= 1000 * 1000 ** unit:
+    while n >= 1000 * 1000 ** unit and unit < len(_UNITS) - 1:
         unit += 1
     if unit == 0:
         return sign + str(n)
     scale = 1000 ** unit
     whole = len(str(n // scale))  # digits before the point: 1 to 3
-    decimals = 3 - whole
+    decimals = max(3 - whole, 0)  # beyond 999Y: whole yottas
     q = (n * 10 ** decimals * 2 + scale) // (2 * scale)  # round half up
-    if decimals == 0 and q >= 1000:  # 999.5k rounds to 1000k: 1M
+    if decimals == 0 and q == 1000 and unit < len(_UNITS) - 1:  # 999.5k rounds to 1000k: 1M
         return f"{sign}1{_UNITS[unit + 1]}"
     text = str(q).rjust(decimals + 1, "0")
     if decimals:
