@@ -1,7 +1,7 @@
 """Rows for people reading a summary: each layer's configuration, and ``--depth``'s blocks.
 
 A row's configuration is its constructor's arguments as ``print(model)`` shows
-them (torch's ``extra_repr``). ``--depth N`` folds the rows whose name has more
+them (the text between the parentheses of the layer's repr, which is torch's). ``--depth N`` folds the rows whose name has more
 than N dot-separated parts into one row per block (as torchinfo's ``depth``):
 consecutive rows whose names share their first N parts become one row, named
 by those parts, with the block's first input shape, its last output shape and
@@ -54,7 +54,7 @@ class BlockRow:
 
 
 def layer_config(row: Any) -> str:
-    """The arguments of the row's layer as torch prints them (``extra_repr``); "" for a merge.
+    """The arguments of the row's layer as torch prints them (its repr's); "" for a merge.
 
     A tensor function's are its call's, the tensor written ``x`` (``x, 1`` for
     ``torch.flatten(x, 1)``).
