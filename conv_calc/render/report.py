@@ -42,7 +42,7 @@ COLUMNS = (
     ("RF size", True), ("jump", True), ("start", True), ("params", True), ("MACs", True),
 )
 CSV_HEADER = ("index", "name", "type", "input_shape", "output_shape", "rf_size", "rf_jump",
-              "rf_start", "params", "macs", "status", "mode", "config", "rows")
+              "rf_start", "params", "macs", "config", "rows", "status", "mode")
 FAIL_MARK = "✗"
 
 
@@ -276,9 +276,9 @@ def report_csv(report: Any, depth: int | None = None) -> str:
     >>> from conv_calc.graph.stack import Stack
     >>> net = Stack([nn.Conv2d(3, 4, 3), Save("a"), nn.ReLU(), Save("b")], outputs=("a", "b"))
     >>> print(report_csv(net.analyze((1, 3, 8, 8))).splitlines()[1])
-    0,0,Conv2d,1x3x8x8,1x4x6x6,3x3,1x1,1x1,112,3888,ok,train,"3, 4, kernel_size=(3, 3), stride=(1, 1)",1
+    0,0,Conv2d,1x3x8x8,1x4x6x6,3x3,1x1,1x1,112,3888,"3, 4, kernel_size=(3, 3), stride=(1, 1)",1,ok,train
     >>> print(report_csv(net.analyze((1, 3, 8, 8))).splitlines()[-2:])
-    [',a,output,,1x4x6x6,,,,,,output,train,,', ',b,output,,1x4x6x6,,,,,,output,train,,']
+    [',a,output,,1x4x6x6,,,,,,,,output,train', ',b,output,,1x4x6x6,,,,,,,,output,train']
     """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -289,16 +289,16 @@ def report_csv(report: Any, depth: int | None = None) -> str:
         writer.writerow([
             row.index, row.name, row.type, csv_axes(row.input_shape), csv_axes(row.output_shape),
             csv_axes(getattr(rf, "size", None)), csv_axes(getattr(rf, "jump", None)),
-            csv_axes(getattr(rf, "start", None)), row.params, row.macs, "ok", mode, row.config,
-            row.rows,
+            csv_axes(getattr(rf, "start", None)), row.params, row.macs, row.config, row.rows,
+            "ok", mode,
         ])
     failed = report.failed
     if failed is not None:
         writer.writerow([failed.index, failed.name, failed.type, csv_axes(failed.input_shape),
-                         "", "", "", "", "", "", "error", mode, "", 1])
+                         "", "", "", "", "", "", "", 1, "error", mode])
     for name, out in report.outputs.items():
-        writer.writerow(["", name, "output", "", csv_axes(out), "", "", "", "", "",
-                         "output", mode, "", ""])
+        writer.writerow(["", name, "output", "", csv_axes(out), "", "", "", "", "", "", "",
+                         "output", mode])
     return buf.getvalue()
 
 

@@ -92,9 +92,9 @@ def test_markdown_failure_marks_the_row_and_quotes_the_error():
 def test_csv_has_raw_numbers():
     rows = list(csv.reader(io.StringIO(report_csv(OK))))
     assert rows[0] == ["index", "name", "type", "input_shape", "output_shape", "rf_size",
-                       "rf_jump", "rf_start", "params", "macs", "status", "mode", "config", "rows"]
+                       "rf_jump", "rf_start", "params", "macs", "config", "rows", "status", "mode"]
     assert rows[1] == ["0", "conv1", "Conv2d", "1x3x224x224", "1x64x112x112", "7x7", "2x2", "0x0",
-                       "9408", "118013952", "ok", "train", "", "1"]
+                       "9408", "118013952", "", "1", "ok", "train"]
     assert len(rows) == 6
 
 
@@ -108,8 +108,8 @@ def test_csv_writes_every_axis_as_shapes_are():
 
 def test_csv_failure_row():
     rows = list(csv.reader(io.StringIO(report_csv(FAILED))))
-    assert rows[-1] == ["3", "conv2", "Conv2d", "1x64x56x56", "", "", "", "", "", "", "error",
-                        "train", "", "1"]
+    assert rows[-1] == ["3", "conv2", "Conv2d", "1x64x56x56", "", "", "", "", "", "", "", "1",
+                        "error", "train"]
 
 
 def test_wide_numbers_are_never_abbreviated():
