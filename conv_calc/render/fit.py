@@ -231,17 +231,24 @@ _STEPS = (_tighten, _round(MACS), _round(PARAMS), _drop(START), _drop(JUMP), _dr
 
 
 def _relax(cells: TableCells, layout: Layout, available: int, measure: Measure) -> Layout:
-    """Give the shortened columns (names first) back the room the last step left over."""
+    """Give the shortened columns (names first) back the room the last step left over.
+
+    Wide characters take 2 cells, so a limit is not always filled: each wider limit is
+    tried, widest first, and the first that fits is kept.
+    """
     state = layout.state
     for column in (NAME, TYPE):
         limits = dict(state.limits)
         if column not in limits or column in state.dropped:
             continue
         slack = available - layout.width
-        widest = min(limits[column] + slack, _natural(cells, column, measure))
-        limits[column] = widest
-        state = replace(state, limits=tuple(limits.items()))
-        layout = _layout(cells, state, measure)
+        for widest in range(min(limits[column] + slack, _natural(cells, column, measure)),
+                            limits[column], -1):
+            trial = replace(state, limits=tuple({**limits, column: widest}.items()))
+            candidate = _layout(cells, trial, measure)
+            if candidate.width <= available:
+                state, layout = trial, candidate
+                break
     return layout
 
 

@@ -197,3 +197,18 @@ def test_a_real_terminal_at_80_columns():
     assert max(len(line) for line in lines) <= 80
     assert any(line.split()[-2:] == ["25.6M", "4.09G"] for line in lines)  # the total, whole
     assert "at 80 columns:" in text and lines[-1] == "mode: train"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_wide_characters_are_measured_as_the_terminal_shows_them(width, monkeypatch):
+    from rich.cells import cell_len
+
+    from conv_calc import nn
+    from conv_calc.graph.nodes import LayerNode
+    from conv_calc.graph.stack import Stack
+
+    report = Stack([LayerNode(nn.Conv2d(3, 640, 3), name="エンコーダー.段階四.畳み込み層"),
+                    LayerNode(nn.ReLU(), name="活性化")]).analyze((1, 3, 4096, 4096))
+    text = _on_terminal(report, width, monkeypatch)
+    assert all(cell_len(line) <= width for line in text.splitlines()), text
+    assert "[1, 640, 4094, 4094]" in text and "活性化" in text
