@@ -16,6 +16,8 @@ from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, Failure, fail
 from conv_calc.errors import LayerError, hint_of
 from conv_calc.interop import FILE_READERS, file_notes, file_reader
 from conv_calc.render import report as render
+from conv_calc.render.blocks import fold
+from conv_calc.render.fit import plain_table
 from conv_calc.stackfile import load as spec
 from conv_calc.stackfile.files import TooLarge, read_stream_bounded
 from conv_calc.stackfile.vocabulary import MAX_BYTES
@@ -103,12 +105,14 @@ def _problems_json(err: ValueError, file: str) -> str:
 
 
 def run(file: str, input_text: str | None, fmt: str, framework: str | None = None,
-        mode: str | None = None, output: str | None = None) -> int:
+        mode: str | None = None, output: str | None = None, depth: str | None = None) -> int:
     """``mode`` ("train" or "eval", from --train/--eval) overrides the file's `mode:`;
-    ``output`` is where ``--format html`` writes (None: standard output)."""
+    ``output`` is where ``--format html`` writes (None: standard output); ``depth``
+    (--depth N) folds the rows deeper than N into their blocks' rows."""
     if output is not None and fmt != "html":
         fail("-o/--output goes with --format html", "redirect the other formats: "
              "conv-calc stack net.yaml --format json > report.json")
+    levels = _depth(depth, fmt)
     shape = None
     keras_batch = False
     if input_text is not None:
@@ -149,7 +153,7 @@ def run(file: str, input_text: str | None, fmt: str, framework: str | None = Non
         return EXIT_PROBLEM
     except ValueError as err:  # a malformed definition, e.g. no input shape anywhere
         _problems(err, name, fmt)
-    _write(report, name, fmt)
+    _write(report, name, fmt, levels)
     notes = file_notes(file) if file != STDIN else None
     if notes is not None:
         # A model file: what the analysis took from it that another input size may change.
@@ -192,26 +196,42 @@ def _terminal(stream: Any) -> bool:
         return False
 
 
-def _write(report: Any, name: str, fmt: str) -> None:
+def _depth(text: str | None, fmt: str) -> int | None:
+    """``--depth N``: a whole number from 1, for the formats that show rows to people."""
+    if text is None:
+        return None
+    if fmt in ("json", "html"):
+        fail(f"--depth goes with --format table, markdown or csv, not {fmt}",
+             "JSON keeps every row; group them by the first N dot-separated parts of "
+             "their names, as --depth does.")
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        fail(f"--depth: expected a whole number from 1, got {text!r}",
+             "--depth 1 keeps the top-level rows (conv1, layer1, fc); --depth 2 one row per "
+             "block (layer1.0).")
+    return int(text)
+
+
+def _write(report: Any, name: str, fmt: str, depth: int | None = None) -> None:
     if fmt == "json":
         sys.stdout.write(render.report_json(report, name))
         return
     if fmt == "markdown":
-        sys.stdout.write(render.report_markdown(report))
+        sys.stdout.write(render.report_markdown(report, depth))
         return
     if fmt == "csv":
-        sys.stdout.write(render.report_csv(report))
+        sys.stdout.write(render.report_csv(report, depth))
         if report.error is not None:
             sys.stderr.write(render.format_layer_error(report.error, report.failed) + "\n")
         return
-    text = None if _terminal(sys.stdout) else render.plain_table(report, name)
+    rows = None if depth is None else fold(report.layers, depth)
+    text = None if _terminal(sys.stdout) else plain_table(report, name, rows=rows)
     if text is not None:
         sys.stdout.write(text)  # piped: the same bytes rich would print, without importing it
     else:
         # Deferred: rich costs more start-up time than analysing ResNet-50.
         from conv_calc.render.table import print_report_table
 
-        print_report_table(report, sys.stdout, title=name)
+        print_report_table(report, sys.stdout, title=name, rows=rows)
     sys.stdout.write(render.mode_line(report) + "\n")
     sys.stdout.flush()
     if report.error is not None:
