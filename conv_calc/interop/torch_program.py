@@ -93,13 +93,20 @@ class _Symbolic(Walker[Var]):
             raise self.error(f"row {name!r} is not in the analysis")
         return self.rows[name]
 
+    def shape_of(self, x: Var) -> tuple | None:
+        # Expressions over the incoming shape ($in_shape[0]) are written as the numbers
+        # they give at the file's input, as every other size in the exported code is.
+        return x.shape
+
     def layer(self, node: Any, x: Var, name: str) -> Var:
+        node = self.resolved(node)
         row = self.row(name)
         y = self.var(row.output_shape)
         self.ops.append(Op("layer", name, [x], [y], row=row, node=node))
         return y
 
     def call(self, node: Call, x: Var, name: str, ref: Var | None) -> list[Var]:
+        node = self.resolved(node)
         row = self.row(name)
         if node.function in MULTI:
             shapes = TensorCall(node.function, node.args, node.kwargs, node.index).outputs(x.shape)
