@@ -1,0 +1,120 @@
+"""solve input-sizes --square / --joint against brute force: Stack.analyze on every
+(n, n) and on every (h, w) of a grid, for the examples and a network that is not separable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import conv_calc
+from conv_calc import nn
+from conv_calc.graph.stack import Stack
+from conv_calc.solve.joint import solve_joint
+from conv_calc.solve.sets import contains
+from tests.cli_runner import run
+
+EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
+
+
+def _ok(stack: Stack, sizes) -> bool:
+    shape = list(stack.input_shape)
+    shape[len(shape) - len(sizes):] = sizes
+    return stack.analyze(tuple(shape)).error is None
+
+
+def _joint_accepts(ans, sizes) -> bool:
+    if not all(n in a for n, a in zip(sizes, ans.axes)):
+        return False
+    return not any(all(contains(cl, n) for cl, n in zip(e.classes, sizes))
+                   for e in ans.exceptions)
+
+
+SQUARE = [("unet-padded", 100), ("unet-small", 80), ("unet", 200), ("resnet18", 48),
+          ("fcn-head-small", 40), ("googlenet", 40), ("vgg16", 40), ("video-c3d-small", 24)]
+
+
+@pytest.mark.parametrize("name,hi", SQUARE)
+def test_square_matches_brute_force(name: str, hi: int) -> None:
+    stack = conv_calc.load_stack(str(EXAMPLES / f"{name}.yaml"))
+    ans = solve_joint(stack)
+    assert ans.separable
+    nd = len(ans.axes)
+    want = {n for n in range(1, hi + 1) if _ok(stack, [n] * nd)}
+    got = {n for n in range(1, hi + 1) if contains(ans.square_classes, n)}
+    assert got == want
+
+
+@pytest.mark.parametrize("name,hi,step", [("unet-padded", 64, 8), ("fcn-head-small", 20, 1),
+                                          ("resnet18", 40, 3)])
+def test_joint_matches_brute_force_on_a_grid(name: str, hi: int, step: int) -> None:
+    stack = conv_calc.load_stack(str(EXAMPLES / f"{name}.yaml"))
+    ans = solve_joint(stack)
+    for h in range(1, hi + 1, step):
+        for w in range(1, hi + 1):
+            assert _joint_accepts(ans, (h, w)) == _ok(stack, (h, w)), (h, w)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,hi", [("resnet50", 70), ("googlenet", 40), ("unet-small", 60)])
+def test_joint_matches_brute_force_full_grid(name: str, hi: int) -> None:
+    stack = conv_calc.load_stack(str(EXAMPLES / f"{name}.yaml"))
+    ans = solve_joint(stack)
+    for h in range(1, hi + 1):
+        for w in range(1, hi + 1):
+            assert _joint_accepts(ans, (h, w)) == _ok(stack, (h, w)), (h, w)
+
+
+def test_per_axis_answer_differs_from_square_on_unet_padded() -> None:
+    """The issue's case: per axis 16 works (W held at 256); 16x16 does not."""
+    stack = conv_calc.load_stack(str(EXAMPLES / "unet-padded.yaml"))
+    ans = solve_joint(stack)
+    assert 16 in ans.axes[0] and not contains(ans.square_classes, 16)
+    assert ans.square.text() == "16k (k >= 2)"
+    assert [e.example for e in ans.exceptions] == [(16, 16)]
+    assert not _ok(stack, (16, 16)) and _ok(stack, (16, 32))
+
+
+def test_flatten_linear_is_not_separable_with_a_checked_example() -> None:
+    net = Stack([nn.Conv2d(1, 2, 3), nn.Flatten(), nn.Linear(2 * 6 * 6, 4)],
+                input_shape=(1, 1, 8, 8))
+    ans = solve_joint(net)
+    assert not ans.separable        # (h - 2) * (w - 2) == 36: (8, 8), (5, 14), ... not a product
+    assert "solve cannot show the axes are independent" in ans.reason
+    assert _ok(net, (5, 14)) and _ok(net, (8, 8)) and not _ok(net, (8, 14))
+
+
+def test_not_separable_example_is_checked() -> None:
+    # W held at 9 changes H's program; H = 8 works per axis (W = 8) but 8x9 fails.
+    net = Stack([nn.Conv2d(1, 2, 3), nn.Flatten(), nn.Linear(2 * 6 * 8, 4)],
+                input_shape=(1, 1, 8, 10))
+    ans = solve_joint(net)
+    assert not ans.separable
+    if ans.example is not None:
+        assert _ok(net, ans.example) == (ans.example_error == "(accepted)")
+
+
+def _run(*args: str):
+    return run("solve", "input-sizes", *args)
+
+
+def test_cli_says_which_question() -> None:
+    per_axis = _run(str(EXAMPLES / "unet-padded.yaml"))
+    assert "the other axes held at the file's sizes" in per_axis.stdout
+    square = _run(str(EXAMPLES / "unet-padded.yaml"), "--square", "-r", "1..64")
+    assert square.code == 0, square.stderr
+    assert "every spatial axis the same size n" in square.stdout and "32, 48, 64" in square.stdout
+    joint = _run(str(EXAMPLES / "resnet18.yaml"), "--joint", "--format", "json")
+    data = json.loads(joint.stdout)
+    assert data["axes_question"] == "joint" and data["separable"]
+    assert data["exceptions"][0]["sizes"] == {"H": "1..32", "W": "1..32"}
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--square", "--joint"], "give one of them"),
+    (["--square", "--axis", "H"], "--axis asks about one axis"),
+])
+def test_cli_refuses_mixed_questions(args, message) -> None:
+    res = _run(str(EXAMPLES / "resnet18.yaml"), *args)
+    assert res.code == 2 and message in res.stdout + res.stderr
