@@ -347,8 +347,10 @@ def input_sizes(
         _joint(network, full, mode, name, square, lo, hi, list_all, fmt)
         return
     answers = _guard(lambda: solve_input_sizes(network, full, axes, mode))
-    lines = [f"{name}: input {_x(full)}, sizes {lo}..{hi}; per axis, the other axes held at "
-             "the file's sizes (--square, --joint: all axes at once)"]
+    held = _x(full[2:]) if len(full) > 3 else ""  # N, C, then two or three spatial axes
+    lines = [f"{name}: input {_x(full)}, sizes {lo}..{hi}; per axis"
+             + (f", the other axes held at {'--input' if input else 'the file'}'s {held} "
+                "(--square, --joint: all axes at once)" if held else "")]
     out = []
     for a in answers:
         count = a.count(lo, hi)

@@ -486,6 +486,9 @@ def compile_axis(stack: Stack, dim: int, input_shape: Sequence[int] | None = Non
                          f"{', '.join(stack.inputs)} (`inputs:`)",
                          hint="ask about a network with one input, or write the part of the "
                               "network that reads `input` alone as a stack file of its own")
+    if getattr(stack, "framework", "torch") != "torch":
+        raise SolveError(f"solve reads torch stack files; this one is `framework: "
+                         f"{stack.framework}`", hint="ask `conv-calc stack` or `lint` about it")
     shape = tuple(stack.input_shape if input_shape is None else input_shape)
     x = _Len(shape, dim)
     mode = check_mode(getattr(stack, "mode", "train") if mode is None else mode)

@@ -101,7 +101,7 @@ def _run(*args: str):
 
 def test_cli_says_which_question() -> None:
     per_axis = _run(str(EXAMPLES / "unet-padded.yaml"))
-    assert "the other axes held at the file's sizes" in per_axis.stdout
+    assert "per axis, the other axes held at the file's 256x256" in per_axis.stdout
     square = _run(str(EXAMPLES / "unet-padded.yaml"), "--square", "-r", "1..64")
     assert square.code == 0, square.stderr
     assert "every spatial axis the same size n" in square.stdout and "32, 48, 64" in square.stdout
@@ -118,3 +118,29 @@ def test_cli_says_which_question() -> None:
 def test_cli_refuses_mixed_questions(args, message) -> None:
     res = _run(str(EXAMPLES / "resnet18.yaml"), *args)
     assert res.code == 2 and message in res.stdout + res.stderr
+
+
+MULTI_INPUT = """\
+version: 1
+inputs: {other: [1, 3, 8, 8]}
+input: [1, 3, 8, 8]
+layers:
+  - Conv2d: {out_channels: 3, kernel_size: 3, padding: 1}
+  - add: other
+"""
+
+
+@pytest.mark.parametrize("flag", [[], ["--square"], ["--joint"]])
+def test_several_inputs_are_refused_clearly(tmp_path, flag) -> None:
+    path = tmp_path / "two.yaml"
+    path.write_text(MULTI_INPUT)
+    res = _run(str(path), *flag)
+    assert res.code == 2 and "Traceback" not in res.stderr
+    assert "solve reads networks with one input; this one also has other (`inputs:`)" in res.stderr
+    assert "hint:" in res.stderr
+
+
+@pytest.mark.parametrize("flag", [[], ["--joint"]])
+def test_keras_files_are_refused_clearly(flag) -> None:
+    res = _run(str(EXAMPLES / "keras" / "unet-channels-first.yaml"), *flag)
+    assert res.code == 2 and "solve reads torch stack files" in res.stderr
