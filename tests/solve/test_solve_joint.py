@@ -31,8 +31,14 @@ def _joint_accepts(ans, sizes) -> bool:
                    for e in ans.exceptions)
 
 
-SQUARE = [("unet-padded", 100), ("unet-small", 80), ("unet", 200), ("resnet18", 48),
-          ("fcn-head-small", 40), ("googlenet", 40), ("vgg16", 40), ("video-c3d-small", 24)]
+SLOW = pytest.mark.slow
+SQUARE = [("unet-padded", 100), ("unet-small", 80), ("fcn-head-small", 40),
+          ("video-c3d-small", 24), ("aspp", 40), ("residual", 30), ("dcgan-generator", 20),
+          pytest.param("unet", 200, marks=SLOW), pytest.param("resnet18", 48, marks=SLOW),
+          pytest.param("googlenet", 40, marks=SLOW), pytest.param("vgg16", 40, marks=SLOW),
+          pytest.param("squeeze-excitation", 40, marks=SLOW),
+          pytest.param("inception", 40, marks=SLOW), pytest.param("alexnet", 80, marks=SLOW),
+          pytest.param("mobilenetv2-block", 30, marks=SLOW)]
 
 
 @pytest.mark.parametrize("name,hi", SQUARE)
@@ -46,8 +52,8 @@ def test_square_matches_brute_force(name: str, hi: int) -> None:
     assert got == want
 
 
-@pytest.mark.parametrize("name,hi,step", [("unet-padded", 64, 8), ("fcn-head-small", 20, 1),
-                                          ("resnet18", 40, 3)])
+@pytest.mark.parametrize("name,hi,step", [("unet-padded", 48, 8), ("fcn-head-small", 20, 1),
+                                          pytest.param("resnet18", 40, 3, marks=SLOW)])
 def test_joint_matches_brute_force_on_a_grid(name: str, hi: int, step: int) -> None:
     stack = conv_calc.load_stack(str(EXAMPLES / f"{name}.yaml"))
     ans = solve_joint(stack)
@@ -81,8 +87,11 @@ def test_flatten_linear_is_not_separable_with_a_checked_example() -> None:
                 input_shape=(1, 1, 8, 8))
     ans = solve_joint(net)
     assert not ans.separable        # (h - 2) * (w - 2) == 36: (8, 8), (5, 14), ... not a product
-    assert "solve cannot show the axes are independent" in ans.reason
-    assert _ok(net, (5, 14)) and _ok(net, (8, 8)) and not _ok(net, (8, 14))
+    assert ans.example == (6, 11) and ans.example_error == "(accepted)"
+    assert _ok(net, (6, 11)) and _ok(net, (8, 8)) and not _ok(net, (8, 11))
+    assert ans.axes[0].form.text() == "8"         # per axis, W held at 8: only H = 8
+    out = _run_text(net)
+    assert "not separable" in out and "for example 6x11 works" in out
 
 
 def test_not_separable_example_is_checked() -> None:
@@ -93,6 +102,12 @@ def test_not_separable_example_is_checked() -> None:
     assert not ans.separable
     if ans.example is not None:
         assert _ok(net, ans.example) == (ans.example_error == "(accepted)")
+
+
+def _run_text(net: Stack) -> str:
+    from conv_calc.cli.solve_joint import joint_report
+
+    return "\n".join(joint_report(solve_joint(net), False, 1, 100, 100, False)[0])
 
 
 def _run(*args: str):
