@@ -111,14 +111,14 @@ def _lost(row: Row, w: tuple[Axis, ...]) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def _read_beside(ctx: Context, row: Row, axes: set[int]) -> bool:
+def _read_beside(ctx: Context, readers: dict, row: Row, axes: set[int]) -> bool:
     """Does another conv/pool reading the same tensor read, on ``axes``, the last rows
     this one skips (a ResNet shortcut's 1x1 stride-2 conv beside the 3x3 that reads them)?"""
     src = ctx.sources.get(row.index)
     if src is None:
         return False
-    for other, s in ctx.sources.items():
-        if s != src or other == row.index:
+    for other in readers.get(src, ()):
+        if other == row.index:
             continue
         o = ctx.report.layers[other] if other < len(ctx.report.layers) else None
         w = None if o is None else window(o)
@@ -134,6 +134,9 @@ def dropped_input(ctx: Context) -> Iterator:
     other layer reads; one finding per place in the file (a block used several times:
     its uses listed in order)."""
     found: dict = {}
+    readers: dict[int, list[int]] = {}   # a row -> the layer rows reading its output
+    for r, src in ctx.sources.items():
+        readers.setdefault(src, []).append(r)
     for row in ctx.report.layers:
         w = window(row)
         if w is None or w[0].ceil_mode:
@@ -142,9 +145,9 @@ def dropped_input(ctx: Context) -> Iterator:
         if len(row.input_shape) < nd:
             continue
         lost = _lost(row, w)
-        if not lost or _read_beside(ctx, row, {a for a, *_ in lost}):
+        if not lost or _read_beside(ctx, readers, row, {a for a, *_ in lost}):
             continue
-        key = None if row.source is None else (row.source.line, row.source.column)
+        key = row.index if row.source is None else (row.source.line, row.source.column)
         found.setdefault(key, []).append((row, w, lost))
     for uses in found.values():
         row, w, lost = uses[0]

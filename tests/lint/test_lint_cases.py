@@ -150,3 +150,14 @@ def test_findings_on_one_line_keep_the_order_the_rows_run():
     late = Finding("CC203", "warning", "of 14", line=5, column=9, layer_index=40)
     early = Finding("CC203", "warning", "of 56", line=5, column=9, layer_index=3)
     assert sorted([late, early], key=Finding.sort_key) == [early, late]
+
+
+def test_rows_without_a_source_are_reported_each():
+    from conv_calc import nn
+    from conv_calc.graph.stack import Stack
+    from conv_calc.lint.checks import dropped_input
+    from conv_calc.lint.findings import Context
+
+    stack = Stack([nn.MaxPool2d(2), nn.MaxPool2d(2)])
+    ctx = Context.of(stack, stack.analyze((1, 1, 7, 7)), "x.yaml")
+    assert [f.layer_index for f in dropped_input(ctx)] == [0, 1]
