@@ -46,9 +46,6 @@ def joint_report(ans: JointAnswer, square: bool, lo: int, hi: int, limit: int,
         return lines, {"separable": False, "reason": ans.reason,
                        "example": None if ans.example is None else list(ans.example),
                        "example_error": ans.example_error or None}
-    blocked = next((a for a in ans.axes if not a.classes), None)
-    if blocked is not None:
-        lines.append(f"  no size works on {blocked.axis}: {blocked.blocked}")
     exceptions = [{"layer": e.layer, "sizes": {n: form_text(f) for n, f in zip(names, e.forms)},
                    "example": list(e.example or ()), "error": e.error}
                   for e in ans.exceptions]

@@ -44,7 +44,8 @@ __all__ = ["Coupled", "JointAnswer", "solve_joint"]
 
 _MARK = "mark:"
 _SAMPLES = (0, 1, 2, 3, 5, 8, 13, 97, 1000, 4099)
-_FURTHER = (1, 2, 3, 4, 6, 8, -1, -2, -4)   # other-axis offsets tried when every set is finite
+_FURTHER = (1, 2, 3, 4, 6, 8, -1, -2, -4)
+_RETRY = (1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 32, 64)  # square sizes to hold the axes at instead   # other-axis offsets tried when every set is finite
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,31 @@ def _fingerprint(ops: Sequence[Op]) -> list[tuple]:
              None if o.fn is None else tuple(o.fn(v) for v in _SAMPLES)) for o in ops]
 
 
+def _zero_reaches(ops: Sequence[Op]) -> set[int]:
+    """The indices of the ``map`` ops that a length 0 reaches, from any input size >= 1."""
+    state = [Cls(1, 1, None, ((1, 1),) + ((0, 0),) * (_slots(ops) - 1))]
+    reach = set()
+    for j, op in enumerate(ops):
+        if op.kind == "map" and any(equal(c, c.vals[0]) is not None for c in state):
+            reach.add(j)
+        state = [x for c in state for x in _step(c, op)]
+    return reach
+
+
+def _equivalent(base: list[Op], other: list[Op]) -> bool:
+    """The same program, but for whether a layer accepts length 0 where no 0 arrives
+    (torch's empty-tensor rules read the other axes: AdaptiveAvgPool2d((1, None)))."""
+    a, b = _fingerprint(base), _fingerprint(other)
+    if a == b:
+        return True
+    if len(a) != len(b):
+        return False
+    differ = [j for j, (x, y) in enumerate(zip(a, b)) if x != y]
+    if any(a[j][:4] + a[j][5:] != b[j][:4] + b[j][5:] for j in differ):
+        return False
+    return not set(differ) & _zero_reaches(base)
+
+
 # ------------------------------------------------------------------ the answer
 
 def _ones(c: Cls, slots: Sequence[int]) -> Cls | None:
@@ -215,10 +241,30 @@ def _error_at(stack: Stack, shape: tuple[int, ...], sizes: Sequence[int]) -> str
 def solve_joint(stack: Stack, input_shape: Sequence[int] | None = None,
                 mode: str | None = None) -> JointAnswer:
     """Every spatial axis at once (see the module docstring); batch and channels from
-    ``input_shape`` (default: the stack's)."""
+    ``input_shape`` (default: the stack's). When the input's own sizes are refused on
+    every axis' terms, a few square sizes are tried as the sizes the axes are held at."""
     shape = tuple(stack.input_shape if input_shape is None else input_shape)
     if not shape:
         raise SolveError("no input shape: give one in the stack file or with --input")
+    try:
+        return _solve_joint(stack, shape, mode)
+    except _Empty as first:
+        nd = first.nd
+        for v in _RETRY:
+            try:
+                return _solve_joint(stack, shape[:len(shape) - nd] + (v,) * nd, mode)
+            except _Empty:
+                continue
+        raise first.error from None
+
+
+class _Empty(Exception):
+    def __init__(self, error: SolveError, nd: int) -> None:
+        super().__init__(str(error))
+        self.error, self.nd = error, nd
+
+
+def _solve_joint(stack: Stack, shape: tuple[int, ...], mode: str | None) -> JointAnswer:
     nd = len(TORCH.spatial_dims(stack.layers, shape))
     names = AXIS_NAMES.get(nd, tuple(f"dim{i}" for i in range(-nd, 0)))
     dims = tuple(range(-nd, 0))
@@ -229,8 +275,16 @@ def solve_joint(stack: Stack, input_shape: Sequence[int] | None = None,
         classes, why = runs[d]
         form = closed_form(classes) if classes else ClosedForm(0, (), ())
         axes.append(AxisSizes(names[i], d, tuple(classes), form, first_member(classes), why))
-    if any(not a.classes for a in axes):
-        return JointAnswer(tuple(axes), True, (), ClosedForm(0, (), ()), ())
+    empty = next((a for a in axes if not a.classes), None)
+    if empty is not None:
+        # Held at sizes the network refuses, the other axes say nothing about the rest:
+        # (3, 3) may work where (3, 16) and (16, 3) do not (a residual add broadcasting 1).
+        held = "x".join(str(shape[d]) for d in dims if d != empty.dim)
+        raise _Empty(SolveError(
+            f"with the other axes at this input's {held}, no size works on {empty.axis} "
+            f"({empty.blocked}), nor with them held at a few other sizes, so solve cannot "
+            "answer for all axes at once", hint="give --input a shape the network accepts "
+            "(`conv-calc stack FILE --input SHAPE` checks one), or ask per axis"), nd)
     # Separable: each axis' program is the same with the other axes at other accepted sizes.
     smallest = [a.smallest for a in axes]
     larger = [first_member(list(a.classes), max(shape[d], a.smallest + 1)) or a.smallest
@@ -239,7 +293,7 @@ def solve_joint(stack: Stack, input_shape: Sequence[int] | None = None,
         held = shape[:len(shape) - nd] + tuple(setting)
         for i, d in enumerate(dims):
             other = _program(stack, d, held, mode)
-            if _fingerprint(other) != _fingerprint(progs[d]):
+            if not _equivalent(progs[d], other):
                 return _not_separable(stack, shape, axes, i, setting, other)
     if all(not a.form.period for a in axes):
         # Finite sets (one size, often): the settings above may be the file's own sizes, so
@@ -250,7 +304,7 @@ def solve_joint(stack: Stack, input_shape: Sequence[int] | None = None,
             held = shape[:len(shape) - nd] + tuple(setting)
             for i, d in enumerate(dims):
                 other = _program(stack, d, held, mode)
-                if _fingerprint(other) == _fingerprint(progs[d]):
+                if _equivalent(progs[d], other):
                     continue
                 ans = _not_separable(stack, shape, axes, i, setting, other)
                 if ans.example is not None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ import pytest
 import conv_calc
 from conv_calc import nn
 from conv_calc.graph.stack import Stack
+from conv_calc.graph.nodes import Residual
 from conv_calc.solve.joint import solve_joint
+from conv_calc.solve.layer import SolveError
 from conv_calc.solve.sets import contains
 from tests.cli_runner import run
 
@@ -159,3 +162,70 @@ def test_several_inputs_are_refused_clearly(tmp_path, flag) -> None:
 def test_keras_files_are_refused_clearly(flag) -> None:
     res = _run(str(EXAMPLES / "keras" / "unet-channels-first.yaml"), *flag)
     assert res.code == 2 and "solve reads torch stack files" in res.stderr
+
+
+# ---------------------------------------------------------------- random 2-d networks
+
+def _rand2d(rng, c: int):
+    kind = rng.choice(["conv", "conv", "pool", "tconv", "bn", "in", "up", "pad", "adapt", "relu"])
+    pair = lambda lo, hi: (rng.randint(lo, hi), rng.randint(lo, hi))  # noqa: E731
+    if kind == "conv":
+        k = pair(1, 4)
+        return nn.Conv2d(c, c, k, stride=pair(1, 3), padding=(rng.randint(0, k[0] // 2),
+                                                               rng.randint(0, k[1] // 2)))
+    if kind == "pool":
+        k = pair(1, 3)
+        return nn.MaxPool2d(k, stride=pair(1, 3), ceil_mode=rng.random() < 0.3)
+    if kind == "tconv":
+        s = pair(1, 2)
+        return nn.ConvTranspose2d(c, c, pair(1, 3), stride=s)
+    if kind == "bn":
+        return nn.BatchNorm2d(c)
+    if kind == "in":
+        return nn.InstanceNorm2d(c)
+    if kind == "up":
+        return nn.Upsample(scale_factor=2, mode="nearest")
+    if kind == "pad":
+        return nn.ZeroPad2d((rng.randint(0, 2), rng.randint(0, 1), rng.randint(0, 1), 0))
+    if kind == "adapt":
+        return nn.AdaptiveAvgPool2d(rng.choice([(1, None), (None, 2), (2, 2), (1, 1)]))
+    return nn.ReLU()
+
+
+def _rand2d_net(seed: int) -> Stack:
+    rng = random.Random(seed)
+    nodes: list = []
+    for _ in range(rng.randint(2, 6)):
+        if rng.random() < 0.2:
+            body = tuple(_rand2d(rng, 2) for _ in range(rng.randint(1, 2)))
+            nodes.append(Residual(body, tuple(_rand2d(rng, 2) for _ in range(rng.randint(0, 1)))))
+        else:
+            nodes.append(_rand2d(rng, 2))
+    return Stack(nodes, input_shape=(1, 2, 16, 16))
+
+
+def _check_random(seed: int, hi: int) -> None:
+    net = _rand2d_net(seed)
+    try:
+        ans = solve_joint(net)
+    except SolveError:
+        return                      # refused with a message: not a wrong answer
+    if not ans.separable:
+        if ans.example is not None:  # the example is what the analysis says
+            assert _ok(net, ans.example) == (ans.example_error == "(accepted)")
+        return
+    for h in range(1, hi + 1):
+        assert contains(ans.square_classes, h) == _ok(net, (h, h)), (seed, h)
+        for w in range(1, hi + 1):
+            assert _joint_accepts(ans, (h, w)) == _ok(net, (h, w)), (seed, h, w)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_2d_networks_match_brute_force(seed: int) -> None:
+    _check_random(seed, 10)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(6, 120))
+def test_random_2d_networks_match_brute_force_more(seed: int) -> None:
+    _check_random(seed, 16)
