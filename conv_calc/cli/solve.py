@@ -391,7 +391,7 @@ def _joint(network, full, mode, name, square, lo, hi, list_all, fmt) -> None:
              f"({_x(full[:len(full) - nd])} kept)"]
     more, fields = joint_report(ans, square, lo, hi, LIST_LIMIT, list_all)
     payload = {"question": "input_sizes", "axes_question": "square" if square else "joint",
-               "file": name if name == "<stdin>" else name, "input": list(full),
+               "file": "-" if name == "<stdin>" else name, "input": list(full),
                "range": [lo, hi], **fields, "mode": mode}
     _emit(payload, "\n".join(lines + more + [f"mode: {mode}"]), fmt)
 

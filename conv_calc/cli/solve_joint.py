@@ -59,11 +59,15 @@ def joint_report(ans: JointAnswer, square: bool, lo: int, hi: int, limit: int,
                      + (form_text(ans.square) if classes else "no size works"))
         if classes:
             lines.append(f"      smallest {ans.square_smallest()}; {count} size(s) in {lo}..{hi}")
-            if list_all or count <= 30:
-                sizes = members_upto(classes, lo, hi, limit)
-                if sizes:
-                    lines.append("      " + ", ".join(map(str, sizes)))
-                payload["sizes"] = sizes
+            sizes = members_upto(classes, lo, hi, limit) if (list_all or count <= 30) else None
+            if sizes:
+                lines.append("      " + ", ".join(map(str, sizes)))
+                if count > len(sizes):
+                    lines.append(f"      (the first {len(sizes):,} of {count:,} listed: "
+                                 "narrow --range for the others)")
+            # as per axis: at most `limit` sizes, the smallest; count has them all
+            payload.update({"sizes": sizes,
+                            "sizes_truncated": sizes is not None and count > len(sizes)})
         payload.update({"closed_form": form_text(ans.square) if classes else None,
                         "smallest": ans.square_smallest(), "count": count})
         return lines, payload
