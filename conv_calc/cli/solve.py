@@ -300,13 +300,19 @@ def input_sizes(
         "--input", "-i", metavar="SHAPE",
         help="The shape whose other dims are held (default: the file's input).")] = None,
     list_all: Annotated[bool, typer.Option("--list", help="List every size in the range.")] = False,
+    square: Annotated[bool, typer.Option(
+        "--square", help="Every spatial axis the same size n: the n the network accepts.")] = False,
+    joint: Annotated[bool, typer.Option(
+        "--joint", help="Every axis at once: the per-axis sets if independent, "
+                        "else the combinations that fail.")] = False,
     fmt: FormatOpt = LayerFormat.text,
     train: Annotated[Optional[bool], typer.Option(
         *MODE.decls, help=MODE.help, show_default=False)] = None,
 ) -> None:
     """Every input size the network accepts, per axis: smallest, closed form, count in a range.
 
-    The other dims (channels, the other axes) keep the file's input values.
+    Per axis, the other dims (channels, the other axes) keep the file's input values;
+    --square asks for (n, n) / (n, n, n) inputs, --joint for every axis at once.
 
     \b
     Examples:
@@ -314,6 +320,8 @@ def input_sizes(
       conv-calc solve input-sizes examples/resnet50.yaml --range 1..100000 --axis H
       conv-calc solve input-sizes net.yaml --range 100..200 --list --format json
       conv-calc solve input-sizes examples/googlenet.yaml --eval   # as after model.eval()
+      conv-calc solve input-sizes examples/resnet18.yaml --square
+      conv-calc solve input-sizes examples/unet-padded.yaml --joint
     """
     from conv_calc.cli.stack import load  # deferred: start-up
     from conv_calc.solve.stack import solve_input_sizes
@@ -327,11 +335,22 @@ def input_sizes(
     if not full:
         fail("no input shape: give one in the file (input: [...]) or with --input")
     axes = None
+    if square and joint:
+        fail("--square and --joint ask different questions: give one of them")
     if axis is not None:
+        if square or joint:
+            fail("--axis asks about one axis; --square and --joint about all of them")
         axes = (_axis(axis, len(full)),)
     mode = mode_of(train) or network.mode
+    name = '<stdin>' if file == '-' else file
+    if square or joint:
+        _joint(network, full, mode, name, square, lo, hi, list_all, fmt)
+        return
     answers = _guard(lambda: solve_input_sizes(network, full, axes, mode))
-    lines = [f"{'<stdin>' if file == '-' else file}: input {_x(full)}, sizes {lo}..{hi}"]
+    held = _x(full[2:]) if len(full) > 3 else ""  # N, C, then two or three spatial axes
+    lines = [f"{name}: input {_x(full)}, sizes {lo}..{hi}; per axis"
+             + (f", the other axes held at {'--input' if input else 'the file'}'s {held} "
+                "(--square, --joint: all axes at once)" if held else "")]
     out = []
     for a in answers:
         count = a.count(lo, hi)
@@ -354,10 +373,27 @@ def input_sizes(
                     "count": count, "sizes": sizes, "blocked": a.blocked or None,
                     # sizes holds at most LIST_LIMIT sizes, the smallest; count has them all.
                     "sizes_truncated": sizes is not None and count > len(sizes)})
-    payload = {"question": "input_sizes", "file": file, "input": list(full),
-               "range": [lo, hi], "axes": out, "mode": mode}
+    payload = {"question": "input_sizes", "axes_question": "per_axis", "file": file,
+               "input": list(full), "range": [lo, hi], "axes": out, "mode": mode}
     lines.append(f"mode: {mode}")
     _emit(payload, "\n".join(lines), fmt)
+
+
+def _joint(network, full, mode, name, square, lo, hi, list_all, fmt) -> None:
+    from conv_calc.cli.solve_joint import joint_report  # deferred: start-up
+    from conv_calc.solve.joint import solve_joint
+
+    ans = _guard(lambda: solve_joint(network, full, mode))
+    nd = len(ans.axes)
+    what = ("square inputs: every spatial axis the same size n" if square else
+            "every spatial axis at once")
+    lines = [f"{name}: input {_x(full)}, sizes {lo}..{hi}; {what} "
+             f"({_x(full[:len(full) - nd])} kept)"]
+    more, fields = joint_report(ans, square, lo, hi, LIST_LIMIT, list_all)
+    payload = {"question": "input_sizes", "axes_question": "square" if square else "joint",
+               "file": "-" if name == "<stdin>" else name, "input": list(full),
+               "range": [lo, hi], **fields, "mode": mode}
+    _emit(payload, "\n".join(lines + more + [f"mode: {mode}"]), fmt)
 
 
 # ---------------------------------------------------------------- small helpers

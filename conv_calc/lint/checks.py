@@ -95,8 +95,48 @@ def checkerboard(ctx: Context) -> Iterator:
             row.source, row)
 
 
+def _lost(row: Row, w: tuple[Axis, ...]) -> list[tuple[int, int, int, int]]:
+    """Per axis that drops real input: (axis, rows lost, remainder r, k_eff)."""
+    nd = len(w)
+    sizes = row.input_shape[-nd:]
+    out = []
+    for a, ax in enumerate(w):
+        keff = effective_kernel_size(ax.kernel, ax.dilation)
+        span = sizes[a] + ax.pad_left + ax.pad_right - keff
+        if ax.stride <= 1 or span < 0:
+            continue
+        r = span % ax.stride
+        if r > ax.pad_right:  # more than the padding goes unread
+            out.append((a, r - ax.pad_right, r, keff))
+    return out
+
+
+def _read_beside(ctx: Context, readers: dict, row: Row, axes: set[int]) -> bool:
+    """Does another conv/pool reading the same tensor read, on ``axes``, the last rows
+    this one skips (a ResNet shortcut's 1x1 stride-2 conv beside the 3x3 that reads them)?"""
+    src = ctx.sources.get(row.index)
+    if src is None:
+        return False
+    for other in readers.get(src, ()):
+        if other == row.index:
+            continue
+        o = ctx.report.layers[other] if other < len(ctx.report.layers) else None
+        w = None if o is None else window(o)
+        if w is None or len(w) != len(window(row) or ()) or w[0].ceil_mode:
+            continue
+        if not axes & {a for a, *_ in _lost(o, w)}:
+            return True
+    return False
+
+
 def dropped_input(ctx: Context) -> Iterator:
-    """CC202: a strided conv/pool whose floor discards real input rows or columns."""
+    """CC202: a strided conv/pool whose floor discards real input rows or columns that no
+    other layer reads; one finding per place in the file (a block used several times:
+    its uses listed in order)."""
+    found: dict = {}
+    readers: dict[int, list[int]] = {}   # a row -> the layer rows reading its output
+    for r, src in ctx.sources.items():
+        readers.setdefault(src, []).append(r)
     for row in ctx.report.layers:
         w = window(row)
         if w is None or w[0].ceil_mode:
@@ -104,32 +144,54 @@ def dropped_input(ctx: Context) -> Iterator:
         nd = len(w)
         if len(row.input_shape) < nd:
             continue
+        lost = _lost(row, w)
+        if not lost or _read_beside(ctx, readers, row, {a for a, *_ in lost}):
+            continue
+        key = row.index if row.source is None else (row.source.line, row.source.column)
+        found.setdefault(key, []).append((row, w, lost))
+    for uses in found.values():
+        row, w, lost = uses[0]
+        nd = len(w)
         sizes = row.input_shape[-nd:]
         parts, fixes = [], []
-        for a, ax in enumerate(w):
-            keff = effective_kernel_size(ax.kernel, ax.dilation)
-            span = sizes[a] + ax.pad_left + ax.pad_right - keff
-            if ax.stride <= 1 or span < 0:
-                continue
-            r = span % ax.stride
-            if r <= ax.pad_right:
-                continue  # only padding goes unread
-            lost = r - ax.pad_right
+        for a, n_lost, r, keff in lost:
+            ax = w[a]
             # strided torch layers pad symmetrically (padding='same' needs stride 1)
-            parts.append((a, lost, f"{lost} input {_word(nd, a, lost)} (of {sizes[a]}): "
-                                   f"({sizes[a]} + 2*{ax.pad_left} - {keff}) % {ax.stride} = {r}"))
-            fixes.append(f"{sizes[a] - lost} or {sizes[a] + ax.stride - r}")
-        if not parts:
-            continue
-        text = " and the last ".join(t for _, _, t in parts)
+            parts.append(f"{n_lost} input {_word(nd, a, n_lost)} (of {sizes[a]}): "
+                         f"({sizes[a]} + 2*{ax.pad_left} - {keff}) % {ax.stride} = {r}")
+            fixes.append(f"{sizes[a] - n_lost} or {sizes[a] + ax.stride - r}")
+        text = " and the last ".join(parts)
         stride = fmt(tuple(ax.stride for ax in w))
+        more = ""
+        if len(uses) > 1:
+            more = (f"; likewise at its {len(uses) - 1} other use(s), on inputs "
+                    + ", ".join(fmt(u[0].input_shape[-nd:]) for u in uses[1:]))
+        pad = _padding_for(w, [u[0].input_shape[-nd:] for u in uses])
+        where = ("an input of " + " / ".join(fixes) + " here, " if len(uses) == 1 else "")
+        at = "at each use" if len(uses) > 1 else "at this size"
+        where += f"padding={fmt(pad)} ({at})" if pad else "another padding or kernel"
         yield ctx.finding(
             "CC202",
-            f"{row.type} with stride {stride} never reads the last {text}",
-            f"make n + 2p - k_eff a multiple of the stride: an input of {' / '.join(fixes)} here, "
-            "another padding or kernel"
+            f"{row.type} with stride {stride} never reads the last {text}{more}",
+            f"to read every input row: {where}"
             + (", or ceil_mode=True" if "Pool" in row.type else ""),
             row.source, row)
+
+
+def _padding_for(w: tuple[Axis, ...], sizes: list) -> tuple[int, ...] | None:
+    """The smallest symmetric padding, per axis, at which the layer reads every input row
+    at all these input sizes (None when one axis needs more than kernel // 2)."""
+    out = []
+    for a, ax in enumerate(w):
+        keff = effective_kernel_size(ax.kernel, ax.dilation)
+        for p in range(ax.pad_left, max(ax.pad_left, keff // 2) + 1):
+            if all((n[a] + 2 * p - keff) < 0 or (n[a] + 2 * p - keff) % ax.stride <= p
+                   for n in sizes):
+                out.append(p)
+                break
+        else:
+            return None
+    return tuple(out)
 
 
 def same_asymmetric(ctx: Context) -> Iterator:

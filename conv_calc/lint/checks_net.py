@@ -177,6 +177,14 @@ def misaligned(ctx: Context) -> Iterator:
         if len(local) < len(pairs) and len(set(local)) <= 1:
             continue  # a global-context branch (pooled to 1, upsampled): nothing to align
         jumps = {p[0] for p in pairs if p[0] is not None}
+        means = [_mean_centre(ctx, m, k, a) for k in range(len(m.operands))] \
+            if len(jumps) == 1 else []
+        if means and None not in means and len({x for x, _ in means}) == 1:
+            # Aligned on average: only outputs within one upsampling window share a centre
+            # (a k2/s2 up-convolution, nearest upsampling): no padding or crop changes that.
+            continue
+        if len(jumps) == 1 and _causal(ctx, m, a):
+            continue  # every branch ends at the same input position: causal by design
         if len(jumps) > 1:
             detail = "jumps " + " vs ".join(_num(p[0]) for p in pairs) + " input pixels"
         elif not cropped and len({p[1] for p in pairs}) > 1:
@@ -191,9 +199,85 @@ def misaligned(ctx: Context) -> Iterator:
             "CC208",
             f"the branches merged by {row.type} '{row.name}' are misaligned on the {axis_names} "
             f"axis ({detail})",
+            _shift_hint(ctx, m, means) if means and None not in means else
             "give every strided layer padding = k_eff // 2 on all branches and transposed convs "
             "kernels divisible by their stride; suppress it if the shift is intended",
             row.source, row)
+
+
+def _operand_name(ctx: Context, m: Any, k: int) -> str:
+    i = m.operands[k]
+    if k == 0 and m.saved:
+        return m.saved
+    return "the input" if i < 0 else ctx.report.layers[i].name
+
+
+def _mean_centre(ctx: Context, m: Any, k: int, axis: int) -> tuple[Any, Any] | None:
+    """(mean over one period of ``centre(u) - u * jump``, jump) of operand ``k`` on an axis,
+    after the merge's centre crop; None when the branch has several components."""
+    i = m.operands[k]
+    if i < 0:
+        return Fraction(0), Fraction(1)
+    rf = ctx.report.layers[i].receptive_field
+    states = getattr(rf, "states", ())
+    if rf is None or axis >= len(states) or len(states[axis].live) > 1:
+        return None
+    st = states[axis]
+    jump = Fraction(st.jump)
+    offsets = [Fraction(h[0] + h[1], 2) - u * jump
+               for u in range(st.period) if (h := st.hull(u)) is not None]
+    if not offsets:
+        return None
+    mean = sum(offsets) / len(offsets)
+    if getattr(m.node, "crop", None) is not None and k == 0 and len(m.operands) > 1:
+        nd = len(rf.jump)
+        big = ctx.shape(i)[-nd:][axis]
+        small = ctx.shape(m.operands[1])[-nd:][axis]
+        mean += ((big - small) // 2) * jump  # crop keeps positions top .. top + h - 1
+    return mean, jump
+
+
+def _causal(ctx: Context, m: Any, axis: int) -> bool:
+    """Do all branches' outputs end (max D(u)) at the same input position for every u,
+    with at least one that is not centred there (WaveNet's causal dilated convolutions)?"""
+    edges = set()
+    for i in m.operands:
+        if i < 0:
+            edges.add(((0, Fraction(1)),))
+            continue
+        rf = ctx.report.layers[i].receptive_field
+        states = getattr(rf, "states", ())
+        if rf is None or axis >= len(states) or len(states[axis].live) > 1:
+            return False
+        st = states[axis]
+        jump = Fraction(st.jump)
+        if st.period != 1:
+            return False
+        h = st.hull(0)
+        if h is None:
+            return False
+        edges.add(((h[1], jump),))
+    return len(edges) == 1
+
+
+def _shift_hint(ctx: Context, m: Any, means: list) -> str:
+    """How far the first branch that differs is shifted, in input pixels and positions."""
+    (base, jump), k = means[0], next(j for j, (x, _) in enumerate(means) if x != means[0][0])
+    d = means[k][0] - base
+    steps = d / jump
+    where = (f"'{_operand_name(ctx, m, k)}' is centred {_num(abs(d))} input pixels "
+             f"{'after' if d > 0 else 'before'} '{_operand_name(ctx, m, 0)}'")
+    if d.denominator != 1:
+        move = ("an even kernel centres its outputs between two pixels: give the paths kernels "
+                "of the same parity (odd on both, or padding that recentres)")
+    elif steps.denominator == 1:
+        move = (f"{_num(abs(steps))} position(s) of the merged tensors: pad or crop "
+                f"'{_operand_name(ctx, m, k)}' by {_num(abs(steps))} at the "
+                f"{'start' if d > 0 else 'end'}, or change a padding on its path")
+    else:
+        move = (f"change a padding on one path by {_num(abs(d))} input pixels' worth (one unit "
+                "of padding before a layer moves its outputs by that layer's input jump)")
+    return f"{where} ({move}); suppress it if the shift is intended (causal convolutions)"
 
 
 #: The network-level rules, in the order their findings are produced.

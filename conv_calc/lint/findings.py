@@ -12,7 +12,7 @@ each the rule's severity and the place it comes from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from conv_calc.graph.report import Report, Row
@@ -44,7 +44,9 @@ class Finding:
         return rule.name if rule else self.code
 
     def sort_key(self) -> tuple:
-        return (self.line, self.column, self.code, self.message)
+        # On one line (a block used several times), in the order the rows run.
+        return (self.line, self.column, self.code,
+                -1 if self.layer_index is None else self.layer_index, self.message)
 
 
 def finding(code: str, message: str, hint: str, source: Any, file: str, row: Any = None) -> Finding:
@@ -68,11 +70,13 @@ class Context:
     file: str
     spans: list[Span]
     merges: list[MergeInfo]
+    sources: dict[int, int] = field(default_factory=dict)  # layer row -> the row it reads
 
     @classmethod
     def of(cls, stack: Any, report: Report, file: str) -> Context:
-        spans, merges = walk(stack.layers, report, tuple(getattr(stack, "inputs", ())))
-        return cls(report, file, spans, merges)
+        sources: dict[int, int] = {}
+        spans, merges = walk(stack.layers, report, tuple(getattr(stack, "inputs", ())), sources)
+        return cls(report, file, spans, merges, sources)
 
     def shape(self, index: int) -> tuple[int, ...]:
         """The output shape of row ``index`` (-1: the network input)."""

@@ -117,10 +117,13 @@ For a convolution or pooling with stride s > 1, the output size is
 floor((n + 2p - k_eff) / s) + 1: when (n + 2p - k_eff) % s = r is not 0, the
 last r positions of the padded input are never read. When r is larger than the
 right padding p, real input rows (or columns) are silently dropped; the message
-says how many.
+says how many. Rows that another conv or pool reading the same tensor reads
+are not lost (ResNet's 1x1 stride-2 shortcut beside its 3x3 stride-2 conv) and
+are not reported. A block used several times is reported once, at its line,
+with the input sizes of its other uses.
 
-Fix: change the input size, the padding or the kernel so the division is
-exact, or use ceil_mode=True for pooling.
+Fix: the hint gives the padding that reads every row (at every use of a
+block), or the input sizes that would; or use ceil_mode=True for pooling.
 """),
     _rule("CC203", "rf-exceeds-input", "warning",
           "the receptive field is larger than the input",
@@ -183,8 +186,14 @@ positions (Araujo, Norris and Sim, "Computing Receptive Fields of Convolutional
 Neural Networks", Distill 2019). The merged features then mix information from
 shifted positions.
 
-Fix: make the branches' strides and paddings agree (e.g. padding=k//2 on every
-strided conv, kernel sizes divisible by the stride on transposed convs).
+Not reported: branches aligned on average over one period of outputs (a U-Net's
+2x2 stride-2 up-convolution gives both outputs of a window one centre; no
+padding or crop changes that), and branches whose outputs all end at the same
+input position (causal convolutions beside their residual, as in WaveNet).
+
+Fix: the hint says which branch is centred how far from the other: an even
+kernel shifts by half a pixel (use kernels of the same parity); a whole number
+of positions is padding or cropping that branch.
 """),
     _rule("CC209", "ceil-mode-dropped-window", "warning",
           "ceil_mode=True adds a window that would start in the right padding; torch drops it",

@@ -69,6 +69,7 @@ class _Rows(Walker[int]):
         self.starts: list[int] = []
         self.spans: list[Span] = []
         self.merges: list[MergeInfo] = []
+        self.sources: dict[int, int] = {}   # layer row -> the row whose output it reads
 
     def run_node(self, node: Any, x: int, name: str, unnamed: str) -> int:
         self.starts.append(self.i)
@@ -86,7 +87,9 @@ class _Rows(Walker[int]):
         return self.i - 1
 
     def layer(self, node: Any, x: int, name: str) -> int:
-        return self.take(node)
+        row = self.take(node)
+        self.sources[row] = x
+        return row
 
     def combine(self, op: str, xs: list[int], dim: int, name: str, node: Any) -> int:
         return self.merge(node, tuple(xs), None)
@@ -102,11 +105,14 @@ class _Rows(Walker[int]):
         return row
 
 
-def walk(nodes: Sequence[Any], report: Report,
-         inputs: Sequence[str] = ()) -> tuple[list[Span], list[MergeInfo]]:
+def walk(nodes: Sequence[Any], report: Report, inputs: Sequence[str] = (),
+         sources: dict[int, int] | None = None) -> tuple[list[Span], list[MergeInfo]]:
     """Spans of every node (children before their parents) and every merge, in order;
-    ``inputs`` names the network's other inputs (rows before the first, as `input` is)."""
+    ``inputs`` names the network's other inputs (rows before the first, as `input` is);
+    ``sources``, when given, receives for every layer row the row it reads (-1: input)."""
     w = _Rows(len(report.layers))
+    if sources is not None:
+        w.sources = sources
     w.saved.update({name: -1 for name in inputs})
     try:
         w.run(nodes, -1)

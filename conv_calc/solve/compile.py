@@ -63,6 +63,7 @@ class _Len:
 class _Compiler(Walker[_Len]):
     def __init__(self, x: _Len, mode: str = "train") -> None:
         super().__init__()
+        self.layer_compiler = _LayerCompiler  # conv_calc.solve.joint marks coupled layers
         self.mode = mode  # every layer runs its checks in this mode (conv_calc.graph.mode)
         self.ops: list[Op] = []
         self.slots = 1
@@ -264,7 +265,7 @@ class _Compiler(Walker[_Len]):
                 return self.new(x.shape, x.d)
         self.use(x)
         layer = in_mode(layer, self.mode)
-        return self.new(*_LayerCompiler(layer, x.shape, x.d, name, free).compile(self.ops))
+        return self.new(*self.layer_compiler(layer, x.shape, x.d, name, free).compile(self.ops))
 
 
 def _piece_model(shapes: list[tuple[int, ...]], probes: list[int], pos: int, n: int):
@@ -477,7 +478,7 @@ def _identity(L: int) -> int:
 
 
 def compile_axis(stack: Stack, dim: int, input_shape: Sequence[int] | None = None,
-                 mode: str | None = None) -> list[Op]:
+                 mode: str | None = None, compiler: type | None = None) -> list[Op]:
     """The program of ``stack`` on input dim ``dim`` (negative), other dims from the shape,
     its layers in ``mode`` ("train" or "eval"; default: the stack's)."""
     if getattr(stack, "inputs", None):
@@ -485,8 +486,12 @@ def compile_axis(stack: Stack, dim: int, input_shape: Sequence[int] | None = Non
                          f"{', '.join(stack.inputs)} (`inputs:`)",
                          hint="ask about a network with one input, or write the part of the "
                               "network that reads `input` alone as a stack file of its own")
+    if getattr(stack, "framework", "torch") != "torch":
+        raise SolveError(f"solve reads torch stack files; this one is `framework: "
+                         f"{stack.framework}`", hint="ask `conv-calc stack` or `lint` about it")
     shape = tuple(stack.input_shape if input_shape is None else input_shape)
     x = _Len(shape, dim)
-    comp = _Compiler(x, check_mode(getattr(stack, "mode", "train") if mode is None else mode))
+    mode = check_mode(getattr(stack, "mode", "train") if mode is None else mode)
+    comp = (compiler or _Compiler)(x, mode)
     comp.run(stack.layers, x)
     return comp.ops

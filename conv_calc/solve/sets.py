@@ -198,8 +198,8 @@ class ClosedForm:
             for s in self.starts:
                 base, k0 = s % self.period or self.period, None
                 k0 = (s - base) // self.period
-                if base == s and base == self.period:
-                    base, k0 = 0, 1
+                if base == self.period:          # 32, 48, ...: "16k (k >= 2)"
+                    base, k0 = 0, k0 + 1
                 parts.append(f"{self.period}k + {base} (k >= {k0})" if base else
                              f"{self.period}k (k >= {k0})")
         text = " or ".join(parts) if parts else "no size"

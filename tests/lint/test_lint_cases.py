@@ -103,3 +103,61 @@ def test_every_loader_problem_is_a_finding():
     assert [(f.code, f.line, f.column) for f in result.findings] == [
         ("CC003", 4, 5), ("CC003", 5, 31)]
     assert result.findings[0].hint == "did you mean 'Conv2d'?"
+
+
+# ---------------------------------------------------------------- textbook networks (issue 13)
+
+EXAMPLES = Path(__file__).parent.parent.parent / "examples"
+MULTI_USE = """\
+input: [1, 1, 7, 7]
+blocks:
+  Down:
+    sequential:
+      - Conv2d: {out_channels: 4, kernel_size: 3, stride: 2}
+layers:
+  - ZeroPad2d: {padding: [3, 4, 3, 4]}
+  - Down
+  - ZeroPad2d: {padding: [2, 2, 2, 2]}
+  - Down
+"""
+
+
+def test_block_used_twice_is_one_finding_at_the_block_with_an_applicable_hint(tmp_path):
+    path = tmp_path / "multi.yaml"
+    path.write_text(MULTI_USE)
+    found = [f for f in lint_path(str(path)).findings if f.code == "CC202"]
+    assert [(f.line, f.layer_name) for f in found] == [(5, "1.0")]
+    assert found[0].message.endswith("(of 14): (14 + 2*0 - 3) % 2 = 1; likewise at its 1 "
+                                     "other use(s), on inputs 10")
+    assert "padding=1 (at each use)" in found[0].hint
+    # the hint applies: with padding 1 on the block's conv the rule is silent
+    fixed = tmp_path / "fixed.yaml"
+    fixed.write_text(MULTI_USE.replace("stride: 2}", "stride: 2, padding: 1}"))
+    assert [f for f in lint_path(str(fixed)).findings if f.code == "CC202"] == []
+
+
+@pytest.mark.parametrize("name", ["unet", "unet-small", "unet-padded", "resnet18", "resnet50",
+                                  "wavenet", "mc3_18", "wide_resnet50_2", "fcn_resnet50",
+                                  "keras/unet-channels-first"])
+def test_textbook_networks_have_no_cc202_or_cc208(name):
+    result = lint_path(str(EXAMPLES / f"{name}.yaml"))
+    assert [f for f in result.findings if f.code in ("CC202", "CC208")] == []
+
+
+def test_findings_on_one_line_keep_the_order_the_rows_run():
+    from conv_calc.lint.findings import Finding
+
+    late = Finding("CC203", "warning", "of 14", line=5, column=9, layer_index=40)
+    early = Finding("CC203", "warning", "of 56", line=5, column=9, layer_index=3)
+    assert sorted([late, early], key=Finding.sort_key) == [early, late]
+
+
+def test_rows_without_a_source_are_reported_each():
+    from conv_calc import nn
+    from conv_calc.graph.stack import Stack
+    from conv_calc.lint.checks import dropped_input
+    from conv_calc.lint.findings import Context
+
+    stack = Stack([nn.MaxPool2d(2), nn.MaxPool2d(2)])
+    ctx = Context.of(stack, stack.analyze((1, 1, 7, 7)), "x.yaml")
+    assert [f.layer_index for f in dropped_input(ctx)] == [0, 1]

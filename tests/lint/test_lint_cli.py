@@ -66,8 +66,8 @@ def test_full(work):
         "4 |   - MaxPool2d: {kernel_size: 2}   # <- CC202\n"
         "  |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
         "  layer: 0 (row 0)\n"
-        "  hint: make n + 2p - k_eff a multiple of the stride: an input of 6 or 8 / 6 or 8 here, "
-        "another padding or kernel, or ceil_mode=True\n\n")
+        "  hint: to read every input row: an input of 6 or 8 / 6 or 8 here, padding=1 (at this "
+        "size), or ceil_mode=True\n\n")
 
 
 def test_json(work):
