@@ -3,6 +3,7 @@
     python bench/vs_floor.py                 # 1,000 / 5,000 / 20,000 / 100,000 layers, 5 rounds
     python bench/vs_floor.py --sizes 1000 5000 --rounds 7
     python bench/vs_floor.py --no-resnet --no-lint --json out.json
+    python bench/vs_floor.py --before /tmp/before   # also time another checkout's conv-calc
 
 For each chain file (Conv2d/BatchNorm2d/ReLU/MaxPool2d repeated, the shape kept at
 1x16x64x64) it times ``conv-calc stack FILE`` (a table, piped), ``conv-calc stack FILE
@@ -55,14 +56,16 @@ def chain(n: int) -> str:
     return f"version: 1\nname: chain-{n}\ninput: [1, 16, 64, 64]\nlayers:\n" + UNIT * (n // 4)
 
 
-def run(cmd: list[str]) -> tuple[float, float, int]:
+def run(cmd: list[str], root: Path = ROOT) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds (user + system) and peak RSS (KiB) of one process, its
     stdout thrown away."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=str(root))
     if TIME:
         cmd = ["/usr/bin/time", "-f", "%M", *cmd]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    # cwd too: `python -m` puts the working directory first on sys.path, before PYTHONPATH
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                            cwd=root)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     err = proc.stderr.read().decode()
@@ -74,7 +77,8 @@ def run(cmd: list[str]) -> tuple[float, float, int]:
     return wall, usage.ru_utime + usage.ru_stime, rss
 
 
-def interleave(cases: dict[str, list[str]], rounds: int) -> dict[str, dict[str, float]]:
+def interleave(cases: dict[str, list[str]], rounds: int,
+               roots: dict[str, Path] | None = None) -> dict[str, dict[str, float]]:
     """Median wall time and the largest peak RSS of each case, round-robin, rotated."""
     names = list(cases)
     walls: dict[str, list[float]] = {n: [] for n in names}
@@ -82,7 +86,7 @@ def interleave(cases: dict[str, list[str]], rounds: int) -> dict[str, dict[str, 
     rss: dict[str, int] = {n: 0 for n in names}
     for r in range(rounds):
         for name in names[r % len(names):] + names[:r % len(names)]:
-            w, c, m = run(cases[name])
+            w, c, m = run(cases[name], (roots or {}).get(name, ROOT))
             walls[name].append(w)
             cpus[name].append(c)
             rss[name] = max(rss[name], m)
@@ -91,18 +95,21 @@ def interleave(cases: dict[str, list[str]], rounds: int) -> dict[str, dict[str, 
                 "peak_rss_mib": rss[n] / 1024} for n in names}
 
 
-def chains(sizes: list[int], rounds: int, tmp: Path) -> dict:
+def chains(sizes: list[int], rounds: int, tmp: Path, before: Path | None = None) -> dict:
     results = {}
     for n in sizes:
         path = tmp / f"chain{n}.yaml"
         path.write_text(chain(n))
         rounds_n = rounds if n <= 20000 else max(1, rounds // 2)
-        res = interleave({"floor": [PY, str(ROOT / "bench" / "floor.py"), str(path)],
-                          "table": [*CC, "stack", str(path)],
-                          "json": [*CC, "stack", str(path), "--format", "json"]}, rounds_n)
+        cases = {"floor": [PY, str(ROOT / "bench" / "floor.py"), str(path)],
+                 "table": [*CC, "stack", str(path)],
+                 "json": [*CC, "stack", str(path), "--format", "json"]}
+        if before is not None:  # the same commands from another checkout, in the same rounds
+            cases.update({"table-before": cases["table"], "json-before": cases["json"]})
+        res = interleave(cases, rounds_n, {"table-before": before, "json-before": before})
         results[n] = res
         cells = []
-        for k in ("floor", "table", "json"):
+        for k in res:
             r = res[k]
             ratio = "" if k == "floor" else (f" {r['median_s'] / res['floor']['median_s']:4.2f}x"
                                              f"/{r['cpu_s'] / res['floor']['cpu_s']:4.2f}x")
@@ -114,7 +121,7 @@ def chains(sizes: list[int], rounds: int, tmp: Path) -> dict:
         print(f"\nper layer between sizes (µs, {'wall' if measure == 'median_s' else 'CPU'}):")
         for a, b in zip(sizes, sizes[1:]):
             cells = [f"{k} {(results[b][k][measure] - results[a][k][measure]) / (b - a) * 1e6:6.1f}"
-                     for k in ("floor", "table", "json")]
+                     for k in results[a]]
             print(f"  {a:>7,} -> {b:>7,}: " + "   ".join(cells))
     return results
 
@@ -155,10 +162,12 @@ def main() -> None:
     ap.add_argument("--no-resnet", action="store_true")
     ap.add_argument("--no-lint", action="store_true")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--before", type=Path, help="another checkout to time alongside (e.g. "
+                    "`git archive main | tar -x -C /tmp/before`)")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
-        figures = {"chains": chains(a.sizes, a.rounds, tmp)}
+        figures = {"chains": chains(a.sizes, a.rounds, tmp, a.before)}
         if not a.no_resnet:
             figures["resnet50"] = resnet(a.rounds, tmp)
         if not a.no_lint:

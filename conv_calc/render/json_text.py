@@ -25,6 +25,7 @@ from typing import Any, Callable
 __all__ = ["dumps", "JsonWriter"]
 
 _INF = float("inf")
+_FLAT = frozenset((int, str))
 
 
 def _float(value: float) -> str:
@@ -81,6 +82,7 @@ class JsonWriter:
         self.quote = encode_basestring_ascii if ensure_ascii else encode_basestring
         self.flat: dict[tuple[Any, ...], str] = {}  # (depth, *scalars) -> the list's text
         self.pads = ["\n"]
+        self.keys: dict[str, str] = {}  # key -> its quoted text and ": "
 
     def pad(self, depth: int) -> str:
         pads = self.pads
@@ -106,18 +108,29 @@ class JsonWriter:
                 return
             inner = self.pad(depth + 1)
             sep = "{" + inner
+            keys = self.keys
             for key, item in value.items():
-                append(sep)
-                append(_key(key, text))
-                append(": ")
-                self._write(item, depth + 1, append)
+                # a report repeats the same few keys on every row: quote each once
+                name = keys.get(key) if type(key) is str else None
+                if name is None:
+                    name = _key(key, text) + ": "
+                    if type(key) is str:
+                        keys[key] = name
+                kind = type(item)
+                if kind is int:
+                    append(sep + name + int.__repr__(item))
+                elif kind is str:
+                    append(sep + name + text(item))
+                else:
+                    append(sep + name)
+                    self._write(item, depth + 1, append)
                 sep = "," + inner
             append(self.pad(depth) + "}")
         elif kind is list or kind is tuple or isinstance(value, (list, tuple)):
             if not value:
                 append("[]")
                 return
-            if all(type(v) is int or type(v) is str for v in value):
+            if _FLAT.issuperset(map(type, value)):  # ints and strings only (not bool)
                 key = (depth, *value)
                 done = self.flat.get(key)
                 if done is None:

@@ -44,6 +44,7 @@ COLUMNS = (
 CSV_HEADER = ("index", "name", "type", "input_shape", "output_shape", "rf_size", "rf_jump",
               "rf_start", "params", "macs", "status", "mode")
 FAIL_MARK = "✗"
+_INTS = frozenset((int,))
 
 
 def jsonable(value: Any) -> Any:
@@ -51,7 +52,7 @@ def jsonable(value: Any) -> Any:
     kind = type(value)
     if kind is int or kind is str:  # the common cases first: isinstance of Fraction is slow
         return value
-    if (kind is tuple or kind is list) and all(type(v) is int for v in value):
+    if (kind is tuple or kind is list) and _INTS.issuperset(map(type, value)):
         return list(value)
     if isinstance(value, Fraction):
         return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"

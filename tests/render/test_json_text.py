@@ -38,8 +38,8 @@ def test_repeated_flat_lists_are_written_at_their_own_depth():
 
 
 def test_keys_and_refusals_as_json():
-    document = {1: "int", 1.5: "float", True: "bool", None: "none"}
-    assert dumps(document) == json.dumps(document, indent=2)
+    for document in ({1: "int", 1.5: "float", None: "none"}, {True: "bool", False: 0}):
+        assert dumps(document) == json.dumps(document, indent=2)
     with pytest.raises(TypeError, match="not JSON serializable"):
         dumps([Fraction(1, 2)])
     with pytest.raises(TypeError, match="keys must be"):
@@ -59,8 +59,8 @@ def test_report_json_is_the_report_dict(path):
 
 @pytest.mark.parametrize("text", [
     # a failing layer: error and failed entries around the rows
-    "version: 1\ninput: [1, 3, 8, 8]\nlayers:\n  - Conv2d: {out_channels: 4, kernel_size: 3}\n"
-    "  - Conv2d: {out_channels: 4, kernel_size: 9}\n",
+    ("version: 1\ninput: [1, 3, 8, 8]\nlayers:\n  - Conv2d: {out_channels: 4, kernel_size: 3}\n"
+     "  - Conv2d: {out_channels: 4, kernel_size: 9}\n"),
     # no rows at all, and a name holding the marker the rows are spliced at
     "version: 1\ninput: [1, 3, 8, 8]\nlayers:\n  - Conv2d: {out_channels: 4, kernel_size: 9}\n",
     "version: 1\ninput: [1, 3, 8, 8]\nlayers:\n  - ReLU:\n    name: \"\\0rows\\0\"\n",
