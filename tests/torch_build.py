@@ -61,6 +61,7 @@ class TorchRow:
     output_shape: tuple[int, ...]
     params: int
     macs: int
+    config: str | None = None  # repr(module), as print(model) shows it (None: not a module)
 
 
 @dataclass(frozen=True)
@@ -176,8 +177,9 @@ class _Walker:
                                            _builtin_class(exc), str(exc), exc)
         raise _Stop
 
-    def record(self, name: str, type_name: str, out: torch.Tensor, params: int, macs: int) -> None:
-        self.result.rows.append(TorchRow(name, type_name, tuple(out.shape), params, macs))
+    def record(self, name: str, type_name: str, out: torch.Tensor, params: int, macs: int,
+               config: str | None = None) -> None:
+        self.result.rows.append(TorchRow(name, type_name, tuple(out.shape), params, macs, config))
 
     def counted(self, fn, *args):
         with FlopCounterMode(display=False) as counter:
@@ -349,7 +351,8 @@ class _Walker:
             out, macs = self.counted(module, x)
         except Exception as exc:  # noqa: BLE001
             self.fail(name, node.type, "forward", exc)
-        self.record(name, node.type, out, sum(p.numel() for p in module.parameters()), macs)
+        self.record(name, node.type, out, sum(p.numel() for p in module.parameters()), macs,
+                    repr(module))
         return out
 
 

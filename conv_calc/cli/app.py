@@ -163,7 +163,9 @@ For each layer: index, name, type, output shape, receptive field (size, jump and
 start of the centre of output 0, in input pixels), parameters and multiply-accumulates.
 On the first layer PyTorch would reject, the table stops at that layer (marked),
 PyTorch's exact message and a hint follow, and the exit code is 1. A malformed
-file prints every problem as file:line:col and exits 2.
+file prints every problem as file:line:col and exits 2. On a terminal narrower than
+the table, columns give way in a fixed order (a line under the table says which);
+piped, the table is printed in full.
 
 \b
   conv-calc stack examples/resnet18.yaml
@@ -171,6 +173,7 @@ file prints every problem as file:line:col and exits 2.
   cat net.yaml | conv-calc stack - --format json
   conv-calc stack net.yaml --eval        # as after model.eval(); default: the file's mode:, else train
   conv-calc stack net.yaml --format html -o report.html   # table, shape flow, RF, overlap maps
+  conv-calc stack examples/resnet50.yaml --depth 2 --format markdown   # one row per block
 """
 
 
@@ -184,6 +187,7 @@ def stack(
     framework: Annotated[Optional[Framework], _option(STACK, "framework")] = None,
     train: Annotated[Optional[bool], _option(STACK, "train")] = None,
     output: Annotated[Optional[str], _option(STACK, "output")] = None,
+    depth: Annotated[Optional[str], _option(STACK, "depth")] = None,
 ) -> None:
     _run("stack", locals())
 

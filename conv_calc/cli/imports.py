@@ -9,7 +9,7 @@ command, so the importers themselves are imported inside the subcommands.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, Optional
 
 import typer
 
@@ -88,3 +88,26 @@ def import_torch_command(
     document, header = run_import_torch(model, input, kwargs, None if train is None else
                                         ("train" if train else "eval"))
     write_document(document, header, output)
+
+
+# ---------------------------------------------------------------- conv-calc import onnx
+
+@import_app.command("onnx", no_args_is_help=True)
+def import_onnx(
+    file: str = typer.Argument(..., metavar="FILE", help="The .onnx file."),
+    input: Optional[str] = typer.Option(  # noqa: A002 - the option's name
+        None, "--input", "-i",
+        help="The input shape (1x3x224x224); needed when the file's input is dynamic."),
+    output: Optional[str] = typer.Option(
+        None, "--output", "-o", help="Write the stack file here (default: standard output)."),
+) -> None:
+    """Write a stack file from an ONNX model (needs the onnx package: conv-calc[onnx]).
+
+    \b
+      conv-calc import onnx model.onnx -o model.yaml
+      conv-calc import onnx dynamic.onnx --input 1x3x224x224
+    """
+    # Deferred: the importer loads only for this command.
+    from conv_calc.cli.import_onnx import read
+
+    write_document(*read(file, input), output)

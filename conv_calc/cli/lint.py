@@ -301,6 +301,32 @@ def _emit(text: str, output_file: str | None) -> None:
         sys.stdout.flush()
 
 
+def _model_file(path: str, name: str, settings: Any, mode: str | None) -> Any:
+    """A model file given by name (.keras, .onnx): linted as the stack file its importer
+    writes (`conv-calc import`); its findings' lines are that file's. None for other files."""
+    from conv_calc.errors import InputError  # deferred: start-up
+    from conv_calc.interop import file_reader
+    from conv_calc.lint import core as lint
+    from conv_calc.lint.findings import finding
+    from conv_calc.stackfile.yaml_writer import dump_stack
+
+    try:
+        reader = file_reader(path)
+    except ImportError:
+        reader = None
+    if reader is None:
+        return None
+    try:
+        document, header = reader(path)
+    except (InputError, OSError, ValueError) as err:
+        hint = getattr(err, "hint", "") or "check the file with conv-calc stack"
+        f = finding("CC001" if isinstance(err, OSError) else "CC003", f"{err}", hint, None, name)
+        return lint.FileResult(name, (f,), unreadable=isinstance(err, OSError))
+    text = dump_stack(document, [*header, f"(lint: line numbers refer to this text; "
+                                          f"conv-calc import writes it)"])
+    return lint.lint_bytes(text.encode("utf-8"), name, settings, mode)
+
+
 def run(paths: list[str], *, fmt: str | None, output_file: str | None, select: list[str],
         ignore: list[str], fail_on: str | None, exit_zero: bool, config: str | None,
         isolated: bool, force_exclude: bool, quiet: bool, mode: str | None = None) -> int:
@@ -329,6 +355,10 @@ def run(paths: list[str], *, fmt: str | None, output_file: str | None, select: l
             results.append(lint.lint_stdin(settings, mode))
             continue
         name = _display(path)
+        model = _model_file(path, name, settings, mode)
+        if model is not None:
+            results.append(model)
+            continue
         if sniff:
             try:
                 data = read_bounded(path, MAX_BYTES)

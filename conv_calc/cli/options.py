@@ -88,6 +88,11 @@ STACK: dict[str, Option] = {
     "output": Option(
         ("--output", "-o"), "Write the report to FILE (--format html; default: standard output).",
         metavar="FILE"),
+    "depth": Option(
+        ("--depth",),
+        "Fold the rows named deeper than N parts (layer1.0.conv1 has 3) into one row per "
+        "block, with its summed params and MACs (table, markdown, csv; JSON keeps every row).",
+        metavar="N"),
 }
 
 #: ``conv-calc layer LAYER``: parameter name -> option.
@@ -167,7 +172,8 @@ def run(command: str, target: str, given: dict[str, Any]) -> int:
         from conv_calc.cli.stack import run as run_stack
 
         return run_stack(target, values["input"], values["fmt"], framework=values["framework"],
-                         mode=mode_of(values["train"]), output=values["output"])
+                         mode=mode_of(values["train"]), output=values["output"],
+                         depth=values["depth"])
     from conv_calc.cli.layer import run as run_layer
 
     return run_layer(target, values["input"], short_form(values), values["output_size"],

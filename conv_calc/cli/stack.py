@@ -7,6 +7,7 @@ or malformed file or a bad ``--input``.
 from __future__ import annotations
 
 import gc
+import inspect
 import os
 import sys
 from typing import Any, NoReturn
@@ -14,8 +15,10 @@ from typing import Any, NoReturn
 from conv_calc.cli.ctor import ShapeError, parse_shape
 from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, Failure, fail
 from conv_calc.errors import LayerError, hint_of
-from conv_calc.interop import file_notes, file_reader
+from conv_calc.interop import FILE_READERS, file_notes, file_reader
 from conv_calc.render import report as render
+from conv_calc.render.blocks import fold
+from conv_calc.render.fit import plain_table
 from conv_calc.stackfile import load as spec
 from conv_calc.stackfile.files import TooLarge, read_stream_bounded
 from conv_calc.stackfile.vocabulary import MAX_BYTES
@@ -27,8 +30,12 @@ STDIN = "-"
 STDIN_NAME = "<stdin>"
 
 
-def load(file: str, fmt: str = "table", framework: str | None = None) -> Any:
-    """The :class:`~conv_calc.graph.nodes.Stack` of ``file`` (``-`` = stdin); problems -> exit 2."""
+def load(file: str, fmt: str = "table", framework: str | None = None,
+         input_shape: tuple[int, ...] | None = None) -> Any:
+    """The :class:`~conv_calc.graph.nodes.Stack` of ``file`` (``-`` = stdin); problems -> exit 2.
+
+    ``input_shape`` (``--input``) goes to an importer that takes it (``input_shape=``):
+    an ONNX file with a dynamic input needs it to be read at all."""
     try:
         if file == STDIN:
             return spec.load_stack(_read_stdin(), filename=STDIN_NAME, framework=framework)
@@ -36,7 +43,10 @@ def load(file: str, fmt: str = "table", framework: str | None = None) -> Any:
         if reader is not None:
             # A model file (.keras, .onnx): imported to a stack document, then read as
             # the file `conv-calc import` would write, so both give the same table.
-            document, header = reader(file)
+            takes_shape = "input_shape" in inspect.signature(reader).parameters
+            document, header = (reader(file, input_shape=input_shape) if takes_shape
+                                else reader(file))
+            _notes(file, header)
             text = dump_stack(document, header).encode("utf-8")
             return spec.load_stack(text, filename=file, framework=framework)
         return spec.load_file(file, framework=framework)
@@ -46,6 +56,13 @@ def load(file: str, fmt: str = "table", framework: str | None = None) -> Any:
         raise
     except ValueError as err:
         _problems(err, STDIN_NAME if file == STDIN else file, fmt)
+
+
+def _notes(file: str, header: list[str]) -> None:
+    """An importer's `note:` lines (how its parameters were counted) beside the table."""
+    for line in header:
+        if line.startswith("note: "):
+            sys.stderr.write(f"{file}: {line}\n")
 
 
 def _read_stdin() -> bytes:
@@ -89,9 +106,10 @@ def _problems_json(err: ValueError, file: str) -> str:
 
 
 def run(file: str, input_text: str | None, fmt: str, framework: str | None = None,
-        mode: str | None = None, output: str | None = None) -> int:
+        mode: str | None = None, output: str | None = None, depth: str | None = None) -> int:
     """``mode`` ("train" or "eval", from --train/--eval) overrides the file's `mode:`;
-    ``output`` is where ``--format html`` writes (None: standard output)."""
+    ``output`` is where ``--format html`` writes (None: standard output); ``depth``
+    (--depth N) folds the rows deeper than N into their blocks' rows."""
     # The cyclic collector re-walks every live object as the rows pile up, which made a
     # long file's cost per layer grow with its length (35% of the time at 20,000 layers).
     # The work is bounded (MAX_LAYERS, MAX_BYTES) and its few cycles are freed when the
@@ -99,17 +117,18 @@ def run(file: str, input_text: str | None, fmt: str, framework: str | None = Non
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _run(file, input_text, fmt, framework, mode, output)
+        return _run(file, input_text, fmt, framework, mode, output, depth)
     finally:
         if paused:
             gc.enable()
 
 
 def _run(file: str, input_text: str | None, fmt: str, framework: str | None,
-         mode: str | None, output: str | None) -> int:
+         mode: str | None, output: str | None, depth: str | None) -> int:
     if output is not None and fmt != "html":
         fail("-o/--output goes with --format html", "redirect the other formats: "
              "conv-calc stack net.yaml --format json > report.json")
+    levels = _depth(depth, fmt)
     shape = None
     keras_batch = False
     if input_text is not None:
@@ -123,7 +142,10 @@ def _run(file: str, input_text: str | None, fmt: str, framework: str | None,
             shape = parse_shape(text)
         except ShapeError as err:
             fail(f"--input: {err}", err.hint)
-    network = load(file, fmt, framework)
+    # --input also goes to an importer that reads a model file (an ONNX file's dynamic input).
+    given = ({"input_shape": shape} if shape is not None and not keras_batch
+             and os.path.splitext(file)[1].lower() in FILE_READERS else {})
+    network = load(file, fmt, framework, **given)
     if keras_batch:
         if getattr(network, "framework", "torch") != "keras":
             fail(f"--input: {input_text}: an unknown (None) batch is a Keras notion",
@@ -147,7 +169,7 @@ def _run(file: str, input_text: str | None, fmt: str, framework: str | None,
         return EXIT_PROBLEM
     except ValueError as err:  # a malformed definition, e.g. no input shape anywhere
         _problems(err, name, fmt)
-    _write(report, name, fmt)
+    _write(report, name, fmt, levels)
     notes = file_notes(file) if file != STDIN else None
     if notes is not None:
         # A model file: what the analysis took from it that another input size may change.
@@ -190,7 +212,22 @@ def _terminal(stream: Any) -> bool:
         return False
 
 
-def _write(report: Any, name: str, fmt: str) -> None:
+def _depth(text: str | None, fmt: str) -> int | None:
+    """``--depth N``: a whole number from 1, for the formats that show rows to people."""
+    if text is None:
+        return None
+    if fmt in ("json", "html"):
+        fail(f"--depth goes with --format table, markdown or csv, not {fmt}",
+             "JSON keeps every row; group them by the first N dot-separated parts of "
+             "their names, as --depth does.")
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        fail(f"--depth: expected a whole number from 1, got {text!r}",
+             "--depth 1 keeps the top-level rows (conv1, layer1, fc); --depth 2 one row per "
+             "block (layer1.0).")
+    return int(text)
+
+
+def _write(report: Any, name: str, fmt: str, depth: int | None = None) -> None:
     if fmt == "json":
         # A few hundred rows at a time: memory stays bounded, and each write (escaped for
         # the terminal) is large enough that writing costs no more than it must.
@@ -203,21 +240,22 @@ def _write(report: Any, name: str, fmt: str) -> None:
         sys.stdout.write("".join(batch))
         return
     if fmt == "markdown":
-        sys.stdout.write(render.report_markdown(report))
+        sys.stdout.write(render.report_markdown(report, depth))
         return
     if fmt == "csv":
-        sys.stdout.write(render.report_csv(report))
+        sys.stdout.write(render.report_csv(report, depth))
         if report.error is not None:
             sys.stderr.write(render.format_layer_error(report.error, report.failed) + "\n")
         return
-    text = None if _terminal(sys.stdout) else render.plain_table(report, name)
+    rows = None if depth is None else fold(report.layers, depth)
+    text = None if _terminal(sys.stdout) else plain_table(report, name, rows=rows)
     if text is not None:
         sys.stdout.write(text)  # piped: the same bytes rich would print, without importing it
     else:
         # Deferred: rich costs more start-up time than analysing ResNet-50.
         from conv_calc.render.table import print_report_table
 
-        print_report_table(report, sys.stdout, title=name)
+        print_report_table(report, sys.stdout, title=name, rows=rows)
     sys.stdout.write(render.mode_line(report) + "\n")
     sys.stdout.flush()
     if report.error is not None:

@@ -23,6 +23,7 @@ __all__ = ["FILE_NOTES", "FILE_READERS", "file_notes", "file_reader"]
 
 #: File suffix -> (module, function) reading such a file into a stack document.
 FILE_READERS: dict[str, tuple[str, str]] = {}
+FILE_READERS[".onnx"] = ("conv_calc.interop.onnx_file", "read_onnx")
 
 
 #: File suffix -> (module, function) giving notes on an analysis of such a file: the

@@ -21,13 +21,14 @@ from typing import Any, Iterator
 
 from conv_calc.errors import hint_of
 from conv_calc.render import json_text
+from conv_calc.render.blocks import fold
 
 __all__ = [
     "SCHEMA_VERSION", "mode_line", "jsonable", "fmt_axes", "fmt_shape", "fmt_int",
     "rf_dict", "source_dict", "error_dict", "row_dict", "report_dict", "report_json",
     "report_json_chunks", "dumps",
-    "report_markdown", "report_csv", "row_cells", "COLUMNS",
-    "format_layer_error", "format_problems", "plain_table",
+    "report_markdown", "report_csv", "csv_axes", "fmt_index", "row_cells", "COLUMNS",
+    "format_layer_error", "format_problems",
 ]
 
 #: Version of the JSON documents; fields are only ever added.
@@ -42,7 +43,7 @@ COLUMNS = (
     ("RF size", True), ("jump", True), ("start", True), ("params", True), ("MACs", True),
 )
 CSV_HEADER = ("index", "name", "type", "input_shape", "output_shape", "rf_size", "rf_jump",
-              "rf_start", "params", "macs", "status", "mode")
+              "rf_start", "params", "macs", "config", "rows", "status", "mode")
 FAIL_MARK = "✗"
 _INTS = frozenset((int,))
 
@@ -230,11 +231,17 @@ def dumps(document: Any, *, ensure_ascii: bool = False) -> str:
     return json_text.dumps(document, ensure_ascii=ensure_ascii) + "\n"
 
 
+def fmt_index(row: Any) -> str:
+    """The ``#`` cell: the row's index, or the range of rows a folded block stands for."""
+    last = getattr(row, "last_index", row.index)
+    return str(row.index) if last == row.index else f"{row.index}-{last}"
+
+
 def row_cells(row: Any) -> list[str]:
     """The table cells of one row, as strings (digits never abbreviated)."""
     rf = row.receptive_field
     return [
-        str(row.index), row.name, row.type, fmt_shape(row.output_shape),
+        fmt_index(row), row.name, row.type, fmt_shape(row.output_shape),
         fmt_axes(getattr(rf, "size", None)), fmt_axes(getattr(rf, "jump", None)),
         fmt_axes(getattr(rf, "start", None)), fmt_int(row.params), fmt_int(row.macs),
     ]
@@ -262,60 +269,22 @@ def output_cells(report: Any) -> list[list[str]]:
             for name, shape in report.outputs.items()]
 
 
-def plain_table(report: Any, title: str | None = None) -> str | None:
-    """The piped (non-terminal) table of ``conv-calc stack`` without importing rich.
-
-    Byte for byte what :mod:`conv_calc.render.table` prints through rich for
-    piped output (rich's SIMPLE_HEAD box, cells padded by one space, no outer
-    padding, trailing spaces stripped): importing and running rich costs more
-    than the whole analysis of ResNet-50. Returns None for cells whose display
-    width is not simply their length (wide or combining characters, line
-    breaks); the caller then lets rich lay the table out.
-    """
-    rows = [row_cells(row) for row in report.layers]
-    fail = failed_cells(report)
-    total = total_cells(report)
-    body = rows + ([fail] if fail is not None else [])
-    header = [name for name, _ in COLUMNS]
-    outputs = output_cells(report)
-    every = [header, *body, total, *outputs, [title or ""]]
-    if any(not _plain(cell) for cells in every for cell in cells):
-        return None
-    widths = [max(len(cells[i]) for cells in [header, *body, total, *outputs])
-              for i in range(len(COLUMNS))]
-
-    def line(cells: list[str]) -> str:
-        parts = [cell.rjust(w) if right else cell.ljust(w)
-                 for cell, w, (_, right) in zip(cells, widths, COLUMNS)]
-        return "   ".join(parts).rstrip()
-
-    out = [title] if title else []
-    out += [line(header), "─" * (sum(widths) + 3 * (len(widths) - 1))]
-    out += [line(cells) for cells in body]
-    out += ["", line(total)]
-    out += [line(cells) for cells in outputs]
-    return "\n".join(out) + "\n"
-
-
-def _plain(cell: str) -> bool:
-    """Printable ASCII, or the failure mark: cells whose width is their length."""
-    return all(" " <= ch <= "~" or ch == FAIL_MARK for ch in cell)
-
-
 def _md_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def report_markdown(report: Any) -> str:
-    """A GitHub-flavoured markdown table (the failing row marked, totals last)."""
-    lines = ["| " + " | ".join(h for h, _ in COLUMNS) + " |",
-             "|" + "|".join("---:" if right else "---" for _, right in COLUMNS) + "|"]
-    rows = [row_cells(r) for r in report.layers]
+def report_markdown(report: Any, depth: int | None = None) -> str:
+    """A GitHub-flavoured markdown table (the failing row marked, totals last), with each
+    layer's configuration (``print(model)``'s arguments) in a last column; ``depth`` folds
+    the rows below it into their block's row (:func:`conv_calc.render.blocks.fold`)."""
+    lines = ["| " + " | ".join([*(h for h, _ in COLUMNS), "config"]) + " |",
+             "|" + "|".join("---:" if right else "---" for _, right in COLUMNS) + "|---|"]
+    rows = [[*row_cells(r), r.config] for r in fold(report.layers, depth)]
     fail = failed_cells(report)
     if fail is not None:
-        rows.append(fail)
-    rows.append(["**" + c + "**" if c else "" for c in total_cells(report)])
-    rows.extend(output_cells(report))
+        rows.append([*fail, ""])
+    rows.append(["**" + c + "**" if c else "" for c in total_cells(report)] + [""])
+    rows.extend([*cells, ""] for cells in output_cells(report))
     for cells in rows:
         lines.append("| " + " | ".join(_md_escape(c) for c in cells) + " |")
     text = mode_line(report) + "\n\n" + "\n".join(lines) + "\n"
@@ -338,38 +307,57 @@ def mode_line(report: Any) -> str:
     return "mode: train"
 
 
-def report_csv(report: Any) -> str:
+def report_csv(report: Any, depth: int | None = None) -> str:
     """One row per layer with raw numbers; the failing layer last with status ``error``;
     then one line per named output (``outputs:``) with status ``output``: its name and shape.
+
+    Every per-axis value is written as shapes are, one value per axis joined by ``x``
+    (``7x5``, ``31/2x31/2``), whether or not the axes agree. ``config`` is the layer's
+    arguments as ``print(model)`` shows them; ``rows`` how many layers a line stands for
+    (``depth`` folds the rows below it into their block's line, whose ``index`` is its
+    first row's).
 
     >>> from conv_calc import nn
     >>> from conv_calc.graph.nodes import Save
     >>> from conv_calc.graph.stack import Stack
     >>> net = Stack([nn.Conv2d(3, 4, 3), Save("a"), nn.ReLU(), Save("b")], outputs=("a", "b"))
+    >>> print(report_csv(net.analyze((1, 3, 8, 8))).splitlines()[1])
+    0,0,Conv2d,1x3x8x8,1x4x6x6,3x3,1x1,1x1,112,3888,"3, 4, kernel_size=(3, 3), stride=(1, 1)",1,ok,train
     >>> print(report_csv(net.analyze((1, 3, 8, 8))).splitlines()[-2:])
-    [',a,output,,1x4x6x6,,,,,,output,train', ',b,output,,1x4x6x6,,,,,,output,train']
+    [',a,output,,1x4x6x6,,,,,,,,output,train', ',b,output,,1x4x6x6,,,,,,,,output,train']
     """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     mode = getattr(report, "mode", "train")
-    for row in report.layers:
+    for row in fold(report.layers, depth):
         rf = row.receptive_field
         writer.writerow([
-            row.index, row.name, row.type, "x".join(map(str, row.input_shape)),
-            "x".join(map(str, row.output_shape)),
-            fmt_axes(getattr(rf, "size", None)), fmt_axes(getattr(rf, "jump", None)),
-            fmt_axes(getattr(rf, "start", None)), row.params, row.macs, "ok", mode,
+            row.index, row.name, row.type, csv_axes(row.input_shape), csv_axes(row.output_shape),
+            csv_axes(getattr(rf, "size", None)), csv_axes(getattr(rf, "jump", None)),
+            csv_axes(getattr(rf, "start", None)), row.params, row.macs, row.config, row.rows,
+            "ok", mode,
         ])
     failed = report.failed
     if failed is not None:
-        shape = "" if failed.input_shape is None else "x".join(map(str, failed.input_shape))
-        writer.writerow([failed.index, failed.name, failed.type, shape, "", "", "", "", "", "",
-                         "error", mode])
+        writer.writerow([failed.index, failed.name, failed.type, csv_axes(failed.input_shape),
+                         "", "", "", "", "", "", "", 1, "error", mode])
     for name, out in report.outputs.items():
-        writer.writerow(["", name, "output", "", "x".join(map(str, out)), "", "", "", "", "",
+        writer.writerow(["", name, "output", "", csv_axes(out), "", "", "", "", "", "", "",
                          "output", mode])
     return buf.getvalue()
+
+
+def csv_axes(values: Any) -> str:
+    """Per-axis values (a shape, a receptive field's sizes) in CSV: joined by ``x``.
+
+    >>> csv_axes((1, 64, 112, 112)), csv_axes((Fraction(31, 2), 3)), csv_axes(None)
+    ('1x64x112x112', '31/2x3', '')
+    """
+    if values is None:
+        return ""
+    values = tuple(values) if isinstance(values, (tuple, list)) else (values,)
+    return "x".join(_num(v) for v in values)
 
 
 def format_layer_error(error: BaseException, failed: Any = None) -> str:

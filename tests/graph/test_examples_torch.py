@@ -42,6 +42,27 @@ def test_rows_match_torch(path):
     assert ours == theirs
 
 
+#: Modules whose print leaves out an argument conv-calc's config shows (torch prints
+#: "Hardswish()" for Hardswish(inplace=True); torchvision's Permute prints no dims; LayerScale
+#: is tests/torch_build.py's own stand-in for torchvision's).
+PRINTS_LESS = {"Hardswish", "Permute", "LayerScale"}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=_ids(EXAMPLES))
+def test_config_column_is_what_print_model_shows(path):
+    """The markdown and CSV `config` of each module row is the text between the parentheses
+    of what print(model) shows for it."""
+    from conv_calc.render.blocks import layer_config
+
+    _, report, ran = _both(path)
+    pairs = [(r.name, r.type, layer_config(r), t.config[t.config.index("(") + 1:-1])
+             for r, t in zip(report.layers, ran.rows) if t.config is not None]
+    assert pairs
+    assert [(n, ours) for n, kind, ours, _ in pairs if kind not in PRINTS_LESS] == [
+        (n, theirs) for n, kind, _, theirs in pairs if kind not in PRINTS_LESS]
+    assert all(theirs == "" for _, kind, _, theirs in pairs if kind in PRINTS_LESS)
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=_ids(EXAMPLES))
 def test_macs_match_flop_counter(path):
     _, report, ran = _both(path)

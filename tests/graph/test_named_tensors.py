@@ -18,7 +18,8 @@ import conv_calc
 from conv_calc import nn
 from conv_calc.graph.nodes import Combine, From, MERGE_OPS, Parallel, Save, StackDefinitionError
 from conv_calc.graph.stack import Stack
-from conv_calc.render.report import plain_table, report_dict
+from conv_calc.render.fit import plain_table
+from conv_calc.render.report import report_dict
 from conv_calc.stackfile.problems import StackFileError
 
 ROOT = Path(__file__).parent.parent.parent

@@ -68,18 +68,21 @@ def test_markdown_table():
     text = report_markdown(OK)
     assert text.startswith("mode: train\n\n")
     lines = text.splitlines()[2:]
-    assert lines[0] == "| # | name | type | output shape | RF size | jump | start | params | MACs |"
-    assert lines[1] == "|---:|---|---|---|---:|---:|---:|---:|---:|"
-    assert lines[2] == "| 0 | conv1 | Conv2d | [1, 64, 112, 112] | 7 | 2 | 0 | 9,408 | 118,013,952 |"
+    assert lines[0] == ("| # | name | type | output shape | RF size | jump | start | params | MACs "
+                        "| config |")
+    assert lines[1] == "|---:|---|---|---|---:|---:|---:|---:|---:|---|"
+    assert lines[2] == ("| 0 | conv1 | Conv2d | [1, 64, 112, 112] | 7 | 2 | 0 | 9,408 | 118,013,952 "
+                        "|  |")  # hand-built rows carry no layer: no configuration
     assert lines[5] == ("| 3 | up | ConvTranspose2d | [1, 3, 111, 111] | (11, 12) | 2 | (1/2, -1) "
-                        "| 3,075 | 9,633,792 |")
-    assert lines[6] == "| 4 | flat | Flatten | [1, 36963] | - | - | - | 0 | 0 |"
-    assert lines[-1] == "|  | **total** |  | **[1, 36963]** |  |  |  | **12,611** | **127,647,744** |"
+                        "| 3,075 | 9,633,792 |  |")
+    assert lines[6] == "| 4 | flat | Flatten | [1, 36963] | - | - | - | 0 | 0 |  |"
+    assert lines[-1] == ("|  | **total** |  | **[1, 36963]** |  |  |  | **12,611** | **127,647,744** "
+                         "|  |")
 
 
 def test_markdown_failure_marks_the_row_and_quotes_the_error():
     lines = report_markdown(FAILED).splitlines()[2:]
-    assert lines[5] == "| ✗ 3 | conv2 | Conv2d | ✗ RuntimeError |  |  |  |  |  |"
+    assert lines[5] == "| ✗ 3 | conv2 | Conv2d | ✗ RuntimeError |  |  |  |  |  |  |"
     assert lines[-3] == ("> error: layer 3 'conv2' (Conv2d) at net.yaml:7:5 fails in forward on "
                          "input [1, 64, 56, 56]:")
     assert lines[-2].startswith("> RuntimeError: Given groups=1")
@@ -89,16 +92,24 @@ def test_markdown_failure_marks_the_row_and_quotes_the_error():
 def test_csv_has_raw_numbers():
     rows = list(csv.reader(io.StringIO(report_csv(OK))))
     assert rows[0] == ["index", "name", "type", "input_shape", "output_shape", "rf_size",
-                       "rf_jump", "rf_start", "params", "macs", "status", "mode"]
-    assert rows[1] == ["0", "conv1", "Conv2d", "1x3x224x224", "1x64x112x112", "7", "2", "0",
-                       "9408", "118013952", "ok", "train"]
+                       "rf_jump", "rf_start", "params", "macs", "config", "rows", "status", "mode"]
+    assert rows[1] == ["0", "conv1", "Conv2d", "1x3x224x224", "1x64x112x112", "7x7", "2x2", "0x0",
+                       "9408", "118013952", "", "1", "ok", "train"]
     assert len(rows) == 6
+
+
+def test_csv_writes_every_axis_as_shapes_are():
+    """One format for per-axis values: joined by x, equal or not, fractions as p/q."""
+    rows = list(csv.reader(io.StringIO(report_csv(OK))))
+    up = rows[4]
+    assert up[1] == "up" and up[5:8] == ["11x12", "2x2", "1/2x-1"]
+    assert rows[5][5:8] == ["", "", ""]  # Flatten: no receptive field per axis
 
 
 def test_csv_failure_row():
     rows = list(csv.reader(io.StringIO(report_csv(FAILED))))
-    assert rows[-1] == ["3", "conv2", "Conv2d", "1x64x56x56", "", "", "", "", "", "", "error",
-                        "train"]
+    assert rows[-1] == ["3", "conv2", "Conv2d", "1x64x56x56", "", "", "", "", "", "", "", "1",
+                        "error", "train"]
 
 
 def test_wide_numbers_are_never_abbreviated():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import conv_calc
-from conv_calc.render.report import plain_table
+from conv_calc.render.fit import plain_table
 from conv_calc.render.table import print_report_table
 from conv_calc.graph.stack import Stack
 
