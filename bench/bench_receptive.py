@@ -20,7 +20,8 @@ import synthetic  # noqa: E402
 
 from conv_calc import nn  # noqa: E402
 from conv_calc.receptive import AxisMap, AxisState  # noqa: E402
-from conv_calc.graph.nodes import Parallel, Stack  # noqa: E402
+from conv_calc.graph.nodes import Parallel  # noqa: E402
+from conv_calc.graph.stack import Stack  # noqa: E402
 
 
 def axis_chain(n: int) -> float:

@@ -1,7 +1,7 @@
 """A synthetic deep network of any length, as a stack file and as conv-calc nodes.
 
 One description (:func:`layers`) gives both the YAML text (:func:`yaml_text`) and the
-:class:`~conv_calc.graph.nodes.Stack` (:func:`stack`), so a benchmark can time the file
+:class:`~conv_calc.graph.stack.Stack` (:func:`stack`), so a benchmark can time the file
 route and the engine alone on the same network. The pattern repeats every ten
 layers and keeps the shape (1, 16, 64, 64): 3x3 convs, a dilated conv, a strided
 conv and a transposed conv that undoes it (so receptive fields grow, jumps go
@@ -50,7 +50,8 @@ def yaml_text(n: int) -> str:
 
 
 def stack(n: int) -> Any:
-    """The network as a :class:`~conv_calc.graph.nodes.Stack` of :class:`LayerNode` (no YAML)."""
-    from conv_calc.graph.nodes import LayerNode, Stack
+    """The network as a :class:`~conv_calc.graph.stack.Stack` of :class:`LayerNode` (no YAML)."""
+    from conv_calc.graph.nodes import LayerNode
+    from conv_calc.graph.stack import Stack
 
     return Stack([LayerNode(type=t, kwargs=dict(kw)) for t, kw in layers(n)], input_shape=INPUT)

@@ -5,7 +5,7 @@ meta device (no memory for weights, no arithmetic) and runs one forward pass on 
 empty tensor of the input shape, then prints the output shape. That is the route
 conv-calc replaces, and the one ``bench/run.py`` times it against.
 
-The script is generated from the same :class:`~conv_calc.graph.nodes.Stack` that
+The script is generated from the same :class:`~conv_calc.graph.stack.Stack` that
 ``conv-calc stack`` analyses, so both sides see the same network. Arguments a
 stack file may leave out (``in_channels``, ``num_features``, ...) are written
 explicitly, read off the incoming shape of each row of conv-calc's report, as a
@@ -19,7 +19,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from conv_calc.graph.nodes import LayerNode, Merge, Parallel, Residual, Save, Sequential, Stack
+from conv_calc.graph.nodes import LayerNode, Merge, Parallel, Residual, Save, Sequential
+from conv_calc.graph.stack import Stack
 
 __all__ = ["torch_script", "PRELUDE"]
 

@@ -21,6 +21,7 @@ from typing import Any, Sequence
 from conv_calc.errors import LayerError, LayerValueError
 from conv_calc.graph import framework as frameworks
 from conv_calc.graph.framework import Framework, is_layer
+from conv_calc.graph.layer_key import layer_key
 from conv_calc.graph.mode import DEFAULT_MODE, check_mode, in_mode
 from conv_calc.graph.report import FailedLayer, Report, Row
 from conv_calc.graph.validate import validate
@@ -75,6 +76,8 @@ class _Analysis(Walker[_Tensor]):
         self.error: LayerError | None = None
         self.failed: FailedLayer | None = None
         self.channel_dim = framework.cat_dim
+        #: layer_key -> (layer, output shape, axis maps and dims, params, MACs)
+        self.built: dict[Any, tuple] = {}
 
     def shape_of(self, x: _Tensor) -> tuple:
         return x.shape
@@ -92,20 +95,33 @@ class _Analysis(Walker[_Tensor]):
         source = getattr(node, "source", None)
         layer = node if is_layer(node) else node.layer
         type_ = type(layer).__name__ if layer is not None else node.type
+        key = None
         try:
             if layer is None:
                 if any(isinstance(v, SizeOf) for v in node.kwargs.values()):
                     node = self.sized(node, x)
+                key = layer_key(node.type, node.args, node.kwargs, x.shape, x.dims)
+                done = self.built.get(key) if key is not None else None
+                if done is not None:  # the same layer on the same input: checked once
+                    return self._row(done, x, name, type_, source)
                 layer = fw.build(node, x.shape)
             layer = in_mode(layer, self.mode)
             out = fw.output_shape(layer, x.shape)
         except LayerError as err:
             self.fail(err, name, type_, x, source)
-        y = _Tensor(out, *_next_states(fw, layer, x, out))
+        done = (layer, out, fw.axis_maps(layer, x.shape, out, x.dims),
+                fw.params(layer, x.shape), fw.macs(layer, x.shape, out))
+        if key is not None:
+            self.built[key] = done
+        return self._row(done, x, name, type_, source)
+
+    def _row(self, done: tuple, x: _Tensor, name: str, type_: str, source: Any) -> _Tensor:
+        """The row of a built layer (see :meth:`layer`) and its output tensor."""
+        layer, out, (maps, dims), params, macs = done
+        y = _Tensor(out, _then(x, maps), dims)
         self.rows.append(Row(
             index=len(self.rows), name=name, type=type_, input_shape=x.shape, output_shape=out,
-            params=fw.params(layer, x.shape), macs=fw.macs(layer, x.shape, out),
-            receptive_field=y.rf(before=x), source=source, layer=layer))
+            params=params, macs=macs, receptive_field=y.rf(before=x), source=source, layer=layer))
         return y
 
     def sized(self, node: LayerNode, x: _Tensor) -> LayerNode:
@@ -212,8 +228,13 @@ def _next_states(fw: Framework, layer: Any, x: _Tensor, out: tuple[int, ...]
                  ) -> tuple[tuple[AxisState, ...], tuple[int | None, ...]]:
     """The per-axis states and dims after ``layer`` (the same tuple when it maps no axis)."""
     maps, dims = fw.axis_maps(layer, x.shape, out, x.dims)
+    return _then(x, maps), dims
+
+
+def _then(x: _Tensor, maps: Sequence[Any]) -> tuple[AxisState, ...]:
+    """The per-axis states after the axis maps ``maps`` (the same tuple when none maps)."""
     if not any(maps):
-        return x.states, dims
+        return x.states
     # Axes in the same state under the same map (a square kernel on a square input)
     # share one result, so the next layers and the summaries are computed once too.
     done: dict[tuple, AxisState] = {}
@@ -226,7 +247,7 @@ def _next_states(fw: Framework, layer: Any, x: _Tensor, out: tuple[int, ...]
                 done[key] = s.then(m, n_in)
             s = done[key]
         states.append(s)
-    return tuple(states), dims
+    return tuple(states)
 
 
 def analyze(nodes: Sequence[Any], input_shape: Sequence[int], framework: str = "torch",

@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from fractions import Fraction
-from typing import Any
+from typing import Any, Iterator
 
 from conv_calc.errors import hint_of
+from conv_calc.render import json_text
 from conv_calc.render.blocks import fold
 
 __all__ = [
     "SCHEMA_VERSION", "mode_line", "jsonable", "fmt_axes", "fmt_shape", "fmt_int",
-    "rf_dict", "source_dict", "error_dict", "row_dict", "report_dict", "report_json", "dumps",
+    "rf_dict", "source_dict", "error_dict", "row_dict", "report_dict", "report_json",
+    "report_json_chunks", "dumps",
     "report_markdown", "report_csv", "csv_axes", "fmt_index", "row_cells", "COLUMNS",
     "format_layer_error", "format_problems",
 ]
@@ -44,10 +45,16 @@ COLUMNS = (
 CSV_HEADER = ("index", "name", "type", "input_shape", "output_shape", "rf_size", "rf_jump",
               "rf_start", "params", "macs", "config", "rows", "status", "mode")
 FAIL_MARK = "✗"
+_INTS = frozenset((int,))
 
 
 def jsonable(value: Any) -> Any:
     """JSON form of a value: a Fraction as ``"p/q"`` (an integer one as a number), tuples as lists."""
+    kind = type(value)
+    if kind is int or kind is str:  # the common cases first: isinstance of Fraction is slow
+        return value
+    if (kind is tuple or kind is list) and _INTS.issuperset(map(type, value)):
+        return list(value)
     if isinstance(value, Fraction):
         return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
     if isinstance(value, (tuple, list)):
@@ -165,7 +172,45 @@ def report_dict(report: Any, file: str | None = None) -> dict[str, Any]:
 
 
 def report_json(report: Any, file: str | None = None) -> str:
-    return dumps(report_dict(report, file))
+    return "".join(report_json_chunks(report, file))
+
+
+#: Stands for the rows in the document written around them (no row is a string).
+_ROWS = "\x00rows\x00"
+
+
+def report_json_chunks(report: Any, file: str | None = None) -> Iterator[str]:
+    """:func:`report_json` a row at a time: the text of ``dumps(report_dict(report, file))``
+    without holding every row's dict and text at once (a 100,000-layer report is ~80 MB
+    of JSON)."""
+    if not report.layers:
+        yield dumps(report_dict(report, file))
+        return
+    writer = json_text.JsonWriter(ensure_ascii=False)
+    document = report_dict(_NoRows(report), file)
+    document["layers"] = [_ROWS]
+    pieces = writer.text(document).split(writer.quote(_ROWS))
+    if len(pieces) != 2:  # the marker inside a message: write the document whole
+        yield dumps(report_dict(report, file))
+        return
+    head, tail = pieces
+    yield head
+    separator = "," + writer.pad(2)
+    for i, row in enumerate(report.layers):
+        yield (separator if i else "") + writer.text(row_dict(row), depth=2)
+    yield tail + "\n"
+
+
+class _NoRows:
+    """A report seen without its rows (the rest of :func:`report_dict` reads through)."""
+
+    layers: tuple[Any, ...] = ()
+
+    def __init__(self, report: Any) -> None:
+        self._report = report
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._report, name)
 
 
 def dumps(document: Any, *, ensure_ascii: bool = False) -> str:
@@ -182,7 +227,8 @@ def dumps(document: Any, *, ensure_ascii: bool = False) -> str:
 
     ``ensure_ascii=True`` escapes non-ASCII text, as ``conv-calc solve`` has always written it.
     """
-    return json.dumps(document, indent=2, ensure_ascii=ensure_ascii) + "\n"
+    # The same text as json.dumps(document, indent=2), written without its generators.
+    return json_text.dumps(document, ensure_ascii=ensure_ascii) + "\n"
 
 
 def fmt_index(row: Any) -> str:

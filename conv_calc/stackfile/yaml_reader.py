@@ -29,7 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent
+from yaml.events import (AliasEvent, DocumentEndEvent, DocumentStartEvent, MappingEndEvent,
+                         MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent,
+                         StreamEndEvent, StreamStartEvent)
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from conv_calc.stackfile.problems import Collector
@@ -189,22 +191,6 @@ def read_text(data: bytes, filename: str, collector: Collector) -> str | None:
         return None
 
 
-class _FastLoader(HardenedLoader):
-    """HardenedLoader whose events come from libyaml: the same nodes, several times faster.
-
-    Only the scanner and parser are swapped (for ``yaml._yaml.CParser``'s events);
-    the pure-Python reader still checks the characters and the composition above
-    (depth, anchors, aliases, tags, implicit types) is HardenedLoader's own.
-    """
-
-    def __init__(self, stream: str, filename: str, collector: Collector) -> None:
-        super().__init__(stream, filename, collector)
-        events = _CParser(stream)
-        self.check_event = events.check_event
-        self.peek_event = events.peek_event
-        self.get_event = events.get_event
-
-
 try:
     from yaml._yaml import CParser as _CParser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
@@ -218,17 +204,110 @@ def parse(text: str, filename: str, collector: Collector) -> YNode | None:
         # parser, whose messages (and positions) are the ones users and tests see.
         # The two disagree on where the last node ends without a final newline, and
         # libyaml accepts tabs after a value, which PyYAML refuses: those go the slow way.
-        trial = Collector(collector.limit)
+        trial, later = Collector(collector.limit), Collector(collector.limit)
         try:
-            loader = _FastLoader(text, filename, trial)
-            node = loader.get_single_node()
+            node = _compose_events(text, filename, trial, later)
         except Exception:  # noqa: BLE001 - any failure: the slow path reports it
             pass
         else:
-            for p in trial.problems:
+            # composition problems first, then the values': the slow path's order
+            for p in trial.problems + later.problems:
                 collector.add(p.message, p.source, hint=p.hint, code=p.code)
-            return None if node is None else _convert(node, loader, collector)
+            return node
     return _parse_slow(text, filename, collector)
+
+
+_ANCHOR_HINT = ("anchors and aliases are refused (they can hide alias bombs); "
+                "reuse layers with `blocks:` and `repeat:` instead")
+_QUOTED = ("'", '"', "|", ">")
+_NO_KEY: Any = object()
+
+
+def _compose_events(text: str, filename: str, problems: Collector, later: Collector) -> YNode | None:
+    """The nodes :func:`_parse_slow` gives, straight from libyaml's events.
+
+    What HardenedLoader does node by node (refusals, implicit types, depth) is done here
+    in one loop over the events, without PyYAML's composer and its intermediate nodes
+    (which cost more per layer than libyaml's parsing). Anything unusual (several
+    documents, a character the reader refuses, too deep) raises: the slow path reports it.
+    Composition problems go to ``problems``, value problems to ``later``.
+    """
+    if yaml.reader.Reader.NON_PRINTABLE.search(text):
+        raise ValueError("unprintable character")
+    get = _CParser(text).get_event
+    resolvers = HardenedLoader.yaml_implicit_resolvers
+
+    def mark(start: Any, end: Any) -> Source:
+        return Source(filename, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+    if type(get()) is not StreamStartEvent:
+        raise ValueError("no stream")
+    event = get()
+    if type(event) is StreamEndEvent:
+        return None
+    if type(event) is not DocumentStartEvent:
+        raise ValueError("no document")
+    stack: list[list[Any]] = []  # open collections: [node, start mark, pending key, seen keys]
+    while True:
+        event = get()
+        kind = type(event)
+        if kind is SequenceEndEvent or kind is MappingEndEvent:
+            frame = stack.pop()
+            done = frame[0]
+            done.source = mark(frame[1], event.end_mark)
+        elif kind is AliasEvent:
+            problems.add(f"alias '*{event.anchor}' is not supported",
+                         mark(event.start_mark, event.end_mark), hint=_ANCHOR_HINT, code="yaml-feature")
+            done = YScalar(None, "", mark(event.start_mark, event.end_mark))
+        else:
+            start = event.start_mark
+            if event.anchor is not None:
+                problems.add(f"anchor '&{event.anchor}' is not supported",
+                             Source(filename, start.line + 1, start.column + 1),
+                             hint=_ANCHOR_HINT, code="yaml-feature")
+            tag = event.tag
+            plain = kind is ScalarEvent and event.implicit[0]
+            if tag is not None and tag != "!":
+                problems.add(
+                    f"tag '{tag.replace('tag:yaml.org,2002:', '!!')}' is not supported",
+                    Source(filename, start.line + 1, start.column + 1),
+                    hint="YAML tags are never executed or constructed here; remove the tag "
+                         "and write a plain value", code="yaml-feature")
+                plain = True
+            if len(stack) >= MAX_DEPTH:
+                raise _TooDeep(start)
+            if kind is ScalarEvent:
+                value = event.value
+                tag = _STR
+                if plain:
+                    for resolved, regexp in resolvers.get(value[:1], ()):
+                        if regexp.match(value):
+                            tag = resolved
+                            break
+                source = mark(start, event.end_mark)
+                done = YScalar(_typed(tag, value, source, later), value, source,
+                               quoted=event.style in _QUOTED)
+            elif kind is SequenceStartEvent:
+                stack.append([YSeq([], None, flow=bool(event.flow_style)), start, _NO_KEY, None])
+                continue
+            elif kind is MappingStartEvent:
+                stack.append([YMap(source=None), start, _NO_KEY, {}])
+                continue
+            else:
+                raise ValueError(f"unexpected {kind.__name__}")
+        if not stack:
+            break
+        frame = stack[-1]
+        if frame[3] is None:
+            frame[0].items.append(done)
+        elif frame[2] is _NO_KEY:
+            frame[2] = done
+        else:
+            _add_pair(frame[0], frame[2], done, frame[3], later)
+            frame[2] = _NO_KEY
+    if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
+        raise ValueError("more than one document")
+    return done
 
 
 def _parse_slow(text: str, filename: str, collector: Collector) -> YNode | None:
@@ -290,33 +369,42 @@ def _convert(node: Any, loader: HardenedLoader, collector: Collector) -> YNode:
     seen: dict[str, YScalar] = {}
     for key_node, value_node in node.value:
         key = _convert(key_node, loader, collector)
-        value = _convert(value_node, loader, collector)
-        if not isinstance(key, YScalar):
-            collector.add("a key must be a plain word, not a list or mapping", key.source,
-                          hint="write `key: value`", code="yaml-syntax")
-            continue
-        text = key.text
-        key.value = text
-        if text == "<<" and not key.quoted:
-            collector.add("merge keys (<<) are not supported", key.source,
-                          hint="write the keys out, or reuse layers with `blocks:`",
-                          code="yaml-feature")
-            continue
-        if text in seen:
-            first = seen[text].source
-            collector.add(f"duplicate key '{text}' (first defined at line {first.line}, "
-                          f"column {first.column})", key.source,
-                          hint="YAML would silently keep only the last one; remove one of them "
-                               "(to add another layer, start a new list item with '- ')",
-                          code="duplicate-key")
-            continue
-        seen[text] = key
-        result.pairs.append((key, value))
+        _add_pair(result, key, _convert(value_node, loader, collector), seen, collector)
     return result
 
 
+def _add_pair(result: YMap, key: YNode, value: YNode, seen: dict[str, YScalar],
+              collector: Collector) -> None:
+    """Append ``key: value`` to a mapping unless the key is refused (reported)."""
+    if not isinstance(key, YScalar):
+        collector.add("a key must be a plain word, not a list or mapping", key.source,
+                      hint="write `key: value`", code="yaml-syntax")
+        return
+    text = key.text
+    key.value = text
+    if text == "<<" and not key.quoted:
+        collector.add("merge keys (<<) are not supported", key.source,
+                      hint="write the keys out, or reuse layers with `blocks:`",
+                      code="yaml-feature")
+        return
+    if text in seen:
+        first = seen[text].source
+        collector.add(f"duplicate key '{text}' (first defined at line {first.line}, "
+                      f"column {first.column})", key.source,
+                      hint="YAML would silently keep only the last one; remove one of them "
+                           "(to add another layer, start a new list item with '- ')",
+                      code="duplicate-key")
+        return
+    seen[text] = key
+    result.pairs.append((key, value))
+
+
 def _scalar(node: ScalarNode, source: Source, collector: Collector) -> Any:
-    tag, text = node.tag, node.value
+    return _typed(node.tag, node.value, source, collector)
+
+
+def _typed(tag: str, text: str, source: Source, collector: Collector) -> Any:
+    """The value of a scalar of resolved type ``tag`` (over-long numbers reported)."""
     if tag == _BOOL:
         return text.lower() == "true"
     if tag == _NULL:
