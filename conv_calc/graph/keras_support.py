@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from conv_calc.errors import LayerError
+from conv_calc.errors import LayerError, LayerValueError
 from conv_calc.keras import LAYERS
 from conv_calc.keras.base import KerasLayer
 from conv_calc.keras.merging import merge_output_shape
@@ -56,9 +56,24 @@ def symbolic_shape(layer: KerasLayer, shape: Sequence[Any]) -> tuple:
             err.stage = "call"
         raise forward_stage(err) from None
     try:
-        return layer.symbolic_output_shape(shape)
+        out = layer.symbolic_output_shape(shape)
     except LayerError as err:
         raise forward_stage(err) from None
+    if any(d is not None and d < 0 for d in out):
+        # keras/src/backend/common/variables.py: standardize_shape, when the KerasTensor of
+        # the output is made (wrapped by Keras in "Exception encountered when calling ...").
+        err = LayerValueError(
+            f"Cannot convert '{_keras_tuple(out)}' to a shape. Negative dimensions are not "
+            "allowed.", hint=f"the output shape {list(out)} has a negative size: the layer "
+                             "removes more than the input has (e.g. a negative padding)")
+        err.stage = "call"
+        raise forward_stage(err)
+    return out
+
+
+def _keras_tuple(shape: Sequence[Any]) -> str:
+    """A shape as Python prints a tuple, None for the unknown batch: ``(None, -1, -2, 3)``."""
+    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
 def merge_shape(op: str, shapes: Sequence[Sequence[Any]], axis: int) -> tuple:
