@@ -99,8 +99,12 @@ class _Symbolic(Walker[Var]):
         self.ops.append(Op("layer", name, [x], [y], row=row, node=node))
         return y
 
+    def shape_of(self, x: Var) -> tuple[int, ...]:
+        return x.shape  # the analysis's shape: resolves $in_shape[k] in a block's calls
+
     def call(self, node: Call, x: Var, name: str, ref: Var | None) -> list[Var]:
         row = self.row(name)
+        node = self.resolved(node)  # the code holds numbers, not $in_shape[0]
         if node.function in MULTI:
             shapes = TensorCall(node.function, node.args, node.kwargs, node.index).outputs(x.shape)
         else:
