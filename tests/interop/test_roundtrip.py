@@ -15,7 +15,7 @@ Known differences (asserted as such, so that a fix shows up as a failing test):
 - a centre crop (``crop: center``, U-Net's skips) is exported as a slice, which the
   importer refuses (``operator.getitem`` has no stack-file row).
 
-All examples take about two minutes on one core; CI runs :data:`CI_SUBSET` (one of each
+All examples take about a minute of CPU (the subset about 15 s); CI runs :data:`CI_SUBSET` (one of each
 construct: blocks, residuals, helper classes, tensor functions sized from the input, named
 outputs, 3-d convs) and ``CONV_CALC_ROUNDTRIP_ALL=1`` runs every example.
 """
