@@ -25,7 +25,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["STUBBED", "ops_missing", "import_python_module"]
+__all__ = ["STUBBED", "import_python_module", "ops_missing"]
 
 #: The torchvision modules that register kernels for its compiled ops.
 STUBBED = ("torchvision._meta_registrations", "torchvision._autograd_registrations")

@@ -15,9 +15,9 @@ Known differences (asserted as such, so that a fix shows up as a failing test):
 - a centre crop (``crop: center``, U-Net's skips) is exported as a slice, which the
   importer refuses (``operator.getitem`` has no stack-file row).
 
-All examples take about a minute of CPU (the subset about 15 s); CI runs :data:`CI_SUBSET` (one of each
-construct: blocks, residuals, helper classes, tensor functions sized from the input, named
-outputs, 3-d convs) and ``CONV_CALC_ROUNDTRIP_ALL=1`` runs every example.
+All examples take about a minute of CPU (the subset about 15 s); CI runs :data:`CI_SUBSET`
+(one of each construct: blocks, residuals, helper classes, tensor functions sized from the
+input, named outputs, 3-d convs) and ``CONV_CALC_ROUNDTRIP_ALL=1`` runs every example.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def table(report):
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
 def test_export_import_gives_the_same_table(path: Path, tmp_path: Path) -> None:
-    stack, report, model = build(path, tmp_path)
+    _, report, model = build(path, tmp_path)
     if path.stem in CROPS:
         with pytest.raises(ImportRefused, match="operator.getitem"):
             import_module(model, tuple(report.input_shape), None, path.name)
