@@ -6,7 +6,8 @@ conv_calc/graph/analysis.py (re-implemented here, not imported): the enclosing n
 with ``.``; an unnamed node is named by its position among the list's module nodes (``Save``
 and ``Merge`` take no position), as in ``torch.nn.Sequential``; an unnamed block adds no
 level for its named layers (unless one outside it holds the name); a residual's unnamed
-shortcut layers sit under ``<name>.shortcut`` and its sum is the row ``<name>.add``; a parallel block's branch
+shortcut layers sit under ``<name>.shortcut`` and its sum is the row ``<name>.add`` (an unnamed
+residual's: named as torch.fx names the call in the enclosing forward, ``add``, ``add_1``); a parallel block's branch
 ``j`` is ``<name>.<j>`` (its named layers directly under ``<name>``) and its merge ``<name>.cat`` / ``<name>.add``
 (unnamed: ``cat`` / ``cat_1`` ... in the enclosing list, counted with its merges); a ``Merge`` is named by
 its op (``cat``, ``cat_1``, ... within one list) unless named; repeats get ``_1``, ``_2``. Each :class:`~conv_calc.graph.nodes.LayerNode` becomes
@@ -249,12 +250,14 @@ class _Walker:
                 else:
                     where = positional = _join(unnamed_prefix, str(position))
                 merged = None
-                if isinstance(node, Parallel) and not node.name:
-                    # torch.fx names the torch.cat of the forward holding the branches
-                    # (cat, cat_1, ... with the list's other calls): no level of its own
-                    k = merges.get(node.merge, 0)
-                    merges[node.merge] = k + 1
-                    merged = _join(prefix, node.merge if k == 0 else f"{node.merge}_{k}")
+                if isinstance(node, (Parallel, Residual)) and not node.name:
+                    # torch.fx names the torch.cat (a residual's +) of the forward holding
+                    # the block (cat, cat_1, add, ... with the list's other calls): no level
+                    # of its own
+                    op = node.merge if isinstance(node, Parallel) else "add"
+                    k = merges.get(op, 0)
+                    merges[op] = k + 1
+                    merged = _join(prefix, op if k == 0 else f"{op}_{k}")
                 x = self.node(node, x, where, positional, merged)
                 position += 1
         return x
@@ -270,7 +273,7 @@ class _Walker:
         if isinstance(node, Residual):
             body = self.nodes(node.body, x, where, positional)
             short = self.nodes(node.shortcut, x, where, _join(positional, "shortcut"))
-            return self.merge(self.unique(_join(positional, "add")), "add",
+            return self.merge(self.unique(merged or _join(positional, "add")), "add",
                               lambda: torch.add(body, short))
         if isinstance(node, Parallel):
             outs = [self.nodes(branch, x, where, _join(positional, str(i)))

@@ -5,6 +5,7 @@ written by :func:`conv_calc.cli.imports.write_document`."""
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from conv_calc.cli.ctor import parse_shape
@@ -44,4 +45,6 @@ def run_import_torch(model: str, shape_text: str, kwargs_text: str | None,
         imported = import_torch(model, shape, kwargs, mode)
     except InputError as err:
         fail(str(err), hint_of(err))
+    for note in imported.notes:
+        sys.stderr.write(f"note: {note}\n")
     return imported.document, imported.header

@@ -13,7 +13,9 @@ of the enclosing list (``Save`` and ``Merge`` nodes take no position), joined
 with dots (``layer1.0.conv1``). A :class:`~conv_calc.graph.nodes.Residual`
 block's body layers sit directly under the block, its unnamed shortcut layers
 under ``<block>.shortcut`` (named ones, such as torchvision's ``downsample.0``,
-directly under the block), its addition is the row ``<block>.add``; a
+directly under the block), its addition is the row ``<block>.add`` (an unnamed
+residual's is named in the enclosing list as torch.fx names the call there: ``add``,
+``add_1``, as the parallel's below); a
 :class:`~conv_calc.graph.nodes.Parallel` block's branch ``j`` is
 ``<block>.<j>`` (a named branch, or named layers in it, directly under the
 block, as torch names a module's attributes) and its merge ``<block>.cat`` (or
@@ -216,12 +218,14 @@ class Walker(Generic[T]):
                     name = unnamed = join(unnamed_prefix, user)
             elif isinstance(node, BLOCKS) and not user:
                 name, unnamed = prefix, join(unnamed_prefix, str(position[0]))
-                if isinstance(node, Parallel):
+                if isinstance(node, (Parallel, Residual)):
                     # Its merge is a call in the forward that holds the block: named as
-                    # torch.fx names it there (cat, cat_1, ...), counted with the list's merges.
-                    k = fx_count.get(node.merge, 0)
-                    fx_count[node.merge] = k + 1
-                    self._merge_names[id(node)] = join(prefix, fx_name(node.merge, k))
+                    # torch.fx names it there (cat, cat_1, add, ...), counted with the
+                    # list's merges (torchvision's BasicBlock: layer1.0.add).
+                    op = node.merge if isinstance(node, Parallel) else "add"
+                    k = fx_count.get(op, 0)
+                    fx_count[op] = k + 1
+                    self._merge_names[id(node)] = join(prefix, fx_name(op, k))
             else:  # an unnamed layer, or a block use / repeat copy: a module at its position
                 name = unnamed = join(unnamed_prefix, str(position[0]))
             position[0] += 1
@@ -253,7 +257,8 @@ class Walker(Generic[T]):
             x = self.keep(x)
             body = self.keep(self.run_list(node.body, x, name, unnamed))
             short = self.run_list(node.shortcut, x, name, join(unnamed, "shortcut"))
-            return self.combine("add", [body, short], 1, self.unique(join(unnamed, "add")), node)
+            merged = self._merge_names.pop(id(node), None) or join(unnamed, "add")
+            return self.combine("add", [body, short], 1, self.unique(merged), node)
         if isinstance(node, Parallel):
             x = self.keep(x)
             outs = []

@@ -32,6 +32,7 @@ from typing import Any
 from conv_calc.interop.torch_blocks import arrange
 from conv_calc.interop.torch_graph import Shape, Translator
 from conv_calc.interop.torch_layers import ImportRefused, is_leaf, qualified, refuse
+from conv_calc.interop.torch_vision import import_python_module
 
 __all__ = ["TorchImport", "import_torch", "import_module", "load_model", "verify", "ImportRefused"]
 
@@ -49,6 +50,7 @@ class TorchImport:
     module_rows: list[str] = field(default_factory=list)
     frozen: list[str] = field(default_factory=list)
     nested: bool = True  #: False when the rows had to be written as one flat list
+    notes: list[str] = field(default_factory=list)  #: for stderr (torch_vision's stubs)
 
 
 def _torch() -> Any:
@@ -61,9 +63,11 @@ def _torch() -> Any:
     return torch
 
 
-def load_model(spec: str, kwargs: dict[str, Any] | None = None) -> Any:
+def load_model(spec: str, kwargs: dict[str, Any] | None = None,
+               notes: list[str] | None = None) -> Any:
     """Build the model ``spec`` names: ``package.module:callable`` or
-    ``path/to/file.py:callable``, called with ``kwargs``."""
+    ``path/to/file.py:callable``, called with ``kwargs``; notes for the user (a
+    torchvision imported without its compiled ops) are appended to ``notes``."""
     torch = _torch()
     module_name, sep, attr = spec.rpartition(":")
     if not sep or not module_name or not attr:
@@ -75,12 +79,11 @@ def load_model(spec: str, kwargs: dict[str, Any] | None = None) -> Any:
             if not os.path.isfile(module_name):
                 raise refuse(f"no file {module_name!r}", "check the path to the model's code.")
             name = "conv_calc_user_" + os.path.splitext(os.path.basename(module_name))[0]
-            loader = importlib.util.spec_from_file_location(name, module_name)
-            module = importlib.util.module_from_spec(loader)
-            sys.modules[name] = module
-            loader.loader.exec_module(module)
+            module, said = import_python_module(name, lambda n: _exec_file(n, module_name))
         else:
-            module = importlib.import_module(module_name)
+            module, said = import_python_module(module_name)
+        if notes is not None:
+            notes += said
     except ImportRefused:
         raise
     except Exception as err:  # noqa: BLE001 - the user's code: any failure is their input's
@@ -99,6 +102,15 @@ def load_model(spec: str, kwargs: dict[str, Any] | None = None) -> Any:
         raise refuse(f"{spec}() returned {type(model).__name__}, not a torch.nn.Module",
                      "name a callable that builds the model.")
     return model
+
+
+def _exec_file(name: str, path: str) -> Any:
+    """The Python file ``path`` run as module ``name``."""
+    loader = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(loader)
+    sys.modules[name] = module
+    loader.loader.exec_module(module)
+    return module
 
 
 def _kwargs_text(kwargs: dict[str, Any] | None) -> str:
@@ -257,9 +269,12 @@ def import_module(model: Any, input_shape: tuple[int, ...], mode: str | None = N
 def import_torch(spec: str, input_shape: tuple[int, ...], kwargs: dict[str, Any] | None = None,
                  mode: str | None = None) -> TorchImport:
     """Build ``spec`` with ``kwargs`` and import it (see :func:`import_module`)."""
-    model = load_model(spec, kwargs)
+    notes: list[str] = []
+    model = load_model(spec, kwargs, notes)
     source = spec + (f" with {json.dumps(kwargs)}" if kwargs else "")
-    return import_module(model, input_shape, mode, source)
+    imported = import_module(model, input_shape, mode, source)
+    imported.notes = notes
+    return imported
 
 
 def verify(document: dict[str, Any], rows: list[tuple[str, Any, int | None]], what: str) -> None:

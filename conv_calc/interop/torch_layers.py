@@ -28,6 +28,7 @@ import inspect
 from typing import Any
 
 from conv_calc.errors import InputError
+from conv_calc.interop.torch_helpers import exported_helper, helper_kwargs
 from conv_calc.nn import LAYERS
 
 __all__ = ["ImportRefused", "KNOWN", "is_leaf", "layer_item", "qualified", "refuse",
@@ -89,7 +90,7 @@ def overridden(cls: type, base: type) -> list[str]:
 def is_leaf(module: Any) -> bool:
     """Whether the trace keeps ``module`` as one call (see the module docstring)."""
     cls = type(module)
-    if qualified(cls) in KNOWN:
+    if qualified(cls) in KNOWN or exported_helper(cls):
         return True
     if cls.__name__ in _CONTAINERS and cls.__module__.startswith("torch.nn."):
         return False
@@ -107,6 +108,9 @@ def layer_key(module: Any, path: str) -> str:
     name = qualified(cls)
     if name in KNOWN:
         return KNOWN[name]
+    helper = exported_helper(cls)  # a class conv-calc export wrote (the round trip)
+    if helper:
+        return helper
     base = torch_base(cls)
     if base is None:
         raise refuse(f"module '{path}' ({name}) has no stack-file layer",
@@ -157,6 +161,9 @@ def plain(value: Any) -> Any:
 def layer_item(module: Any, path: str) -> tuple[str, dict[str, Any]]:
     """``(layer key, constructor keyword arguments)`` for a leaf module at ``path``."""
     key = layer_key(module, path)
+    special = helper_kwargs(key, module)
+    if special is not None:
+        return key, special
     signature = inspect.signature(LAYERS[key].__init__)
     kwargs: dict[str, Any] = {}
     affine = getattr(module, "affine", getattr(module, "elementwise_affine", True))

@@ -21,7 +21,7 @@ the deepest container their name lies in. A container is
 ...                nn.ReLU()], input_shape=(1, 8, 4, 4))
 >>> tree = module_tree(program(stack, stack.analyze()))
 >>> [(".".join(m.path), m.kind) for m in tree.walk()]
-[('', 'block'), ('a', 'seq'), ('a.0', 'block'), ('a.0.0', 'leaf'), ('1', 'leaf')]
+[('', 'block'), ('a', 'block'), ('a.0', 'seq'), ('a.0.0', 'leaf'), ('1', 'leaf')]
 """
 
 from __future__ import annotations

@@ -43,8 +43,8 @@ def test_the_walk_names_the_rows_of_the_analysis():
     report = Stack(TREE).analyze((1, 2, 16))
     assert report.error is None
     rows = [r.name for r in report.layers]
-    assert rows == ["stem", "act", "1.1", "2.0", "downsample", "2.shortcut.1", "2.add", "cat",
-                    "3.0.0", "3.1.act", "add", "cat_1", "4"]
+    assert rows == ["stem", "act", "1.1", "2.0", "downsample", "2.shortcut.1", "add", "cat",
+                    "3.0.0", "3.1.act", "add_1", "cat_1", "4"]
     walker = _Names()
     walker.run(TREE, None)
     assert walker.seen == rows

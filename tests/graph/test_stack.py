@@ -32,8 +32,8 @@ def test_rows_names_params_and_inferred_channels():
     ], input_shape=(1, 3, 16, 16))
     report = stack.analyze()
     assert report.error is None
-    assert names(report) == ["conv1", "1", "layer1.0", "layer1.1", "3.conv1", "3.add",
-                             "4.0", "4.shortcut.0", "4.add"]
+    assert names(report) == ["conv1", "1", "layer1.0", "layer1.1", "3.conv1", "add",
+                             "4.0", "4.shortcut.0", "add_1"]
     assert report.layers[0].params == 3 * 8 * 9 + 8
     assert report.layers[0].macs == 8 * 16 * 16 * 27
     assert report.output_shape == (1, 8, 8, 8)
