@@ -99,7 +99,12 @@ class _Symbolic(Walker[Var]):
         self.ops.append(Op("layer", name, [x], [y], row=row, node=node))
         return y
 
+    def shape_of(self, x: Var) -> tuple:
+        return x.shape  # block uses record it: $in_shape in a call's arguments reads it
+
     def call(self, node: Call, x: Var, name: str, ref: Var | None) -> list[Var]:
+        # $in_shape[0] in view's arguments: written as the number it is at this input.
+        node = self.resolved(node)
         row = self.row(name)
         if node.function in MULTI:
             shapes = TensorCall(node.function, node.args, node.kwargs, node.index).outputs(x.shape)

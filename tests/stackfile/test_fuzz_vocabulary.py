@@ -49,8 +49,8 @@ SWAPS = [
 
 
 @st.composite
-def vocabulary_mutants(draw) -> bytes:
-    data = draw(st.sampled_from(TEXTS))
+def vocabulary_mutants(draw, texts: list[bytes] = TEXTS) -> bytes:
+    data = draw(st.sampled_from(texts))
     for _ in range(draw(st.integers(1, 3))):
         if draw(st.booleans()):
             old, new = draw(st.sampled_from(SWAPS))
