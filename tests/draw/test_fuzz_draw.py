@@ -52,7 +52,7 @@ def drawn_files(draw) -> bytes:
     return draw(vocabulary_mutants(TEXTS))
 
 
-@budget(60)
+@budget(40)
 @given(data=drawn_files(), command=st.sampled_from(["rf", "overlap"]),
        layer=st.one_of(st.none(), LAYER_NAMES), at=st.one_of(st.none(), POSITIONS),
        shape=st.one_of(st.none(), SHAPES), as_json=st.booleans())
@@ -81,7 +81,7 @@ NUMBERS = st.one_of(st.none(), st.sampled_from(["1", "3", "0", "-1", "2,3", "x",
                                                 "9223372036854775808"]))
 
 
-@budget(60)
+@budget(40)
 @given(layer=CONSTRUCTORS, shape=st.one_of(st.none(), SHAPES, st.sampled_from(["7", "7x7", "41", "40x40"])),
        k=NUMBERS, s=NUMBERS, p=NUMBERS, d=NUMBERS, sheet=st.booleans())
 def test_draw_layer(layer, shape, k, s, p, d, sheet):

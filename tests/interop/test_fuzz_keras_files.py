@@ -57,11 +57,11 @@ def configs(draw) -> dict:
         parent, key = draw(st.sampled_from(spots))
         kind = draw(st.sampled_from(["wrong", "delete", "unknown", "cycle", "history"]))
         if kind == "wrong":
-            parent[key] = draw(WRONG)
+            parent[key] = copy.deepcopy(draw(WRONG))  # st.just gives one shared object
         elif kind == "delete":
             del parent[key]
         elif kind == "unknown" and isinstance(parent, dict):
-            parent[draw(st.sampled_from(["zzz", "bogus", "\x07"]))] = draw(WRONG)
+            parent[draw(st.sampled_from(["zzz", "bogus", "\x07"]))] = copy.deepcopy(draw(WRONG))
         elif kind in ("cycle", "history"):
             # Point some tensor's history at a layer of the model (itself, a later one).
             layers = config.get("config", {}).get("layers") if isinstance(config.get("config"), dict) else None
