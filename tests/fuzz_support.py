@@ -74,7 +74,23 @@ def check_outcome(result: Result, *, located: bool = True) -> None:
         if located:
             assert LOCATION.search(result.stderr), result.stderr[-3000:]
     if result.code == 1:
-        assert result.stderr.strip() or '"error"' in result.stdout, text[-3000:]
+        # JSON and markdown carry the error in the document itself.
+        assert (result.stderr.strip() or '"error"' in result.stdout
+                or "> error:" in result.stdout), text[-3000:]
+
+
+#: What must never reach a terminal raw: C0 controls but tab and newline, DEL and C1,
+#: the line/paragraph separators, bidi marks, overrides and isolates, the BOM, lone
+#: surrogates (conv_calc.text.terminal_safe escapes them).
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f"
+                         "\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
+def check_safe_output(result: Result) -> None:
+    """Every byte a command prints is safe on a terminal, whatever the input held."""
+    for name, text in (("stdout", result.stdout), ("stderr", result.stderr)):
+        bad = RAW_CONTROL.search(text)
+        assert bad is None, (name, repr(bad.group()), text[max(bad.start() - 200, 0):bad.end() + 50])
 
 
 # ------------------------------------------------------------------ mutations

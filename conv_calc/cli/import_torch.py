@@ -23,6 +23,10 @@ def _kwargs(text: str | None) -> dict[str, Any]:
     except json.JSONDecodeError as err:
         fail(f"--kwargs is not JSON: {err.msg} at column {err.colno}",
              """write a JSON object, e.g. --kwargs '{"weights": null, "num_classes": 10}'.""")
+    except RecursionError:
+        # json's decoder recurses once per nesting level.
+        fail("--kwargs is nested too deeply to read",
+             """write a JSON object of keyword arguments, e.g. --kwargs '{"weights": null}'.""")
     if not isinstance(value, dict):
         fail(f"--kwargs must be a JSON object, got {type(value).__name__}",
              """write a JSON object, e.g. --kwargs '{"weights": null}'.""")

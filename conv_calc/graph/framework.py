@@ -32,10 +32,10 @@ from typing import Any
 from conv_calc.graph.infer import inferred_kwargs
 from conv_calc.graph.nodes import LayerNode, StackDefinitionError, children
 from conv_calc.nn import LAYERS as TORCH_LAYERS
-from conv_calc.nn.base import Layer, as_shape
+from conv_calc.nn.base import Layer, as_shape, fmt_list
 from conv_calc.nn.merge import add_shape, cat_shape
 from conv_calc.errors import LayerRuntimeError
-from conv_calc.nn.tensor_checks import check_storage
+from conv_calc.nn.tensor_checks import check_size_nonnegative, check_storage, wrap_int64
 from conv_calc.nn.tensor_ops import elementwise
 from conv_calc.nn.torch_args import INT64_MAX
 from conv_calc.receptive.layers import layer_axis_maps, layer_dimensionality
@@ -207,9 +207,22 @@ class _Torch(Framework):
         if op == "add":
             shape = shapes[0]
             for other in shapes[1:]:
-                shape = add_shape(shape, other)
+                before, shape = shape, add_shape(shape, other)
+                # torch.add allocates its result: broadcast sizes whose bytes overflow
+                # int64 fail there, as they do for mul, sub and div.
+                check_storage(shape, hint=f"adding shapes {fmt_list(before)} and "
+                              f"{fmt_list(other)} gives {fmt_list(shape)}, too large for "
+                              "torch: check which dims should be 1.")
             return shape
-        return cat_shape(shapes, dim)
+        shape = cat_shape(shapes, dim)
+        # torch.cat sums the sizes in int64 (wrapping) and allocates the result: a sum
+        # past 2**63 - 1 is a negative dimension, one whose bytes overflow is refused.
+        sizes = [wrap_int64(d) for d in shape]
+        hint = (f"the concatenation has shape {fmt_list(shape)}, too large for torch: "
+                "check the dim and the sizes of the tensors joined.")
+        check_size_nonnegative(sizes, hint)
+        check_storage(sizes, hint)
+        return shape
 
 
 

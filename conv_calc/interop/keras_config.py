@@ -58,6 +58,12 @@ class Call:
     module: str = ""
 
 
+def _mapping(value: Any) -> dict:
+    """``value`` if it is a JSON object, else an empty one: a damaged file's ``config``
+    may be anything, and what is looked up in it is then simply missing."""
+    return value if isinstance(value, dict) else {}
+
+
 def _holds_tensor(value: Any) -> bool:
     if isinstance(value, dict):
         return value.get("class_name") == "__keras_tensor__" or any(
@@ -221,12 +227,12 @@ class Reader:
         out = []
         for ref in value:
             if isinstance(ref, dict):  # Keras 3.x may write a keras tensor here too
-                ref = (ref.get("config") or {}).get("keras_history")
+                ref = _mapping(ref.get("config")).get("keras_history")
             out.append(tuple(self.key("", ref, where)[1:]))
         return out
 
     def layer_name(self, layer: dict, where: str) -> str:
-        name = layer.get("name", (layer.get("config") or {}).get("name"))
+        name = layer.get("name", _mapping(layer.get("config")).get("name"))
         if not isinstance(name, str) or not name:
             raise fail(f"{self.where}: {where}: a layer without a name",
                         "the file does not look like one Keras wrote; save the model again")
@@ -261,7 +267,8 @@ class Reader:
                 else:
                     number_first = number_first or not reads
                     numbers.append(item)
-        tensors_by_keyword = sorted(key for key, value in (node.get("kwargs") or {}).items()
+        kwargs = self.expect(node.get("kwargs") or {}, dict, "kwargs", where)
+        tensors_by_keyword = sorted(key for key, value in kwargs.items()
                                     if _holds_tensor(value))
         if tensors_by_keyword:
             raise fail(f"{self.where}: {where}: the call reads tensors through its keyword "

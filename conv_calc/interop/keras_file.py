@@ -24,9 +24,11 @@ from __future__ import annotations
 import json
 import os
 import zipfile
+import zlib
 from typing import Any
 
 from conv_calc.errors import InputError
+from conv_calc.stackfile.files import TooLarge, check_regular, hint_for, read_bounded
 
 __all__ = ["MAX_CONFIG_BYTES", "load_config", "read_keras_file", "read_keras_text", "size_notes"]
 
@@ -66,17 +68,18 @@ def _read_member(path: str, archive: zipfile.ZipFile) -> bytes:
 def _read_bytes(path: str) -> tuple[bytes, str]:
     """The JSON text of ``path`` (a .keras zip or a JSON file) and what it was."""
     try:
+        # A FIFO or a device would block open() or never end: refused before opening.
+        check_regular(path)
         with open(path, "rb") as handle:
             head = handle.read(4)
     except OSError as err:
-        raise _error(f"cannot read it: {err.strerror or err}",
-                     "check the path and its permissions") from None
+        raise _error(f"cannot read it: {err.strerror or err}", hint_for(err)) from None
     if head == ZIP_MAGIC:
         try:
             with zipfile.ZipFile(path) as archive:
                 return _read_member(path, archive), CONFIG_MEMBER
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError,
-                EOFError, ValueError) as err:
+                EOFError, ValueError, zlib.error) as err:
             if isinstance(err, InputError):
                 raise
             raise _error(f"not a readable zip ({err})",
@@ -85,11 +88,13 @@ def _read_bytes(path: str) -> tuple[bytes, str]:
         raise _error("not a zip, so not a .keras file",
                      "a .keras file is written by Keras 3's model.save('model.keras'); for "
                      "model.to_json() text, use a .json file with `conv-calc import keras`")
-    if os.path.getsize(path) > MAX_CONFIG_BYTES:
+    try:
+        return read_bounded(path, MAX_CONFIG_BYTES), "model JSON"
+    except TooLarge:
         raise _error(f"over the {MAX_CONFIG_BYTES} bytes conv-calc reads",
-                     "model.to_json() text is far smaller; is this the right file?")
-    with open(path, "rb") as handle:
-        return handle.read(), "model JSON"
+                     "model.to_json() text is far smaller; is this the right file?") from None
+    except OSError as err:
+        raise _error(f"cannot read it: {err.strerror or err}", hint_for(err)) from None
 
 
 def load_config(text: bytes | str, where: str) -> dict[str, Any]:

@@ -243,6 +243,10 @@ def build_document(config: dict, where: str) -> tuple[dict[str, Any], list[str]]
     items = [(c, _item(c)) for c in order]
     _call_names(items)
     names = _tensor_names(order, r.inputs)
+    for t in outputs:
+        if t not in names:  # e.g. a layer listed as the output that is never called
+            raise fail(f"{where}: the model's output {list(t[1:])} is made by no layer call",
+                       "the file does not look like one Keras wrote; save the model again")
     position = {c.output: i for i, c in enumerate(order)}
     position[r.inputs[0]] = -1
     position.update({key: -2 for key in r.inputs[1:]})  # other inputs: always read by name

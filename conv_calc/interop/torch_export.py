@@ -299,6 +299,14 @@ def export_torch(stack: Stack, source: str | None = None, report=None) -> str:
     if stack.input_shape is None:
         raise ExportError(f"{label}: the stack has no input shape",
                           hint="give one (input: [1, 3, 224, 224]) so every layer can be built.")
+    if stack.inputs:
+        # forward(self, x) takes one tensor; the other inputs would need parameters of
+        # their own, which the writer does not produce.
+        raise ExportError(
+            f"a network with several inputs ({', '.join(stack.inputs)} besides `input`) "
+            "cannot be exported to PyTorch yet",
+            hint="--to torch writes forward(self, x) for one input: export the part that "
+                 "reads only `input`, or remove `inputs:`.")
     report = stack.analyze() if report is None else report
     if report.error is not None:
         row = report.failed.name if report.failed else "?"

@@ -76,8 +76,12 @@ def load_model(spec: str, kwargs: dict[str, Any] | None = None,
                      "path/to/file.py:callable.")
     try:
         if module_name.endswith(".py") or os.sep in module_name or "/" in module_name:
-            if not os.path.isfile(module_name):
+            if not os.path.exists(module_name):
                 raise refuse(f"no file {module_name!r}", "check the path to the model's code.")
+            if not os.path.isfile(module_name):
+                # A directory, a FIFO (which would block the import), a device.
+                raise refuse(f"{module_name!r} is not a regular file",
+                             "name the Python file that holds the model's code.")
             name = "conv_calc_user_" + os.path.splitext(os.path.basename(module_name))[0]
             module, said = import_python_module(name, lambda n: _exec_file(n, module_name))
         else:
@@ -86,7 +90,8 @@ def load_model(spec: str, kwargs: dict[str, Any] | None = None,
             notes += said
     except ImportRefused:
         raise
-    except Exception as err:  # noqa: BLE001 - the user's code: any failure is their input's
+    # SystemExit too: sys.exit() in the user's code must not become conv-calc's exit code.
+    except (Exception, SystemExit) as err:  # noqa: BLE001 - the user's code: any failure is their input's
         raise refuse(f"importing {module_name} raised {type(err).__name__}: {err}",
                      "check that the module imports in this Python environment.") from None
     target = getattr(module, attr, None)
@@ -95,7 +100,7 @@ def load_model(spec: str, kwargs: dict[str, Any] | None = None,
                      "name a function or class that returns the model.")
     try:
         model = target(**(kwargs or {}))
-    except Exception as err:  # noqa: BLE001
+    except (Exception, SystemExit) as err:  # noqa: BLE001
         raise refuse(f"{spec}({_kwargs_text(kwargs)}) raised {type(err).__name__}: {err}",
                      "check --kwargs: a JSON object of the callable's keyword arguments.") from None
     if not isinstance(model, torch.nn.Module):
@@ -198,8 +203,16 @@ def record(gm: Any, shape: tuple[int, ...]) -> dict[Any, Any]:
             values[n] = describe(result)
             return result
 
+    try:
+        example = torch.zeros(shape)
+    except (RuntimeError, MemoryError) as err:
+        # Sizes whose bytes overflow int64, or more memory than the machine has.
+        raise refuse(f"the input {'x'.join(map(str, shape))} cannot be built in torch: "
+                     f"{str(err).splitlines()[0] if str(err) else type(err).__name__}",
+                     "trace the model on a smaller --input; conv-calc stack then analyses "
+                     "the file at any size.") from None
     with torch.no_grad():
-        Recorder(gm).run(torch.zeros(shape))
+        Recorder(gm).run(example)
     return values
 
 
