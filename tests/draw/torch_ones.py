@@ -25,8 +25,9 @@ class _OnesWalker(torch_build._Walker):
         super().__init__(mode)
         self.tensors: dict[str, Any] = {}
 
-    def record(self, name: str, type_name: str, out: Any, params: int, macs: int) -> None:
-        super().record(name, type_name, out, params, macs)
+    def record(self, name: str, type_name: str, out: Any, params: int, macs: int,
+               *rest: Any) -> None:
+        super().record(name, type_name, out, params, macs, *rest)
         self.tensors[name] = out
 
     def counted(self, fn, *args):
