@@ -148,6 +148,12 @@ def _tracer(torch: Any) -> Any:
 def trace(model: Any) -> Any:
     """``model`` traced with conv-calc's leaves, as a GraphModule; refused when fx cannot."""
     torch = _torch()
+    if is_leaf(model):
+        # fx always traces into the root, so a bare layer would come out as its functional
+        # call (torch.conv2d), which has no row: say what to do instead.
+        raise refuse(f"the model is a single layer ({qualified(type(model))}), not a network",
+                     f"use conv-calc layer '{model!r}' for one layer, or import a module that "
+                     "holds it (e.g. a callable returning nn.Sequential(layer)).")
     tracer = _tracer(torch)
     try:
         graph = tracer.trace(model)
