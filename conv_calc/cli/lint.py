@@ -349,27 +349,30 @@ def run(paths: list[str], *, fmt: str | None, output_file: str | None, select: l
         _config_failure(err, chosen, output_file)
     threshold = fail_on or cfg.fail_on
 
-    results = []
+    results: list[Any] = []
+    # Only JSON writes each file's rows; the other formats need its findings, mode and
+    # lines, so the rest is dropped as each file is done (memory flat over many files).
+    keep = (lambda r: r) if chosen == "json" else lint.slim
     for path, sniff in collect(paths, cfg, force_exclude):
         if path == STDIN:
-            results.append(lint.lint_stdin(settings, mode))
+            results.append(keep(lint.lint_stdin(settings, mode)))
             continue
         name = _display(path)
         model = _model_file(path, name, settings, mode)
         if model is not None:
-            results.append(model)
+            results.append(keep(model))
             continue
         if sniff:
             try:
                 data = read_bounded(path, MAX_BYTES)
             except OSError:
-                results.append(lint.lint_path(path, settings, name, mode))
+                results.append(keep(lint.lint_path(path, settings, name, mode)))
                 continue
             if not _STACK_SNIFF.search(data):
                 continue
-            results.append(lint.lint_bytes(data, name, settings, mode))
+            results.append(keep(lint.lint_bytes(data, name, settings, mode)))
         else:
-            results.append(lint.lint_path(path, settings, name, mode))
+            results.append(keep(lint.lint_path(path, settings, name, mode)))
 
     rank = lint.SEVERITY_RANK
     failing = any(rank[f.severity] >= rank[threshold] for r in results for f in r.findings)

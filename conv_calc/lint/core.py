@@ -36,7 +36,7 @@ from conv_calc.stackfile.vocabulary import MAX_BYTES
 from conv_calc.stackfile.problems import StackFileError
 
 __all__ = ["Finding", "FileResult", "Settings", "lint_bytes", "lint_path", "finding",
-           "suppressions", "invalid_suppressions", "SEVERITY_RANK"]
+           "suppressions", "invalid_suppressions", "SEVERITY_RANK", "slim"]
 
 SEVERITY_RANK = {"warning": 1, "error": 2}
 _YAML_CODES = frozenset({"unreadable", "yaml-syntax", "yaml-feature", "duplicate-key", "too-deep"})
@@ -75,6 +75,26 @@ class FileResult:
     unreadable: bool = False
     suppressed: int = 0
     stack: Any = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Mode:
+    """What the text formats read of a report: the mode it was analysed in."""
+
+    mode: str
+
+
+def slim(result: FileResult) -> FileResult:
+    """``result`` without what only the JSON format reads (the report's rows, the stack):
+    its findings, mode, suppressed count and (for files with findings) its lines.
+
+    >>> r = slim(FileResult("n.yaml", (), report=None, lines=("a",)))
+    >>> r.lines, r.report
+    ((), None)
+    """
+    report = None if result.report is None else _Mode(getattr(result.report, "mode", "train"))
+    return replace(result, report=report, stack=None,
+                   lines=result.lines if result.findings else ())
 
 
 # ------------------------------------------------------------------ suppression comments

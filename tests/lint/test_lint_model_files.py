@@ -29,3 +29,13 @@ def test_a_broken_model_file_is_a_finding(tmp_path):
     result = run("lint", str(path))
     assert result.code == 1
     assert "CC003 not a zip, so not a .keras file" in result.stdout
+
+
+def test_text_formats_keep_no_rows_once_a_file_is_done():
+    from conv_calc.lint.core import lint_path, slim
+
+    full = lint_path(str(Path(__file__).resolve().parents[2] / "examples" / "resnet18.yaml"))
+    small = slim(full)
+    assert full.report is not None and len(full.report.layers) > 60
+    assert small.stack is None and not hasattr(small.report, "layers")
+    assert small.report.mode == full.report.mode and small.findings == full.findings
