@@ -9,13 +9,13 @@ exporter cannot write (a Keras stack, a name torch refuses) exits 2 naming the r
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from typing import Annotated, Optional
 
 import typer
 
 from conv_calc.cli.exits import EXIT_PROBLEM, fail
+from conv_calc.cli.output import write_text
 
 __all__ = ["export_command", "EXPORT_HELP", "TARGETS"]
 
@@ -70,12 +70,4 @@ def export_command(
         text = export_torch(network, None if file == STDIN else file, report)
     except ExportError as err:
         fail(f"{name}: {err}", hint_of(err))
-    if output in (None, "-"):
-        sys.stdout.write(text)
-        return
-    try:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as err:
-        fail(f"cannot write {output}: {err.strerror or err}",
-             "check that the directory exists and is writable.")
+    write_text(text, output)

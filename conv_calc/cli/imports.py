@@ -8,12 +8,12 @@ command, so the importers themselves are imported inside the subcommands.
 
 from __future__ import annotations
 
-import sys
 from typing import Any, Optional
 
 import typer
 
 from conv_calc.cli.exits import fail
+from conv_calc.cli.output import write_text
 
 __all__ = ["import_app", "write_document"]
 
@@ -31,16 +31,7 @@ def write_document(document: dict[str, Any], header: list[str], output: str | No
     # Deferred: start-up of every other command.
     from conv_calc.stackfile.yaml_writer import dump_stack
 
-    text = dump_stack(document, header)
-    if output in (None, "-"):
-        sys.stdout.write(text)
-        return
-    try:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as err:
-        fail(f"cannot write {output}: {err.strerror or err}",
-             "check that the directory exists and is writable.")
+    write_text(dump_stack(document, header), output)
 
 
 @import_app.command("keras")
