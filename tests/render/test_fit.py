@@ -5,18 +5,17 @@ and rich on a terminal prints what the rich-free layout says."""
 from __future__ import annotations
 
 import io
-import os
 import re
-import subprocess
-import sys
 from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
+from tests.render.terminal import run_in_terminal
+
 import conv_calc
 from conv_calc.render.blocks import fold
-from conv_calc.render.fit import (HEADERS, INDEX, JUMP, MACS, NAME, PARAMS, RF, START, TYPE,
+from conv_calc.render.fit import (INDEX, JUMP, MACS, NAME, PARAMS, RF, START, TYPE,
                                   abbreviate, fit, footer_lines, plain_table, shorten_middle,
                                   table_cells)
 from conv_calc.render.report import fmt_shape
@@ -174,25 +173,9 @@ def test_depth_two_gives_resnet50_one_row_per_bottleneck(monkeypatch):
 
 def test_a_real_terminal_at_80_columns():
     """End to end through a pseudo-terminal, as a user sees it."""
-    pty = pytest.importorskip("pty")
-    master, slave = pty.openpty()
-    env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": str(ROOT), "TERM": "xterm-256color"}
-    env.pop("NO_COLOR", None)
-    proc = subprocess.Popen([sys.executable, "-m", "conv_calc", "stack", "examples/resnet50.yaml"],
-                            cwd=ROOT, stdout=slave, stderr=slave, env=env)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    assert proc.wait(timeout=60) == 0
-    text = ANSI.sub("", b"".join(chunks).decode()).replace("\r\n", "\n")
+    pytest.importorskip("pty")
+    code, text = run_in_terminal(["stack", "examples/resnet50.yaml"])
+    assert code == 0
     lines = [line.rstrip() for line in text.splitlines()]
     assert max(len(line) for line in lines) <= 80
     assert any(line.split()[-2:] == ["25.6M", "4.09G"] for line in lines)  # the total, whole

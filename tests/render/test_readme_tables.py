@@ -4,19 +4,17 @@ line; a line "..." in a block stands for any number of lines left out."""
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 pty = pytest.importorskip("pty")
 
+from tests.render.terminal import run_in_terminal  # noqa: E402
+
 ROOT = Path(__file__).parent.parent.parent
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 BLOCK = re.compile(r"```console\n(\$ [^\n]*conv-calc stack [^\n]*)\n(.*?)```", re.S)
 
 
@@ -32,28 +30,12 @@ def _blocks():
 
 def _in_a_terminal(command: str) -> list[str]:
     words = shlex.split(command.split("#")[0])
-    env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": str(ROOT), "TERM": "xterm-256color"}
-    env.pop("NO_COLOR", None)
+    env = {}
     while "=" in words[0]:
         key, _, value = words.pop(0).partition("=")
         env[key] = value
     assert words[0] == "conv-calc"
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "conv_calc", *words[1:]], cwd=ROOT,
-                            stdout=slave, stderr=slave, env=env)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    proc.wait(timeout=60)
-    text = ANSI.sub("", b"".join(chunks).decode()).replace("\r\n", "\n")
+    _code, text = run_in_terminal(words[1:], env)
     return [line.rstrip() for line in text.splitlines()]
 
 
