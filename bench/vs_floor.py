@@ -14,6 +14,9 @@ the cost per layer between consecutive sizes, and each process's peak RSS (``/us
 route (the module ``conv-calc export --to torch`` writes, built on the meta device with a
 forward hook on every module collecting the shapes, and the parameters counted), and the
 peak RSS of ``conv-calc lint`` over 10 and over 1,000 files (flat means bounded).
+Each checkout's ``conv_calc`` is byte-compiled first, as ``pip install`` does: with
+``PYTHONDONTWRITEBYTECODE`` set and an editable install, every process would otherwise
+compile its modules again (about 20 ms of CPU per run on this machine kind).
 Only ratios within one run mean anything on a shared machine; CPU time (user + system,
 from ``wait4``) is printed beside wall time because it moves less with the load.
 """
@@ -21,6 +24,7 @@ from ``wait4``) is printed beside wall time because it moves less with the load.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import shutil
@@ -165,6 +169,9 @@ def main() -> None:
     ap.add_argument("--before", type=Path, help="another checkout to time alongside (e.g. "
                     "`git archive main | tar -x -C /tmp/before`)")
     a = ap.parse_args()
+    for root in (ROOT, a.before):
+        if root is not None:  # what `pip install` does; see the module docstring
+            compileall.compile_dir(str(root / "conv_calc"), quiet=1)
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
         figures = {"chains": chains(a.sizes, a.rounds, tmp, a.before)}

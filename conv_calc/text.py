@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 
@@ -59,6 +58,8 @@ def suggest(word: str, candidates: Iterable[str], n: int = 3, *, fold: bool = Tr
     (of 3 characters or more) come before the others; then difflib's close
     matches (ratio 0.6 or more).
     """
+    import difflib  # noqa: PLC0415 - deferred: only a misspelling needs it
+
     candidates = list(candidates)
     if not fold:
         found = [c for c in candidates if prefixes and len(word) >= 3 and c.startswith(word)]

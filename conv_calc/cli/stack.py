@@ -7,22 +7,17 @@ or malformed file or a bad ``--input``.
 from __future__ import annotations
 
 import gc
-import inspect
 import os
 import sys
 from typing import Any, NoReturn
 
-from conv_calc.cli.ctor import ShapeError, parse_shape
 from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, Failure, fail
 from conv_calc.errors import LayerError, hint_of
 from conv_calc.interop import FILE_READERS, file_notes, file_reader
 from conv_calc.render import report as render
-from conv_calc.render.blocks import fold
-from conv_calc.render.fit import plain_table
 from conv_calc.stackfile import load as spec
 from conv_calc.stackfile.files import TooLarge, read_stream_bounded
 from conv_calc.stackfile.vocabulary import MAX_BYTES
-from conv_calc.stackfile.yaml_writer import dump_stack
 
 __all__ = ["load", "run"]
 
@@ -43,6 +38,10 @@ def load(file: str, fmt: str = "table", framework: str | None = None,
         if reader is not None:
             # A model file (.keras, .onnx): imported to a stack document, then read as
             # the file `conv-calc import` would write, so both give the same table.
+            import inspect  # noqa: PLC0415 - deferred, as everything only model files need
+
+            from conv_calc.stackfile.yaml_writer import dump_stack  # noqa: PLC0415
+
             takes_shape = "input_shape" in inspect.signature(reader).parameters
             document, header = (reader(file, input_shape=input_shape) if takes_shape
                                 else reader(file))
@@ -138,6 +137,8 @@ def _run(file: str, input_text: str | None, fmt: str, framework: str | None,
             if text.startswith(unknown):
                 text, keras_batch = "1" + text[len(unknown):], True
                 break
+        from conv_calc.cli.ctor import ShapeError, parse_shape  # noqa: PLC0415 - only with --input
+
         try:
             shape = parse_shape(text)
         except ShapeError as err:
@@ -247,6 +248,10 @@ def _write(report: Any, name: str, fmt: str, depth: int | None = None) -> None:
         if report.error is not None:
             sys.stderr.write(render.format_layer_error(report.error, report.failed) + "\n")
         return
+    # Deferred: the JSON, markdown and CSV paths above need neither.
+    from conv_calc.render.blocks import fold  # noqa: PLC0415
+    from conv_calc.render.fit import plain_table  # noqa: PLC0415
+
     rows = None if depth is None else fold(report.layers, depth)
     text = None if _terminal(sys.stdout) else plain_table(report, name, rows=rows)
     if text is not None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, NamedTuple, Union
 
 from conv_calc.errors import StackDefinitionError
 from conv_calc.nn.base import Layer
@@ -39,9 +39,15 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Source:
-    """Where a node comes from in a stack file (1-based line and column)."""
+class Source(NamedTuple):
+    """Where a node comes from in a stack file (1-based line and column).
+
+    A named tuple rather than a frozen dataclass: a stack file's reader makes one per
+    YAML node, and a tuple is built in a third of the time.
+
+    >>> str(Source("net.yaml", 3, 5, 3, 20))
+    'net.yaml:3:5'
+    """
 
     file: str
     line: int

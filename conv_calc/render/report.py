@@ -14,10 +14,9 @@ wrap them and eat ``[...]``).
 
 from __future__ import annotations
 
-import csv
 import io
 from fractions import Fraction
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from conv_calc.errors import hint_of
 from conv_calc.render import json_text
@@ -131,8 +130,9 @@ def error_dict(error: BaseException, failed: Any = None) -> dict[str, Any]:
     return out
 
 
-def row_dict(row: Any) -> dict[str, Any]:
-    """One analysed layer as JSON (a row of ``conv-calc stack`` and of ``conv-calc lint``)."""
+def row_dict(row: Any, field: Callable[[Any], Any] = rf_dict) -> dict[str, Any]:
+    """One analysed layer as JSON (a row of ``conv-calc stack`` and of ``conv-calc lint``);
+    ``field`` writes its receptive field."""
     return {
         "index": row.index,
         "name": row.name,
@@ -141,7 +141,7 @@ def row_dict(row: Any) -> dict[str, Any]:
         "output_shape": jsonable(row.output_shape),
         "params": row.params,
         "macs": row.macs,
-        "receptive_field": rf_dict(row.receptive_field),
+        "receptive_field": field(row.receptive_field),
         "source": source_dict(row.source),
     }
 
@@ -196,8 +196,18 @@ def report_json_chunks(report: Any, file: str | None = None) -> Iterator[str]:
     head, tail = pieces
     yield head
     separator = "," + writer.pad(2)
+    # Rows whose layer leaves the field as it was (norms, activations) share its object:
+    # its text is written once. The report keeps every field alive, so ids stay unique.
+    written: dict[int, json_text.Raw] = {}
+
+    def field(rf: Any) -> Any:
+        done = written.get(id(rf))
+        if done is None:
+            done = written[id(rf)] = json_text.Raw(writer.text(rf_dict(rf), depth=3))
+        return done
+
     for i, row in enumerate(report.layers):
-        yield (separator if i else "") + writer.text(row_dict(row), depth=2)
+        yield (separator if i else "") + writer.text(row_dict(row, field), depth=2)
     yield tail + "\n"
 
 
@@ -326,6 +336,8 @@ def report_csv(report: Any, depth: int | None = None) -> str:
     >>> print(report_csv(net.analyze((1, 3, 8, 8))).splitlines()[-2:])
     [',a,output,,1x4x6x6,,,,,,,,output,train', ',b,output,,1x4x6x6,,,,,,,,output,train']
     """
+    import csv  # noqa: PLC0415 - deferred: only the CSV format needs it
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_HEADER)
