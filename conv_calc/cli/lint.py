@@ -129,19 +129,20 @@ def rules_command(
     fmt: Annotated[RulesFormat, typer.Option("--format", "-f", help="text or json.")
                    ] = RulesFormat.text,
 ) -> None:
-    """List the lint rules: code, default severity, name, summary."""
+    """List the lint rules: code, default severity, name, summary (and which are opt-in)."""
     from conv_calc.lint.rules import RULES  # deferred: start-up
 
     if fmt is RulesFormat.json:
         from conv_calc.render.report import dumps  # deferred: start-up
 
-        doc = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary}
-               for r in RULES.values()]
+        doc = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary,
+                "default": r.default} for r in RULES.values()]
         sys.stdout.write(dumps(doc))
         return
     width = max(len(r.name) for r in RULES.values())
     for r in RULES.values():
-        sys.stdout.write(f"{r.code}  {r.severity:<7}  {r.name:<{width}}  {r.summary}\n")
+        opt_in = "" if r.default else " (off by default: --select it)"
+        sys.stdout.write(f"{r.code}  {r.severity:<7}  {r.name:<{width}}  {r.summary}{opt_in}\n")
 
 
 def rule_command(

@@ -65,25 +65,37 @@ def receptive_field(ctx: Context) -> Iterator:
                 "a larger input or fewer strided layers; suppress it if this is intended",
                 row.source, row)
             break
-    cover = None
-    for row in rows:
-        if cover is None:
-            if len(row.receptive_field.size) == nd and _covers(row, n):
-                cover = row
-            continue
-        if not _widens(row):
-            continue
-        later = [r for r in rows if r.index > row.index and _widens(r)]
-        more = f" (and {len(later)} later layer{'s' if len(later) != 1 else ''})" if later else ""
-        at = f" (line {cover.source.line})" if cover.source is not None else ""
-        yield ctx.finding(
-            "CC204",
-            f"the receptive field already covers the whole {fmt(n)} input after "
-            f"'{cover.name}'{at}; this layer{more} widens it without adding context",
-            "use fewer downsampling stages or a larger input; suppress it if the extra depth is "
-            "for capacity, not context",
-            row.source, row)
+    # A widening layer adds no context when the tensor it reads already depends on every
+    # input position; rows are followed along the tensors they read (a branch that left
+    # before the field grew is not "after" it).
+    covering: dict[int, bool] = {}
+
+    def covers(index: int) -> bool:
+        if index not in covering:
+            row = ctx.report.layers[index]
+            covering[index] = (row.receptive_field is not None
+                               and len(row.receptive_field.size) == nd and _covers(row, n))
+        return covering[index]
+
+    late = [r for r in rows if _widens(r) and ctx.sources.get(r.index, -1) >= 0
+            and covers(ctx.sources[r.index])]
+    if not late:
         return
+    row = late[0]
+    cover = ctx.sources[row.index]
+    while ctx.sources.get(cover, -1) >= 0 and covers(ctx.sources[cover]):
+        cover = ctx.sources[cover]  # back to the first row on this path that covers
+    cover_row = ctx.report.layers[cover]
+    more = (f" (and {len(late) - 1} later layer{'s' if len(late) != 2 else ''})"
+            if len(late) > 1 else "")
+    at = f" (line {cover_row.source.line})" if cover_row.source is not None else ""
+    yield ctx.finding(
+        "CC204",
+        f"the receptive field already covers the whole {fmt(n)} input after "
+        f"'{cover_row.name}'{at}; this layer{more} widens it without adding context",
+        "use fewer downsampling stages or a larger input; suppress it if the extra depth is "
+        "for capacity, not context",
+        row.source, row)
 
 
 def _widens(row: Row) -> bool:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from conv_calc.errors import ConfigError
-from conv_calc.lint.rules import RULES, SEVERITIES, lookup
+from conv_calc.lint.rules import DEFAULT_SELECT, RULES, SEVERITIES, lookup
 from conv_calc.stackfile.files import hint_for, read_bounded
 from conv_calc.stackfile.vocabulary import MAX_BYTES
 from conv_calc.text import did_you_mean
@@ -51,7 +51,7 @@ class LintConfig:
 
     path: str | None = None
     root: str = "."
-    select: tuple[str, ...] = ("ALL",)
+    select: tuple[str, ...] = DEFAULT_SELECT
     ignore: tuple[str, ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
     files: tuple[str, ...] | None = None  # None: not configured (*.yaml, *.yml that look like stacks)

@@ -28,7 +28,7 @@ from conv_calc.lint.checks import LAYER_CHECKS
 from conv_calc.lint.checks_net import NET_CHECKS
 from conv_calc.lint.expect import check_expectations
 from conv_calc.lint.findings import Context, Finding, finding
-from conv_calc.lint.rules import RULES, lookup, matches
+from conv_calc.lint.rules import DEFAULT_SELECT, RULES, lookup, matches
 from conv_calc.text import suggest
 from conv_calc.stackfile.files import hint_for, read_bounded, read_stream_bounded
 from conv_calc.stackfile.load import load_stack
@@ -50,7 +50,7 @@ _PREFIX = re.compile(r"CC\d{1,3}")
 class Settings:
     """Which findings to keep: ``select``/``ignore`` (codes, prefixes, names), severity overrides."""
 
-    select: tuple[str, ...] = ("ALL",)
+    select: tuple[str, ...] = DEFAULT_SELECT
     ignore: tuple[str, ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
 

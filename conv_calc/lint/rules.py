@@ -11,13 +11,15 @@ Codes never change meaning and are never reused; new rules only add codes.
 ('checkerboard-risk', 'warning')
 >>> lookup("dropped-input").code
 'CC202'
+>>> "CC203" in DEFAULT_SELECT, "CC202" in DEFAULT_SELECT
+(False, True)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Rule", "RULES", "SEVERITIES", "lookup", "matches"]
+__all__ = ["Rule", "RULES", "DEFAULT_SELECT", "SEVERITIES", "lookup", "matches"]
 
 #: Severities from the lowest; ``--fail-on`` and ``severity`` overrides use these names.
 SEVERITIES = ("warning", "error")
@@ -25,7 +27,8 @@ SEVERITIES = ("warning", "error")
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One rule: ``code`` (CC123), ``name`` (kebab-case), default ``severity``, docs."""
+    """One rule: ``code`` (CC123), ``name`` (kebab-case), default ``severity``, docs;
+    ``default``: in the rules checked unless ``select`` says otherwise."""
 
     code: str
     name: str
@@ -33,11 +36,12 @@ class Rule:
     summary: str
     doc: str
     suppressible: bool = True
+    default: bool = True
 
 
 def _rule(code: str, name: str, severity: str, summary: str, doc: str,
-          suppressible: bool = True) -> Rule:
-    return Rule(code, name, severity, summary, doc.strip(), suppressible)
+          suppressible: bool = True, default: bool = True) -> Rule:
+    return Rule(code, name, severity, summary, doc.strip(), suppressible, default)
 
 
 _ALL = (
@@ -133,19 +137,32 @@ the input has: every output's window reaches past the input into the padding,
 so part of what later layers compute is zeros (or reflected borders). Reported
 once per file, at the first such layer.
 
+Off by default: nearly every deep classification network trips it at its usual
+input size (ResNet-50's reaches 235 at layer3.4.conv2 on a 224 input), where
+it is by design. Select it (`--select CC203`, or `select = ["ALL"]`) to see
+where a small input stops being seen whole.
+
 Fix: a larger input, fewer or less strided layers, or accept it (suppress the
 rule).
-"""),
+""", default=False),
     _rule("CC204", "rf-covers-input", "warning",
           "layers that widen a receptive field which already covers the whole input",
           """
 After the named layer every output already depends on every input position;
-the layers reported here still grow the receptive field (kernel > 1 on a
-spatial axis) but cannot add context, only padding. Reported once per file, at
-the first such layer, with the number of such layers.
+the layers reported here read such a tensor and still grow the receptive field
+(kernel > 1 on a spatial axis), so they cannot add context, only padding.
+Reported once per file, at the first such layer, with the number of such layers.
+Layers are followed along the tensors they read: a branch taken before the
+field grew is not counted.
+
+Off by default: the receptive field counts every input position an output
+depends on, so a global pooling (squeeze-excitation gates, attention) makes it
+cover the input at once, and the usual depth of torchvision's networks at 224
+goes past it. Select it (`--select CC204`, or `select = ["ALL"]`) when sizing a
+network to its input.
 
 Fix: fewer downsampling stages for this input size, or a larger input.
-"""),
+""", default=False),
     _rule("CC205", "same-padding-asymmetric", "warning",
           "padding='same' with an even effective kernel pads one side more",
           """
@@ -235,6 +252,9 @@ file.
 #: Every rule by code, in code order (an explicit registry, not discovery).
 RULES: dict[str, Rule] = {r.code: r for r in _ALL}
 _BY_NAME: dict[str, Rule] = {r.name: r for r in _ALL}
+#: What is checked when no ``select`` is given: every rule but the opt-in ones (ruff's
+#: model: ``ALL``, a prefix or a code selects an opt-in rule explicitly).
+DEFAULT_SELECT: tuple[str, ...] = tuple(r.code for r in _ALL if r.default)
 
 
 def lookup(code_or_name: str) -> Rule | None:

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from conv_calc.lint.core import lint_path
-from conv_calc.lint.rules import RULES
+from conv_calc.lint.core import Settings, lint_path
+from conv_calc.lint.rules import DEFAULT_SELECT, RULES
 
 CASES = Path(__file__).parent.parent / "lint_cases"
 MARK = re.compile(r"#\s*<-\s*(CC\d{3})")
 FILE_RULES = sorted(code for code in RULES if code != "CC001")
+EVERY = Settings(select=("ALL",))  # the opt-in rules (CC203, CC204) too
 
 
 def marks(path: Path) -> set[tuple[str, int]]:
@@ -35,7 +36,7 @@ def test_every_rule_has_both_files():
 @pytest.mark.parametrize("code", FILE_RULES)
 def test_trigger(code):
     path = CASES / f"{code}-trigger.yaml"
-    result = lint_path(str(path), display=path.name)
+    result = lint_path(str(path), EVERY, display=path.name)
     found = {(f.code, f.line) for f in result.findings}
     expected = marks(path)
     assert any(c == code for c, _ in expected), "the trigger file marks no line"
@@ -47,7 +48,7 @@ def test_trigger(code):
 @pytest.mark.parametrize("code", FILE_RULES)
 def test_clean(code):
     path = CASES / f"{code}-clean.yaml"
-    result = lint_path(str(path))
+    result = lint_path(str(path), EVERY)
     assert [f for f in result.findings if f.code == code] == []
     assert result.report is not None and result.report.error is None
 
@@ -161,3 +162,33 @@ def test_rows_without_a_source_are_reported_each():
     stack = Stack([nn.MaxPool2d(2), nn.MaxPool2d(2)])
     ctx = Context.of(stack, stack.analyze((1, 1, 7, 7)), "x.yaml")
     assert [f.layer_index for f in dropped_input(ctx)] == [0, 1]
+
+
+@pytest.mark.parametrize("code", [c for c in FILE_RULES if c not in DEFAULT_SELECT])
+def test_opt_in_rules_are_quiet_by_default(code):
+    """An opt-in rule's trigger file reports it only when it is selected."""
+    path = CASES / f"{code}-trigger.yaml"
+    assert code not in {f.code for f in lint_path(str(path)).findings}
+    assert code in {f.code for f in lint_path(str(path), Settings(select=(code,))).findings}
+    assert code in {f.code for f in lint_path(str(path), Settings(select=("CC2",))).findings}
+
+
+def test_rf_covers_input_follows_the_tensors_read(tmp_path):
+    """CC204 counts a layer only when the tensor it reads already covers the input: a
+    branch taken before a global pooling made the field cover everything is not "after"
+    it (this once fired on examples/squeeze-excitation.yaml's depthwise branch)."""
+    net = tmp_path / "se.yaml"
+    net.write_text(
+        "version: 1\ninput: [1, 8, 16, 16]\nlayers:\n"
+        "  - Conv2d: {out_channels: 8, kernel_size: 1}\n    save: x\n"
+        "  - AdaptiveAvgPool2d: {output_size: 1}\n"
+        "  - Conv2d: {out_channels: 8, kernel_size: 1}\n"
+        "  - mul: x\n    save: gated\n"
+        "  - from: x\n    layers:\n"
+        "      - Conv2d: {out_channels: 8, kernel_size: 3, padding: 1, groups: 8}\n"
+        "    save: local\n"
+        "  - add: [gated, local]\n"
+        "  - Conv2d: {out_channels: 8, kernel_size: 3, padding: 1}   # line 15: reads the sum\n")
+    found = [f for f in lint_path(str(net), EVERY).findings if f.code == "CC204"]
+    assert [(f.line, f.layer_index) for f in found] == [(15, 6)], found
+    assert "after 'add'" in found[0].message and "later" not in found[0].message

@@ -217,7 +217,8 @@ def test_rules():
     assert lines[6].split()[:3] == ["CC201", "warning", "checkerboard-risk"]
     doc = json.loads(run("rules", "--format", "json").stdout)
     assert doc[0] == {"code": "CC001", "name": "unreadable-file", "severity": "error",
-                      "summary": "the file cannot be read"}
+                      "summary": "the file cannot be read", "default": True}
+    assert [r["code"] for r in doc if not r["default"]] == ["CC203", "CC204"]
 
 
 def test_rule():
