@@ -77,8 +77,9 @@ def import_onnx(path: str, input_shape: tuple[int, ...] | None = None) -> OnnxIm
     header = [f"imported from {os.path.basename(path)} by conv-calc import onnx "
               f"(ONNX opset {graph.opset}{', ' + graph.producer if graph.producer else ''})",
               f"input {graph.input_name!r}: {'x'.join(map(str, graph.input_shape))}, NCHW "
-              "as the file; eval mode (an inference graph)",
-              FOLDED_NOTE]
+              "as the file; eval mode (an inference graph)"]
+    if _maybe_folded(steps):
+        header.append(FOLDED_NOTE)
     if any(node.op_type == "BatchNormalization" for node, _ in steps):
         header.append("note: a BatchNormalization row counts scale and bias, as torch does; "
                       "its running mean and variance are buffers")
@@ -87,6 +88,17 @@ def import_onnx(path: str, input_shape: tuple[int, ...] | None = None) -> OnnxIm
                       "its elements are counted as parameters (initializers of the file)")
     result.document, result.header = document, header
     return result
+
+
+def _maybe_folded(steps: list[tuple[Any, Step]]) -> bool:
+    """Whether the counts may differ from the model's: convs with a bias and no
+    BatchNormalization anywhere is what an exporter folding BatchNorm leaves (said only
+    then, so a file that keeps its BatchNorm, or has no biases, prints no note)."""
+    ops = {node.op_type for node, _ in steps}
+    if "BatchNormalization" in ops:
+        return False
+    return any(node.op_type in ("Conv", "ConvTranspose") and len(node.input) > 2
+               and node.input[2] for node, _ in steps)
 
 
 def _converted(graph: OnnxGraph, node: Any) -> list[Step]:

@@ -137,3 +137,16 @@ def _numel(dims) -> int:
     for d in dims:
         out *= int(d)
     return out
+
+
+@pytest.mark.parametrize("name, noted", [("example_resnet18", True),  # BatchNorm folded away
+                                         ("example_dcgan-generator", False),  # BatchNorm kept
+                                         ("shapes_legacy", False)])  # no conv bias at all
+def test_folding_note_only_where_folding_may_have_happened(name: str, noted: bool) -> None:
+    """`conv-calc stack model.onnx` says parameters may differ from the model's only when
+    the file has convs with a bias and no BatchNormalization: what folding leaves."""
+    pytest.importorskip("onnx", reason="reading .onnx files needs the onnx package")
+    from conv_calc.interop.onnx_file import FOLDED_NOTE, read_onnx
+
+    _, header = read_onnx(str(GOLDEN / f"{name}.onnx"))
+    assert (FOLDED_NOTE in header) is noted
