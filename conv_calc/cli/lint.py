@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import stat
 import sys
+import textwrap
 from collections.abc import Iterator
 from enum import Enum
 from typing import Annotated, Any, NoReturn, Optional
@@ -140,9 +142,16 @@ def rules_command(
         sys.stdout.write(dumps(doc))
         return
     width = max(len(r.name) for r in RULES.values())
+    # One line per rule for grep; on a terminal the summaries wrap under themselves.
+    columns = shutil.get_terminal_size().columns if sys.stdout.isatty() else 0
     for r in RULES.values():
         opt_in = "" if r.default else " (off by default: --select it)"
-        sys.stdout.write(f"{r.code}  {r.severity:<7}  {r.name:<{width}}  {r.summary}{opt_in}\n")
+        head = f"{r.code}  {r.severity:<7}  {r.name:<{width}}  "
+        text = head + r.summary + opt_in
+        if columns and len(text) > columns and columns - len(head) >= 20:
+            text = textwrap.fill(r.summary + opt_in, columns, initial_indent=head,
+                                 subsequent_indent=" " * len(head), break_on_hyphens=False)
+        sys.stdout.write(text + "\n")
 
 
 def rule_command(

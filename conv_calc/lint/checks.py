@@ -167,7 +167,9 @@ def dropped_input(ctx: Context) -> Iterator:
             more = (f"; likewise at its {len(uses) - 1} other use(s), on inputs "
                     + ", ".join(fmt(u[0].input_shape[-nd:]) for u in uses[1:]))
         pad = _padding_for(w, [u[0].input_shape[-nd:] for u in uses])
-        where = ("an input of " + " / ".join(fixes) + " here, " if len(uses) == 1 else "")
+        sizes_text = (fixes[0] + (" on each axis" if len(fixes) > 1 else "")
+                      if len(set(fixes)) == 1 else " / ".join(fixes))
+        where = (f"an input of {sizes_text} here, " if len(uses) == 1 else "")
         at = "at each use" if len(uses) > 1 else "at this size"
         where += f"padding={fmt(pad)} ({at})" if pad else "another padding or kernel"
         yield ctx.finding(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conv_calc.lint.rules import RULES
 from tests.cli_runner import run
 
 CASES = Path(__file__).parent.parent / "lint_cases"
@@ -66,7 +67,7 @@ def test_full(work):
         "4 |   - MaxPool2d: {kernel_size: 2}   # <- CC202\n"
         "  |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
         "  layer: 0 (row 0)\n"
-        "  hint: to read every input row: an input of 6 or 8 / 6 or 8 here, padding=1 (at this "
+        "  hint: to read every input row: an input of 6 or 8 on each axis here, padding=1 (at this "
         "size), or ceil_mode=True\n\n")
 
 
@@ -257,3 +258,17 @@ def test_keras_stack_files_lint_without_internal_errors(monkeypatch):
     assert r.code == 1, r.stderr  # broken-cropping.yaml is broken on purpose
     assert "internal error" not in r.stderr
     assert r.stdout.startswith("examples/keras/broken-cropping.yaml:13:5: CC101 Values in `cropping`")
+
+
+def test_rules_wrap_under_their_summary_on_an_80_column_terminal():
+    """Piped, one line per rule (for grep); on a terminal, summaries wrap beneath themselves."""
+    pytest.importorskip("pty")
+    from tests.render.terminal import run_in_terminal
+
+    code, text = run_in_terminal(["rules"])
+    lines = text.splitlines()
+    assert code == 0 and max(len(line) for line in lines) <= 80
+    codes = [line.split()[0] for line in lines if line[:2] == "CC"]
+    assert codes == list(RULES)
+    continued = [line for line in lines if line[:1] == " "]
+    assert continued and all(line.startswith(" " * 42) and line[42] != " " for line in continued)
