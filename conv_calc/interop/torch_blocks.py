@@ -158,16 +158,20 @@ def arrange(entries: list[Any], outputs: list[str], flat: bool,
         body["name"] = names[id(entry)][0]
         key = next(iter(body))
         resolve = (lambda t, e=entry: name_of[(id(e), t)])
-        if key in MERGE_WORDS:
-            body[key] = [resolve(t) for t in body[key]]
+        if key in MERGE_WORDS:  # `cat: [a, b]`, or `cat: a` with the flow (crop: center)
+            body[key] = resolve(body[key]) if isinstance(body[key], str) else \
+                [resolve(t) for t in body[key]]
         elif isinstance(body[key], dict) and "size_of" in body[key] and \
                 body[key]["size_of"] != INPUT:
             body[key]["size_of"] = resolve(body[key]["size_of"])
         if "from" in body:
             body["from"] = resolve(body["from"])
         if entry.pieces:
+            going_on = body.get("continue_with")
             body["outputs"] = [saved.get(t, f"{relative(names[id(entry)][1], owner[id(entry)].path)}"
                                               f"{_piece_suffix(entry, t)}") for t in entry.pieces]
+            if going_on is not None:  # a slice's split goes on with the piece it takes
+                body["continue_with"] = body["outputs"][entry.pieces.index(going_on)]
         elif entry.out in saved:
             body["save"] = saved[entry.out]
     layers = _items(root)
