@@ -64,6 +64,8 @@ class LayerNode:
     name: str | None = None
     source: Source | None = None
     frame: int | None = None  # a block use: see conv_calc.graph.expr (the incoming shape)
+    #: The row this layer is a later call of (`shares: ROW`): the same weights, counted there.
+    shares: str | None = None
 
 
 @dataclass(frozen=True)

@@ -211,6 +211,7 @@ def _call_names(items: list[tuple[Call, dict]]) -> None:
             row += "_"
         taken.add(row)
         item["name"] = row
+        item["shares"] = c.name  # the same weights: counted at the first call, as Keras does
 
 
 def _tensor_names(order: list[Call], inputs: list[tuple]) -> dict[tuple, str]:
@@ -324,8 +325,8 @@ def _header_notes(r: Reader) -> list[str]:
                      "The file's padding is kept; conv-calc stack on the .keras file says where\n"
                      "another --input changes it.")
     for name, calls in _shared(r):
-        notes.append(f"layer {name} is called {calls} times: one row per call, each counting its "
-                     "parameters (Keras counts them once)")
+        notes.append(f"layer {name} is called {calls} times: one row per call, the later ones "
+                     "with `shares:` (its parameters counted once, at its first call)")
     return notes
 
 
@@ -337,4 +338,4 @@ def graph_facts(config: dict, where: str) -> dict[str, Any]:
     """What :func:`conv_calc.interop.keras_file.size_notes` compares with an analysis."""
     r = Reader(where)
     r.model(config, "", "", None)
-    return {"size_dependent": _size_dependent(r), "shared": _shared(r)}
+    return {"size_dependent": _size_dependent(r)}

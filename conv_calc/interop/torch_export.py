@@ -317,6 +317,15 @@ def export_torch(stack: Stack, source: str | None = None, report=None) -> str:
             hint="conv-calc exports networks that run: fix that row first (conv-calc stack "
                  "shows the hint).")
     prog = program(stack, report)
+    again = next((op for op in prog.ops if getattr(op.node, "shares", None)), None)
+    if again is not None:
+        # Each row is a module of its own in the exported file: a module called twice would
+        # count its parameters twice in torch, where the stack file counts them once.
+        raise ExportError(
+            f"row {again.name!r} is a layer called again (shares: {again.node.shares}), which "
+            "--to torch cannot write yet",
+            hint="export a copy without `shares:` (each call a module of its own, its "
+                 "parameters counted per call).")
     root = module_tree(prog)
     stem = os.path.splitext(os.path.basename(source or stack.source or ""))[0]
     top = class_name(stack.name or stem or "net")

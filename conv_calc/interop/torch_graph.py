@@ -202,8 +202,13 @@ class Translator:
                          "written).")
         params = sum(p.numel() for p in module.parameters())
         row = self.module_row(path)
-        self.add(node, {key: kwargs, "name": path}, x, [], shape=shape, params=params,
-                 module=True)
+        body = {key: kwargs, "name": path}
+        if row != path and params:
+            # A module called again: the same weights, counted at its first call (as
+            # model.parameters() counts them).
+            body["shares"] = path
+            params = 0
+        self.add(node, body, x, [], shape=shape, params=params, module=True)
         self.entries[-1].row = row
 
     def tensor_arg(self, node: Any, arg: Any) -> str:
