@@ -48,8 +48,13 @@ class Source:
     column: int
     end_line: int | None = None
     end_column: int | None = None
+    #: The place in a model file (.keras, .onnx) the node was imported from, shown instead
+    #: of the line of YAML the importer wrote (conv_calc/interop/locate.py).
+    where: str | None = None
 
     def __str__(self) -> str:
+        if self.where is not None:
+            return f"{self.file} ({self.where})"
         return f"{self.file}:{self.line}:{self.column}"
 
 

@@ -131,18 +131,21 @@ def load_config(text: bytes | str, where: str) -> dict[str, Any]:
     return config
 
 
-def read_keras_text(text: bytes | str, where: str) -> tuple[dict[str, Any], list[str]]:
-    """A stack document and its header lines from model JSON text (``where`` names it)."""
+def read_keras_text(text: bytes | str, where: str, origins: list[str] | None = None
+                    ) -> tuple[dict[str, Any], list[str]]:
+    """A stack document and its header lines from model JSON text (``where`` names it);
+    ``origins``, when given, receives the Keras layer each ``layers:`` item comes from."""
     # Deferred: keras_graph imports the Keras layer specs, which this module's checks do not need.
     from conv_calc.interop.keras_graph import build_document
 
-    return build_document(load_config(text, where), where)
+    return build_document(load_config(text, where), where, origins)
 
 
-def read_keras_file(path: str) -> tuple[dict[str, Any], list[str]]:
+def read_keras_file(path: str, origins: list[str] | None = None
+                    ) -> tuple[dict[str, Any], list[str]]:
     """The importer for ``.keras`` files (and ``model.to_json()`` files): (document, header)."""
     text, where = _read_bytes(path)
-    document, header = read_keras_text(text, where)
+    document, header = read_keras_text(text, where, origins)
     return document, [f"imported from {os.path.basename(path)} by conv-calc import keras",
                       *header]
 

@@ -228,8 +228,11 @@ def _tensor_names(order: list[Call], inputs: list[tuple]) -> dict[tuple, str]:
     return names
 
 
-def build_document(config: dict, where: str) -> tuple[dict[str, Any], list[str]]:
-    """The stack document of a checked model config, and header lines on where it came from."""
+def build_document(config: dict, where: str, origins: list[str] | None = None
+                   ) -> tuple[dict[str, Any], list[str]]:
+    """The stack document of a checked model config, and header lines on where it came from;
+    ``origins``, when given, receives each item's Keras layer (and the call, for a layer
+    called again) with its place in the config."""
     if config["class_name"] not in MODELS:
         raise fail(f"{where}: the top-level class is {config['class_name']!r}, not a model",
                     "give a saved Functional or Sequential model")
@@ -243,6 +246,13 @@ def build_document(config: dict, where: str) -> tuple[dict[str, Any], list[str]]
     order = _order(r.calls, r.inputs, where)
     items = [(c, _item(c)) for c in order]
     _call_names(items)
+    if origins is not None:
+        calls: dict[str, int] = {}
+        for c in order:
+            k = calls[c.name] = calls.get(c.name, 0) + 1
+            place = c.where.split(": ", 1)[-1]  # config.layers[3], without the file's name
+            origins.append(f"Keras layer {c.name!r}" + (f" call {k}" if k > 1 else "")
+                           + f", {place}")
     names = _tensor_names(order, r.inputs)
     for t in outputs:
         if t not in names:  # e.g. a layer listed as the output that is never called
