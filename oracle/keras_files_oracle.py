@@ -81,6 +81,23 @@ def _hand_made(keras):
     y = L.ReLU(name="relu")(y)
     models["shared"] = keras.Model(x, y, name="shared")
 
+    # A head shared by two pyramid levels (called at 16x16 and 8x8), a Dense called on two
+    # branches, and Keras's own naming: a shared conv2d beside another layer conv2d_1.
+    x = L.Input((16, 16, 3), name="x")
+    head = L.Conv2D(4, 3, padding="same", name="head")
+    shared_1x1 = L.Conv2D(6, 1, name="conv2d")
+    p3 = L.Conv2D(6, 1, name="stem")(x)
+    p4 = L.MaxPooling2D(2, name="down")(p3)
+    p3 = L.Conv2D(6, 1, name="conv2d_1")(shared_1x1(p3))
+    o3 = head(p3)
+    o4 = L.UpSampling2D(2, name="up")(head(shared_1x1(p4)))
+    y = L.Add(name="sum")([o3, o4])
+    dense = L.Dense(5, name="fc")
+    a = dense(L.GlobalAveragePooling2D(name="gap")(y))
+    b = dense(L.GlobalMaxPooling2D(name="gmp")(y))
+    models["shared_levels"] = keras.Model(x, L.Concatenate(name="both")([a, b]),
+                                          name="shared_levels")
+
     x = L.Input((24, 24, 3), name="x")
     y = L.Conv2D(8, 3, strides=2, name="stem")(x)
     p = L.MaxPooling2D(2, name="pool")(y)

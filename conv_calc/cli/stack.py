@@ -12,7 +12,7 @@ import sys
 from typing import Any, NoReturn
 
 from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, Failure, fail
-from conv_calc.errors import LayerError, hint_of
+from conv_calc.errors import LayerError, StackFileError, hint_of
 from conv_calc.interop import FILE_READERS, file_notes, file_reader
 from conv_calc.render import report as render
 from conv_calc.stackfile import load as spec
@@ -40,14 +40,25 @@ def load(file: str, fmt: str = "table", framework: str | None = None,
             # the file `conv-calc import` would write, so both give the same table.
             import inspect  # noqa: PLC0415 - deferred, as everything only model files need
 
+            from conv_calc.interop.locate import Locator, default_origins  # noqa: PLC0415
             from conv_calc.stackfile.yaml_writer import dump_stack  # noqa: PLC0415
 
-            takes_shape = "input_shape" in inspect.signature(reader).parameters
-            document, header = (reader(file, input_shape=input_shape) if takes_shape
-                                else reader(file))
+            takes = inspect.signature(reader).parameters
+            origins: list[str] = []
+            options: dict[str, Any] = {"origins": origins} if "origins" in takes else {}
+            if "input_shape" in takes:
+                options["input_shape"] = input_shape
+            document, header = reader(file, **options)
             _notes(file, header)
-            text = dump_stack(document, header).encode("utf-8")
-            return spec.load_stack(text, filename=file, framework=framework)
+            text = dump_stack(document, header)
+            # Problems and rows are located in the model file, not in the YAML just written.
+            where = Locator(text, origins or default_origins(document))
+            try:
+                network = spec.load_stack(text.encode("utf-8"), filename=file,
+                                          framework=framework)
+            except StackFileError as err:
+                raise where.problems(err) from None
+            return where.stack(network)
         return spec.load_file(file, framework=framework)
     except OSError as err:  # the loader reports unreadable files as problems; belt and braces
         fail(f"cannot read {file}: {err.strerror or err}", "check the path and its permissions.")
@@ -89,7 +100,9 @@ def _problems(err: ValueError, file: str, fmt: str = "table") -> NoReturn:
     hint = hint_of(err)
     # Problems found after loading (no input shape anywhere) concern the whole
     # document: located at its start, as every malformed input is.
-    raise Failure(f"{file}:1:1: {err}\n" + (f"  hint: {hint}\n" if hint else ""))
+    # A model file (.keras, .onnx) has no lines: its importer's message names the layer.
+    place = file if os.path.splitext(file)[1].lower() in FILE_READERS else f"{file}:1:1"
+    raise Failure(f"{place}: {err}\n" + (f"  hint: {hint}\n" if hint else ""))
 
 
 def _problems_json(err: ValueError, file: str) -> str:

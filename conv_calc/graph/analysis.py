@@ -15,6 +15,7 @@ its positions depends on (:class:`conv_calc.receptive.AxisState`).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any, Sequence
 
@@ -78,6 +79,8 @@ class _Analysis(Walker[_Tensor]):
         self.channel_dim = framework.cat_dim
         #: layer_key -> (layer, output shape, axis maps and dims, params, MACs)
         self.built: dict[Any, tuple] = {}
+        #: a layer row's name -> (its layer, its parameters), for `shares:` (see _row)
+        self.layer_rows: dict[str, tuple] = {}
 
     def shape_of(self, x: _Tensor) -> tuple:
         return x.shape
@@ -103,7 +106,7 @@ class _Analysis(Walker[_Tensor]):
                 key = layer_key(node.type, node.args, node.kwargs, x.shape, x.dims)
                 done = self.built.get(key) if key is not None else None
                 if done is not None:  # the same layer on the same input: checked once
-                    return self._row(done, x, name, type_, source)
+                    return self._row(done, x, name, type_, source, node)
                 layer = fw.build(node, x.shape)
             layer = in_mode(layer, self.mode)
             out = fw.output_shape(layer, x.shape)
@@ -113,16 +116,48 @@ class _Analysis(Walker[_Tensor]):
                 fw.params(layer, x.shape), fw.macs(layer, x.shape, out))
         if key is not None:
             self.built[key] = done
-        return self._row(done, x, name, type_, source)
+        return self._row(done, x, name, type_, source, node)
 
-    def _row(self, done: tuple, x: _Tensor, name: str, type_: str, source: Any) -> _Tensor:
+    def _row(self, done: tuple, x: _Tensor, name: str, type_: str, source: Any,
+             node: Any) -> _Tensor:
         """The row of a built layer (see :meth:`layer`) and its output tensor."""
         layer, out, (maps, dims), params, macs = done
+        shares = getattr(node, "shares", None)
+        # What makes two calls the same layer: the arguments as written (a Keras layer keeps
+        # the input shape it was built for, which may differ between calls), and weights of
+        # the same size (torch's in_channels is inferred from the input).
+        config = (node.type, node.args, dict(node.kwargs)) if \
+            isinstance(node, LayerNode) and node.layer is None else layer
+        if shares is not None:
+            params = self._called_again(shares, config, params, name, type_, x, source)
+        else:
+            self.layer_rows[name] = (config, params)
         y = _Tensor(out, _then(x, maps), dims)
         self.rows.append(Row(
             index=len(self.rows), name=name, type=type_, input_shape=x.shape, output_shape=out,
             params=params, macs=macs, receptive_field=y.rf(before=x), source=source, layer=layer))
         return y
+
+    def _called_again(self, first: str, config: Any, params: int, name: str, type_: str, x: _Tensor,
+                source: Any) -> int:
+        """0: the parameters of a layer called again (``shares: FIRST``) are counted at its
+        first call, as torch's ``parameters()`` and Keras's ``count_params()`` and
+        ``summary()`` count them; an error when FIRST is no earlier layer row or a different
+        layer (other arguments, or weights of other sizes for this input)."""
+        if first not in self.layer_rows:
+            self.fail(LayerValueError(
+                f"shares: {first!r} names no earlier layer row",
+                hint="name the row of the layer's first call (as the table names it), "
+                     "above this one", stage="forward"), name, type_, x, source)
+        theirs, their_params = self.layer_rows[first]
+        if (theirs, their_params) != (config, params):
+            self.fail(LayerValueError(
+                f"shares: {first!r}: this call's layer ({params:,} parameters) is not the layer "
+                f"of row {first!r} ({their_params:,} parameters)",
+                hint="a layer called again has its first call's arguments, and weights that "
+                     "fit this input: check the arguments and the input of this row, or remove "
+                     "`shares:` for a layer of its own", stage="forward"), name, type_, x, source)
+        return 0
 
     def sized(self, node: LayerNode, x: _Tensor) -> LayerNode:
         """``node`` with each :class:`SizeOf` argument replaced by the named tensor's sizes."""
@@ -133,8 +168,7 @@ class _Analysis(Walker[_Tensor]):
                 if ref is None:
                     raise self.error(f"size_of {value.name!r}, which was never saved")
                 kwargs[key] = _trailing(ref.shape, x.shape)
-        return LayerNode(type=node.type, args=node.args, kwargs=kwargs, name=node.name,
-                         source=node.source)
+        return replace(node, kwargs=kwargs)
 
     def call(self, node: Call, x: _Tensor, name: str, ref: _Tensor | None) -> list[_Tensor]:
         """A tensor function's row (its first or chosen result) and every result's tensor."""

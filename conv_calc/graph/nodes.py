@@ -54,8 +54,13 @@ class Source(NamedTuple):
     column: int
     end_line: int | None = None
     end_column: int | None = None
+    #: The place in a model file (.keras, .onnx) the node was imported from, shown instead
+    #: of the line of YAML the importer wrote (conv_calc/interop/locate.py).
+    where: str | None = None
 
     def __str__(self) -> str:
+        if self.where is not None:
+            return f"{self.file} ({self.where})"
         return f"{self.file}:{self.line}:{self.column}"
 
 
@@ -70,6 +75,8 @@ class LayerNode:
     name: str | None = None
     source: Source | None = None
     frame: int | None = None  # a block use: see conv_calc.graph.expr (the incoming shape)
+    #: The row this layer is a later call of (`shares: ROW`): the same weights, counted there.
+    shares: str | None = None
 
 
 @dataclass(frozen=True)

@@ -131,18 +131,21 @@ def load_config(text: bytes | str, where: str) -> dict[str, Any]:
     return config
 
 
-def read_keras_text(text: bytes | str, where: str) -> tuple[dict[str, Any], list[str]]:
-    """A stack document and its header lines from model JSON text (``where`` names it)."""
+def read_keras_text(text: bytes | str, where: str, origins: list[str] | None = None
+                    ) -> tuple[dict[str, Any], list[str]]:
+    """A stack document and its header lines from model JSON text (``where`` names it);
+    ``origins``, when given, receives the Keras layer each ``layers:`` item comes from."""
     # Deferred: keras_graph imports the Keras layer specs, which this module's checks do not need.
     from conv_calc.interop.keras_graph import build_document
 
-    return build_document(load_config(text, where), where)
+    return build_document(load_config(text, where), where, origins)
 
 
-def read_keras_file(path: str) -> tuple[dict[str, Any], list[str]]:
+def read_keras_file(path: str, origins: list[str] | None = None
+                    ) -> tuple[dict[str, Any], list[str]]:
     """The importer for ``.keras`` files (and ``model.to_json()`` files): (document, header)."""
     text, where = _read_bytes(path)
-    document, header = read_keras_text(text, where)
+    document, header = read_keras_text(text, where, origins)
     return document, [f"imported from {os.path.basename(path)} by conv-calc import keras",
                       *header]
 
@@ -153,8 +156,8 @@ def size_notes(path: str, report: Any) -> list[str]:
     Keras chose some paddings from the input size when the model was built
     (``imagenet_utils.correct_pad``: an asymmetric ``ZeroPadding2D`` before a strided
     'valid' conv); analysed at a size where that layer's input has the other parity,
-    keras.applications would have chosen another padding. Also: a layer called more than
-    once has one row per call, each counting its parameters, where Keras counts them once.
+    keras.applications would have chosen another padding. (A layer called more than once
+    needs no note: its later calls' rows have ``shares:`` and count no parameters.)
     """
     from conv_calc.interop.keras_graph import graph_facts
 
@@ -183,10 +186,4 @@ def size_notes(path: str, report: Any) -> list[str]:
                 f"correct_pad (keras.applications) would pad {keras_pads}. The file's padding "
                 "is used, as the loaded model does; from here on the rows differ from the "
                 "model keras.applications builds at this input size.")
-    for name, calls in facts["shared"]:
-        row = rows.get(name)
-        if row is not None and row.params:
-            notes.append(f"{name} is called {calls} times: each of its rows counts its "
-                         f"{row.params} parameters, Keras counts them once (subtract "
-                         f"{(calls - 1) * row.params} from the total)")
     return notes

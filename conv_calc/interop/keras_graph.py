@@ -211,6 +211,7 @@ def _call_names(items: list[tuple[Call, dict]]) -> None:
             row += "_"
         taken.add(row)
         item["name"] = row
+        item["shares"] = c.name  # the same weights: counted at the first call, as Keras does
 
 
 def _tensor_names(order: list[Call], inputs: list[tuple]) -> dict[tuple, str]:
@@ -227,8 +228,11 @@ def _tensor_names(order: list[Call], inputs: list[tuple]) -> dict[tuple, str]:
     return names
 
 
-def build_document(config: dict, where: str) -> tuple[dict[str, Any], list[str]]:
-    """The stack document of a checked model config, and header lines on where it came from."""
+def build_document(config: dict, where: str, origins: list[str] | None = None
+                   ) -> tuple[dict[str, Any], list[str]]:
+    """The stack document of a checked model config, and header lines on where it came from;
+    ``origins``, when given, receives each item's Keras layer (and the call, for a layer
+    called again) with its place in the config."""
     if config["class_name"] not in MODELS:
         raise fail(f"{where}: the top-level class is {config['class_name']!r}, not a model",
                     "give a saved Functional or Sequential model")
@@ -242,6 +246,13 @@ def build_document(config: dict, where: str) -> tuple[dict[str, Any], list[str]]
     order = _order(r.calls, r.inputs, where)
     items = [(c, _item(c)) for c in order]
     _call_names(items)
+    if origins is not None:
+        calls: dict[str, int] = {}
+        for c in order:
+            k = calls[c.name] = calls.get(c.name, 0) + 1
+            place = c.where.split(": ", 1)[-1]  # config.layers[3], without the file's name
+            origins.append(f"Keras layer {c.name!r}" + (f" call {k}" if k > 1 else "")
+                           + f", {place}")
     names = _tensor_names(order, r.inputs)
     for t in outputs:
         if t not in names:  # e.g. a layer listed as the output that is never called
@@ -324,8 +335,8 @@ def _header_notes(r: Reader) -> list[str]:
                      "The file's padding is kept; conv-calc stack on the .keras file says where\n"
                      "another --input changes it.")
     for name, calls in _shared(r):
-        notes.append(f"layer {name} is called {calls} times: one row per call, each counting its "
-                     "parameters (Keras counts them once)")
+        notes.append(f"layer {name} is called {calls} times: one row per call, the later ones "
+                     "with `shares:` (its parameters counted once, at its first call)")
     return notes
 
 
@@ -337,4 +348,4 @@ def graph_facts(config: dict, where: str) -> dict[str, Any]:
     """What :func:`conv_calc.interop.keras_file.size_notes` compares with an analysis."""
     r = Reader(where)
     r.model(config, "", "", None)
-    return {"size_dependent": _size_dependent(r), "shared": _shared(r)}
+    return {"size_dependent": _size_dependent(r)}

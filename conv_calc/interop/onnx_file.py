@@ -40,17 +40,22 @@ class OnnxImport:
     #: ONNX tensor name -> the row that gives it (each converted node's first output).
     rows: dict[str, str] = field(default_factory=dict)
     graph: OnnxGraph | None = None
+    #: Per item of ``layers:``, the node it comes from (conv_calc/interop/locate.py).
+    origins: list[str] = field(default_factory=list)
 
 
 def read_onnx(path: str, input_shape: tuple[int, ...] | None = None,
-              ) -> tuple[dict[str, Any], list[str]]:
+              origins: list[str] | None = None) -> tuple[dict[str, Any], list[str]]:
     """The stack document of an ONNX file and its header lines.
 
     ``input_shape`` (``--input``) replaces the file's input shape; a file whose input
     has a dynamic size needs it. Problems are :class:`~conv_calc.errors.InputError`
     (exit 2): no onnx package, not an ONNX file, an op conv-calc cannot write.
+    ``origins``, when given, receives the node each ``layers:`` item comes from.
     """
     result = import_onnx(path, input_shape)
+    if origins is not None:
+        origins.extend(result.origins)
     return result.document, result.header
 
 
@@ -70,6 +75,9 @@ def import_onnx(path: str, input_shape: tuple[int, ...] | None = None) -> OnnxIm
             steps.append((node, step))
     result = OnnxImport({}, [], graph=graph)
     layers, outputs = _assemble(graph, steps, result.rows)
+    index = {id(node): k for k, node in enumerate(graph.nodes)}
+    result.origins = [(f"ONNX node {node.name!r}, " if node.name else "ONNX node ")
+                      + f"{node.op_type} graph.node[{index[id(node)]}]" for node, _ in steps]
     document: dict[str, Any] = {"name": os.path.basename(path), "mode": "eval",
                                 "input": list(graph.input_shape), "layers": layers}
     if outputs:

@@ -98,12 +98,13 @@ def _tree(entries: list[Any], flat: bool) -> tuple[Group, dict[int, Group]]:
 
 
 def arrange(entries: list[Any], outputs: list[str], flat: bool,
-            class_of: Callable[[str], str]) -> tuple[list[Any], dict[str, Any], list[str],
-                                                     list[str]]:
+            class_of: Callable[[str], str], output_names: tuple[str, ...] = ()
+            ) -> tuple[list[Any], dict[str, Any], list[str], list[str]]:
     """``(layers, blocks, outputs, row names)``: the items, the block definitions, the
     ``outputs:`` names (empty when the result is the last row's) and every row's name as
     the walker will give it, in order. ``class_of(path)`` is the class name of the module
-    at ``path`` (the name of a block definition)."""
+    at ``path`` (the name of a block definition); ``output_names`` the names the model
+    gives its outputs (see :func:`_rename_outputs`)."""
     root, owner = _tree(entries, flat)
     made = {}  # tensor id -> (entry, its row path)
     names = _local_names(entries, owner, flat)
@@ -150,6 +151,7 @@ def arrange(entries: list[Any], outputs: list[str], flat: bool,
         for g in groups:
             common = _common(common, g)
         saved[t] = t if flat else relative(path, common) + _piece_suffix(producer, t)
+    _rename_outputs(saved, final, output_names, set(name_of.values()))
     for entry, t in reads:
         name_of.setdefault((id(entry), t), saved.get(t, t))
     # Write each entry's body with its names.
@@ -158,16 +160,20 @@ def arrange(entries: list[Any], outputs: list[str], flat: bool,
         body["name"] = names[id(entry)][0]
         key = next(iter(body))
         resolve = (lambda t, e=entry: name_of[(id(e), t)])
-        if key in MERGE_WORDS:
-            body[key] = [resolve(t) for t in body[key]]
+        if key in MERGE_WORDS:  # `cat: [a, b]`, or `cat: a` with the flow (crop: center)
+            body[key] = resolve(body[key]) if isinstance(body[key], str) else \
+                [resolve(t) for t in body[key]]
         elif isinstance(body[key], dict) and "size_of" in body[key] and \
                 body[key]["size_of"] != INPUT:
             body[key]["size_of"] = resolve(body[key]["size_of"])
         if "from" in body:
             body["from"] = resolve(body["from"])
         if entry.pieces:
+            going_on = body.get("continue_with")
             body["outputs"] = [saved.get(t, f"{relative(names[id(entry)][1], owner[id(entry)].path)}"
                                               f"{_piece_suffix(entry, t)}") for t in entry.pieces]
+            if going_on is not None:  # a slice's split goes on with the piece it takes
+                body["continue_with"] = body["outputs"][entry.pieces.index(going_on)]
         elif entry.out in saved:
             body["save"] = saved[entry.out]
     layers = _items(root)
@@ -176,6 +182,29 @@ def arrange(entries: list[Any], outputs: list[str], flat: bool,
         layers = _blocks(layers, root, blocks, class_of)
     rows = [names[id(e)][1] for e in entries]
     return layers, blocks, [saved.get(t, t) if t != INPUT else t for t in final], rows
+
+
+def _rename_outputs(saved: dict[str, str], final: list[str], names: tuple[str, ...],
+                    taken: set[str]) -> None:
+    """Save the outputs under the model's ``output_names`` (the variables
+    ``conv-calc export`` returns) instead of the rows' names, when they name every output
+    once and no other saved tensor has one of them; else leave the rows' names.
+
+    >>> saved = {"add": "add", "expand": "expand", "relu": "relu"}
+    >>> _rename_outputs(saved, ["add", "expand"], ("out", "expanded"), set()); saved
+    {'add': 'out', 'expand': 'expanded', 'relu': 'relu'}
+    >>> saved = {"add": "add", "relu": "out"}
+    >>> _rename_outputs(saved, ["add"], ("out",), set()); saved["add"]
+    'add'
+    """
+    if not final or len(names) != len(final) or len(set(names)) != len(names) \
+            or len(set(final)) != len(final) or INPUT in final:
+        return
+    others = taken | {v for t, v in saved.items() if t not in final}
+    if others & set(names):
+        return
+    for t, name in zip(final, names):
+        saved[t] = name
 
 
 def _piece_suffix(entry: Any, t: str) -> str:

@@ -253,11 +253,13 @@ def _block_word(prog: Program, path: str) -> str | None:
 
 
 def _class_text(name: str, base: str, params: list[str], init: list[str], forward: list[str],
-                doc: str) -> str:
+                doc: str, attributes: tuple[str, ...] = ()) -> str:
     doc = _plain_text(doc).replace("\\", "\\\\").replace('"', '\\"')
     text = textwrap.fill(f'"""{doc}"""', width=92, initial_indent=_INDENT,
                          subsequent_indent=_INDENT, break_on_hyphens=False)
     lines = [f"class {name}({base}):", text, ""]
+    if attributes:
+        lines += [f"    {line}" for line in attributes] + [""]
     lines.append(f"    def __init__(self{''.join(', ' + p for p in params)}):")
     lines += [f"        {line}" if line else "" for line in init]
     lines.append("")
@@ -315,6 +317,15 @@ def export_torch(stack: Stack, source: str | None = None, report=None) -> str:
             hint="conv-calc exports networks that run: fix that row first (conv-calc stack "
                  "shows the hint).")
     prog = program(stack, report)
+    again = next((op for op in prog.ops if getattr(op.node, "shares", None)), None)
+    if again is not None:
+        # Each row is a module of its own in the exported file: a module called twice would
+        # count its parameters twice in torch, where the stack file counts them once.
+        raise ExportError(
+            f"row {again.name!r} is a layer called again (shares: {again.node.shares}), which "
+            "--to torch cannot write yet",
+            hint="export a copy without `shares:` (each call a module of its own, its "
+                 "parameters counted per call).")
     root = module_tree(prog)
     stem = os.path.splitext(os.path.basename(source or stack.source or ""))[0]
     top = class_name(stack.name or stem or "net")
@@ -330,7 +341,11 @@ def export_torch(stack: Stack, source: str | None = None, report=None) -> str:
     doc = f"{stack.name or stem or 'The network'}" + (f", from {source}." if source else ".")
     classes = [_class_text(c.name, c.base, c.params, c.init, c.forward, _used_as(c.members))
                for c in writer.classes]
-    classes.append(_class_text(top, base, [], init, forward, doc))
+    # forward's variable names are not in torch.fx's graph: the class says what the outputs
+    # are called, and conv-calc import torch names them so (the round trip keeps `outputs:`).
+    names = (f"output_names = {literal(tuple(prog.result_names))}  # the stack file's "
+             "outputs: (read by conv-calc import torch)",) if prog.result_names else ()
+    classes.append(_class_text(top, base, [], init, forward, doc, names))
     helpers = [HELPERS[n] for n in HELPERS if n in writer.used]
     vision = sorted(n for n in TORCHVISION_OPS if n in writer.used)
     body = "\n\n".join(helpers + classes)

@@ -247,7 +247,8 @@ def import_module(model: Any, input_shape: tuple[int, ...], mode: str | None = N
         for entry, body in zip(entries, bodies):
             entry.body = copy.deepcopy(body)
         layers, blocks, outputs, names = arrange(entries, translator.outputs, flat,
-                                                 lambda p: type(model.get_submodule(p)).__name__)
+                                                 lambda p: type(model.get_submodule(p)).__name__,
+                                                 output_names(model))
         document: dict[str, Any] = {"version": 1, "name": type(model).__name__}
         if used == "eval":
             document["mode"] = "eval"
@@ -283,6 +284,16 @@ def import_module(model: Any, input_shape: tuple[int, ...], mode: str | None = N
         header.append("They hold for this input only; import again for another input size.")
     module_rows = [name for name, e in zip(names, entries) if e.module]
     return TorchImport(document, header, module_rows, frozen, not flat)
+
+
+def output_names(model: Any) -> tuple[str, ...]:
+    """The model's ``output_names`` (a tuple of names, one per returned tensor, as
+    ``conv-calc export`` writes), or () when it has none that could name saved tensors."""
+    names = getattr(model, "output_names", None)
+    if not isinstance(names, (tuple, list)) or not all(
+            isinstance(n, str) and n.isidentifier() and n != "input" for n in names):
+        return ()
+    return tuple(names)
 
 
 def import_torch(spec: str, input_shape: tuple[int, ...], kwargs: dict[str, Any] | None = None,

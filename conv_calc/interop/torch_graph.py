@@ -30,6 +30,7 @@ from conv_calc.interop.torch_calls import (
     ATTENTION, LAYER_CALLS, MERGES, SHAPE_READS, TENSOR_CALLS, call_value, layer_call,
 )
 from conv_calc.interop.torch_layers import layer_item, qualified, refuse, without_defaults
+from conv_calc.interop.torch_slices import crop_merge, translate_getitem
 
 __all__ = ["Shape", "Entry", "Translator"]
 
@@ -78,6 +79,7 @@ class Translator:
         self.calls: dict[str, int] = {}
         self.pieces: dict[Any, list[str]] = {}  # a chunk / split node -> its pieces' names
         self.tuples: dict[Any, list[Any]] = {}  # a namedtuple node -> its fields
+        self.crops: dict[Any, Any] = {}  # a centre-crop slice -> the node it crops
 
     # ------------------------------------------------------------------ helpers
 
@@ -200,8 +202,13 @@ class Translator:
                          "written).")
         params = sum(p.numel() for p in module.parameters())
         row = self.module_row(path)
-        self.add(node, {key: kwargs, "name": path}, x, [], shape=shape, params=params,
-                 module=True)
+        body = {key: kwargs, "name": path}
+        if row != path and params:
+            # A module called again: the same weights, counted at its first call (as
+            # model.parameters() counts them).
+            body["shares"] = path
+            params = 0
+        self.add(node, body, x, [], shape=shape, params=params, module=True)
         self.entries[-1].row = row
 
     def tensor_arg(self, node: Any, arg: Any) -> str:
@@ -221,6 +228,9 @@ class Translator:
                 and node.args[0] in self.pieces:
             self.tensor[node] = self.pieces[node.args[0]][node.args[1]]
             return
+        if function == "operator.getitem" and isinstance(node.args[0], type(node)) \
+                and node.args[0] in self.tensor:
+            return translate_getitem(self, node, MERGES)
         if isinstance(node.target, type) and issubclass(node.target, tuple):
             # A namedtuple of results (GoogLeNetOutputs in training): not a row.
             self.tuples[node] = [*node.args, *node.kwargs.values()]
@@ -261,6 +271,8 @@ class Translator:
             self.derived.add(node)
 
     def merge(self, node: Any, function: str, op: str) -> None:
+        if crop_merge(self, node, op):
+            return
         if op == "cat":
             tensors = node.args[0] if node.args else node.kwargs.get("tensors")
             rest = dict(node.kwargs)

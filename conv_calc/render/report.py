@@ -107,6 +107,8 @@ def rf_dict(rf: Any) -> dict[str, Any] | None:
 def source_dict(source: Any) -> dict[str, Any] | None:
     if source is None:
         return None
+    if getattr(source, "where", None) is not None:  # a model file: no line of it to give
+        return {"file": source.file, "where": source.where}
     out = {"file": source.file, "line": source.line, "column": source.column}
     for name in ("end_line", "end_column"):
         if getattr(source, name, None) is not None:
@@ -404,7 +406,8 @@ def format_problems(problems: Any, fallback_file: str = "<input>") -> str:
     for problem in problems:
         source = getattr(problem, "source", None)
         if source is not None:
-            where = f"{source.file}:{source.line}:{source.column}"
+            where = str(source) if getattr(source, "where", None) is not None else \
+                f"{source.file}:{source.line}:{source.column}"
         else:
             where = fallback_file
         lines.append(f"{where}: {getattr(problem, 'message', problem)}")

@@ -112,7 +112,9 @@ class ItemReader(TensorItems, BlockReader, CallReader):
             if name not in allowed:
                 owner = [kd for kd, opts in OPTIONS.items() if name in opts]
                 self.problem(f"`{name}:` does not apply to {key.value}", k.source,
-                             f"`{name}:` belongs to {' and '.join(f'`{o}:`' for o in owner)} items",
+                             f"`{name}:` belongs to "
+                             f"{' and '.join('layer' if o == 'layer' else f'`{o}:`' for o in owner)} "
+                             "items",
                              "unknown-key", scope)
         modifiers = {n: options[n] for n in COMMON if n in options}
         opts = {n: options[n] for n in OPTIONS.get(kind, ()) if n in options}
@@ -280,7 +282,14 @@ class ItemReader(TensorItems, BlockReader, CallReader):
                 self.problem(f"the network has more than {MAX_LAYERS:,} nodes", source,
                              "split it into smaller files", "too-large", scope)
                 self.stopped = True
-            return self.build_layer(key, value, scope, source)
+            layer = self.build_layer(key, value, scope, source)
+            if "shares" in options and layer is not None:
+                shares = options["shares"][1]
+                if isinstance(shares, YScalar) and isinstance(shares.value, str) and shares.value:
+                    return replace(layer, shares=shares.value)
+                self.wrong_kind("shares", shares, "the name of an earlier row (the same layer "
+                                "called again)", scope)
+            return layer
         if kind == "block":
             return self.use_block(self.blocks[key.value], key, value, scope, source)
         if kind in ("sequential", "layers"):

@@ -72,6 +72,11 @@ def _item_object(kind: str, value: dict[str, Any], extra: dict[str, Any] | None 
     return schema
 
 
+_SHARES = {"type": "string", "minLength": 1,
+           "description": "the row of this layer's first call: the same layer called again, "
+                          "its parameters counted there"}
+
+
 def _layer_defs(layers: dict[str, type], fw: Framework) -> dict[str, Any]:
     """``layer:Conv2d`` (torch) or ``keras:Conv2D`` definitions: each layer with its arguments."""
     keras = fw is KERAS
@@ -91,7 +96,7 @@ def _layer_defs(layers: dict[str, type], fw: Framework) -> dict[str, Any]:
         where = "keras.layers" if keras else "torch.nn"
         doc = getattr(layers[name], "__doc__", None) or ""
         defs[f"{'keras' if keras else 'layer'}:{name}"] = _item_object(
-            name, {"anyOf": [{"type": "null"}, args]},
+            name, {"anyOf": [{"type": "null"}, args]}, {"shares": _SHARES},
             description=f"{where}.{name}" + (f": {doc.strip().splitlines()[0]}" if doc.strip() else ""))
     return defs
 

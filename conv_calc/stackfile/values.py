@@ -6,7 +6,7 @@ turns YAML values into Python ones (lists as tuples, ``$name`` and ``$a * 4``
 evaluated in the :class:`Scope` of a block use), refusing values of the wrong type.
 
 >>> describe(None), span(Source("n.yaml", 3, 5), Source("n.yaml", 3, 9, 3, 20), None)
-('nothing', Source(file='n.yaml', line=3, column=5, end_line=3, end_column=20))
+('nothing', Source(file='n.yaml', line=3, column=5, end_line=3, end_column=20, where=None))
 """
 
 from __future__ import annotations

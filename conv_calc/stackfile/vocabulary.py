@@ -7,7 +7,7 @@ docs/stack-format.md describes them. No YAML import here.
 >>> CALLS
 ('flatten', 'reshape', 'view', 'permute', 'transpose', 'squeeze', 'unsqueeze', 'chunk', 'split', 'mean', 'sum', 'amax', 'contiguous', 'interpolate')
 >>> OPTIONS["cat"], sorted(ITEM_KEYS - set(COMMON))
-(('dim', 'crop', 'saved_first'), ['continue_with', 'crop', 'dim', 'merge', 'outputs', 'saved_first', 'shortcut'])
+(('dim', 'crop', 'saved_first'), ['continue_with', 'crop', 'dim', 'merge', 'outputs', 'saved_first', 'shares', 'shortcut'])
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ REPEAT_KEYS = ("count", "start", "index")
 OPTIONS = {"residual": ("shortcut",), "parallel": ("merge", "dim"),
            "cat": ("dim", "crop", "saved_first"), "add": ("crop", "saved_first"),
            "mul": ("crop",), "sub": ("crop",), "div": ("crop",),
-           **{word: ("outputs", "continue_with") for word in MULTI}}
+           **{word: ("outputs", "continue_with") for word in MULTI},
+           "layer": ("shares",)}  # a layer called again: `shares: ROW`, the row it is
 #: Merges over saved tensors: `cat: [a, b]`, `add: [a, b]`, ... (and `cat: NAME` with the flow).
 TENSOR_MERGES = ("cat", "add", "mul", "sub", "div")
 #: Every key an item may have besides its kind.

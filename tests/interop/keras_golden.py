@@ -43,9 +43,11 @@ def missing_class(record: dict, known: Any) -> str | None:
 def expected_rows(record: dict) -> dict[str, dict]:
     """Row name -> what Keras says: the output shape of that call, the class, the params.
 
-    A layer called k times gives rows ``name``, ``name_1``, ... (one per call); a nested
-    model gives no row, its layers do."""
+    A layer called k times gives rows ``name``, ``name_1``, ... (one per call), its
+    parameters at the first call only (as summary() shows the layer once, and
+    count_params() counts it once); a nested model gives no row, its layers do."""
     rows = {}
+    names = {layer["name"] for layer in record["layers"]}
     for layer in record["layers"]:
         if layer["class"] == "InputLayer" or layer.get("nested"):
             continue
@@ -53,9 +55,11 @@ def expected_rows(record: dict) -> dict[str, dict]:
             if layer.get("inside") is not None and k > 0:
                 break  # the inner graph's own call only
             assert len(outs) == 1, layer
-            rows[layer["name"] if k == 0 else f"{layer['name']}_{k}"] = {
+            # name_k, or name_callk where the model has a layer named name_k
+            row = layer["name"] if k == 0 else f"{layer['name']}_{k}"
+            rows[row if k == 0 or row not in names else f"{layer['name']}_call{k}"] = {
                 "output_shape": outs[0], "class": layer["class"], "module": layer["module"],
-                "params": layer["params"], "call": k}
+                "params": layer["params"] if k == 0 else 0, "call": k}
     return rows
 
 

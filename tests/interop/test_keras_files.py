@@ -66,8 +66,7 @@ def test_every_row_matches_keras(name: str) -> None:
         assert list(report["outputs"].values()) == record["outputs"]
     else:
         assert report["output_shape"] == record["outputs"][0]
-    shared = sum(want["params"] for want in expected.values() if want["call"] > 0)
-    assert report["total_params"] - shared == record["params"]
+    assert report["total_params"] == record["params"]  # Keras's count_params()
 
 
 def test_the_files_are_config_only() -> None:
@@ -116,11 +115,15 @@ def test_imported_file_says_which_paddings_depend_on_the_size() -> None:
     assert any("block_1_pad, block_3_pad, block_6_pad, block_13_pad" in line for line in header)
 
 
-def test_shared_layer_is_noted() -> None:
+def test_shared_layer_counts_its_parameters_once() -> None:
+    # Keras 3.15: summary() shows shared_conv once with 84 parameters; count_params() is 84
     result, report = _stack_json("shared")
-    assert [r["name"] for r in report["layers"]] == ["shared_conv", "shared_conv_1", "relu"]
-    assert "note: shared_conv is called 2 times" in result.stderr
-    assert "subtract 84 from the total" in result.stderr
+    assert [(r["name"], r["params"]) for r in report["layers"]] == \
+        [("shared_conv", 84), ("shared_conv_1", 0), ("relu", 0)]
+    assert report["total_params"] == golden("shared")["params"] == 84
+    assert "note:" not in result.stderr
+    text = run("import", "keras", str(GOLDEN / "shared.keras")).stdout
+    assert "    name: shared_conv_1\n    shares: shared_conv\n" in text
 
 
 def test_import_writes_a_file_that_stack_reads_the_same(tmp_path) -> None:

@@ -37,6 +37,7 @@ def _compare(model, tmp_path) -> None:
     expected = expected_rows(record)
     rows = {row.name: row for row in report.layers}
     assert sorted(rows) == sorted(expected)
+    assert report.total_params == record["params"]  # count_params(): a shared layer once
     for name, want in expected.items():
         row = rows[name]
         assert list(row.output_shape) == want["output_shape"], name

@@ -8,12 +8,10 @@ receptive field; then the network's output shape and, with ``outputs:``, the sha
 outputs in order. The exported file is written to a temporary directory and imported from
 there, as a user's file would be.
 
-Known differences (asserted as such, so that a fix shows up as a failing test):
-
-- ``outputs:`` names: the importer names a returned tensor by the row that made it
-  (``add``), the exported code's variable (``out``) being invisible to torch.fx;
-- a centre crop (``crop: center``, U-Net's skips) is exported as a slice, which the
-  importer refuses (``operator.getitem`` has no stack-file row).
+``outputs:`` names survive too: forward's variables are invisible to torch.fx, so the
+exported class says them (``output_names = ('out', 'expanded')``) and the importer names
+the outputs so. A centre crop (``crop: center``, U-Net's skips) is exported as a slice read by the merge,
+which the importer writes back as the merge with ``crop: center``: the same rows.
 
 All examples take about a minute of CPU (the subset about 15 s); CI runs :data:`CI_SUBSET`
 (one of each construct: blocks, residuals, helper classes, tensor functions sized from the
@@ -36,7 +34,7 @@ from conv_calc.stackfile.yaml_writer import dump_stack
 
 torch = pytest.importorskip("torch")
 
-from conv_calc.interop.torch_fx import ImportRefused, import_module  # noqa: E402
+from conv_calc.interop.torch_fx import import_module  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -47,10 +45,9 @@ CI_SUBSET = {"tiny", "residual", "resnet18", "mc3_18", "shufflenet_v2_x1_0", "in
              "unet-small", "convnext_tiny"}
 ALL = os.environ.get("CONV_CALC_ROUNDTRIP_ALL") == "1"
 CASES = [p for p in EXAMPLES if ALL or p.stem in CI_SUBSET]
-#: Examples whose outputs are named by the file (``outputs: [out, expanded]``): after the
-#: round trip they are named by the rows that make them.
-RENAMED_OUTPUTS = {"squeeze-excitation"}
-#: Examples with a centre crop, which the importer refuses.
+#: Examples whose outputs are named by the file (``outputs: [out, expanded]``).
+NAMED_OUTPUTS = {"squeeze-excitation"}
+#: Examples with a centre crop (a slice in the exported code): they round-trip too.
 CROPS = {"unet", "unet-small"}
 
 
@@ -84,10 +81,6 @@ def table(report):
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
 def test_export_import_gives_the_same_table(path: Path, tmp_path: Path) -> None:
     _, report, model = build(path, tmp_path)
-    if path.stem in CROPS:
-        with pytest.raises(ImportRefused, match="operator.getitem"):
-            import_module(model, tuple(report.input_shape), None, path.name)
-        return
     imported = import_module(model, tuple(report.input_shape), None, path.name)
     again = load_text(dump_stack(imported.document, imported.header), "imported.yaml").analyze()
     assert again.error is None, again.error
@@ -99,7 +92,12 @@ def test_export_import_gives_the_same_table(path: Path, tmp_path: Path) -> None:
     assert again.output_shape == report.output_shape
     assert again.total_params == report.total_params
     assert list(again.outputs.values()) == list(report.outputs.values())
-    assert (list(again.outputs) == list(report.outputs)) == (path.stem not in RENAMED_OUTPUTS)
+    assert list(again.outputs) == list(report.outputs)
+    if path.stem in NAMED_OUTPUTS:
+        assert imported.document["outputs"] == list(report.outputs) == list(model.output_names)
+    if path.stem in CROPS:  # the crop is the merge's again, not a row (nor a frozen size)
+        assert imported.frozen == []
+        assert "crop: center" in dump_stack(imported.document, imported.header)
     # the imported module rows are the modules the exported file defines
     leaves = [n for n, m in model.named_modules() if n and not list(m.children())]
     assert imported.module_rows == leaves
@@ -107,3 +105,4 @@ def test_export_import_gives_the_same_table(path: Path, tmp_path: Path) -> None:
 
 def test_ci_subset_names_examples() -> None:
     assert CI_SUBSET <= {p.stem for p in EXAMPLES}
+    assert CROPS | NAMED_OUTPUTS <= {p.stem for p in EXAMPLES}
