@@ -1,0 +1,46 @@
+"""``python -m tests.hostile [CATEGORY or ID-PREFIX ...]``: run the corpus, print a summary.
+
+Exit 0 when every case keeps the contract, else 1 (each failure is listed with an
+excerpt of what the command printed).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+
+from tests.hostile.corpus import all_cases, select
+from tests.hostile.runner import excerpt, execute
+
+
+def main(words: list[str]) -> int:
+    verbose = "-v" in words
+    words = [w for w in words if w != "-v"]
+    cases = select(all_cases(), words)
+    started = time.monotonic()
+    total, failed = Counter(), Counter()
+    failures = []
+    for case in cases:
+        outcome = execute(case)
+        total[case.category] += 1
+        if outcome.problems:
+            failed[case.category] += 1
+            failures.append(outcome)
+            print(f"FAIL {case.id} ({outcome.seconds:.1f} s): {'; '.join(outcome.problems)}",
+                  flush=True)
+            if verbose:
+                print("   ", excerpt(outcome), flush=True)
+        elif verbose:
+            print(f"ok   {case.id} exit {outcome.code} ({outcome.seconds:.1f} s)", flush=True)
+    print()
+    print(f"{'category':<12} {'cases':>6} {'failed':>7}")
+    for category in total:
+        print(f"{category:<12} {total[category]:>6} {failed[category]:>7}")
+    print(f"{'all':<12} {sum(total.values()):>6} {sum(failed.values()):>7}"
+          f"   ({time.monotonic() - started:.0f} s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
