@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conv_calc.errors import InputError
+from conv_calc.stackfile.files import check_regular, hint_for
 
 __all__ = ["OnnxGraph", "Const", "open_model", "readable_name", "INSTALL_HINT"]
 
@@ -77,6 +78,11 @@ def _fail_load(path: str, err: Exception) -> InputError:
 
 def open_model(path: str, input_shape: tuple[int, ...] | None = None) -> OnnxGraph:
     """Load ``path``, fix its input shape, infer every tensor's shape, fold constants."""
+    try:
+        # onnx.load would block on a FIFO and read a device without end: refused first.
+        check_regular(path)
+    except OSError as err:
+        raise InputError(f"cannot read {path}: {err.strerror or err}", hint_for(err)) from err
     try:
         import onnx
     except ImportError as err:
