@@ -13,7 +13,7 @@ from typing import Any
 
 from conv_calc.cli.ctor import CtorError, ShapeError, format_ctor, parse_ctor, parse_option_value, \
     parse_shape, Ctor, WORD_OPTIONS
-from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, fail
+from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, fail, input_exists
 from conv_calc.errors import LayerError
 from conv_calc.render.report import SCHEMA_VERSION, dumps, error_dict, fmt_shape, \
     format_layer_error, jsonable, rf_dict
@@ -249,7 +249,7 @@ def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_
         return _report_error(err, format_ctor(ctor), cls.__name__, given, fmt)
     mode = mode or "train"
     built.train(mode == "train")
-    shape = expand_input(given, n, _layer_channels(built))
+    shape = input_exists(expand_input(given, n, _layer_channels(built)))  # else exit 2
     title = _title(built, ctor)
     try:
         out = tuple(built.output_shape(shape, **forward_kwargs))
