@@ -160,6 +160,8 @@ def _spawn(case: Case, argv: list, cwd: Path) -> tuple[int | None, bytes, bytes]
         return done.returncode, done.stdout, done.stderr
     except subprocess.TimeoutExpired as exc:
         return None, exc.stdout or b"", exc.stderr or b""
+    except OSError as exc:  # the case itself is wrong (an argument over the kernel's limit)
+        return -1, b"", f"the case cannot run: {exc}".encode()
     finally:
         if hasattr(stdin, "close"):
             stdin.close()
@@ -188,7 +190,9 @@ def _decode(data: bytes, name: str, problems: list[str]) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-HINT = re.compile(r"hint", re.IGNORECASE)
+#: A hint, Click's usage error pointer ("Try 'conv-calc stack --help' for help.") or the
+#: whole help (`conv-calc` alone).
+HINT = re.compile(r"hint|--help' for help|^Usage: ", re.IGNORECASE | re.MULTILINE)
 #: lint's concise format: one line per finding, its code and message, no hint by design.
 LINT_CODE = re.compile(r":\d+:\d+: CC0\d\d ")
 
