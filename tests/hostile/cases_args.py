@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.hostile import make
-from tests.hostile.runner import Case
+from tests.hostile.runner import FIFO, Case
 
 TINY = str(make.EXAMPLES / "tiny.yaml")
 UNET = str(make.EXAMPLES / "unet-padded.yaml")
@@ -273,6 +273,7 @@ def option_cases() -> list[Case]:
         "lint-config-missing": (("lint", TINY, "--config", "{d}/nope.toml"), TWO),
         "lint-config-dev-zero": (("lint", TINY, "--config", "/dev/zero"), TWO),
         "lint-config-dir": (("lint", TINY, "--config", "{d}"), TWO),
+        "lint-config-fifo": (("lint", TINY, "--config", "{d}/fifo"), TWO),
         "draw-input-big": (("draw", "layer", "conv2d", "-i", "1000x1000", "-k", "3"), TWO),
         "draw-input-huge": (("draw", "layer", "conv2d", "-i", BIG, "-k", "3"), TWO),
         "draw-at-far": (("draw", "rf", TINY, "--layer", "conv1", "--at", "999,999"), TWO),
@@ -294,7 +295,10 @@ def option_cases() -> list[Case]:
         "unknown-command": (("frobnicate",), TWO),
         "version-extra": (("--version", "x"), ANY),
     }
-    return [Case(f"option-{case_id}", "options", argv, exits=exits)
+    messages = {"lint-config-dev-zero": r"character device", "lint-config-dir": r"directory",
+                "lint-config-fifo": r"FIFO", "lint-config-missing": r"does not exist"}
+    return [Case(f"option-{case_id}", "options", argv, exits=exits, expect=messages.get(case_id),
+                 files={"fifo": FIFO} if case_id == "lint-config-fifo" else {})
             for case_id, (argv, exits) in options.items()]
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from tests.hostile import cases_args, cases_io
+from tests.hostile import cases_args, cases_files, cases_io
 from tests.hostile.runner import Case
 
 
 def all_cases() -> list[Case]:
     found: list[Case] = []
-    for module in (cases_io, cases_args):
+    for module in (cases_io, cases_args, cases_files):
         found += module.cases()
     ids = [case.id for case in found]
     duplicates = {i for i in ids if ids.count(i) > 1}
