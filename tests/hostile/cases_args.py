@@ -20,9 +20,12 @@ INT64 = str(2**63)
 def torch_layer(ctor: str, shape: tuple[int, ...]):
     """Live torch's answer for ``ctor`` on an input of ``shape`` (small or refused early)."""
     def answer():
+        import warnings
+
         import torch
         from torch import nn
 
+        warnings.simplefilter("ignore")  # torch warns on zero-size weights
         try:
             module = eval(ctor, {"nn": nn, "__builtins__": {}}, vars(nn))  # noqa: S307 - ours
             return "shape", tuple(module(torch.zeros(shape)).shape)
@@ -49,9 +52,8 @@ INPUTS = {
 }
 
 #: Short-form option values (conv2d -i 8 OPTION VALUE): letters and fractions are usage errors.
-SHORT_VALUES = {"letters": ("abc", TWO), "float": ("2.5", TWO), "empty": ("", TWO),
-                "arabic": ("\u0663", TWO), "three-axes": ("2x2x2", ERR), "big": (BIG, ERR),
-                "negative": ("-1", ERR), "zero": ("0", ERR)}
+SHORT_VALUES = {"letters": ("abc", TWO), "float": ("2.5", TWO), "arabic": ("\u0663", TWO),
+                "three-axes": ("2x2x2", ERR), "big": (BIG, ERR), "negative": ("-1", ERR)}
 SHORT_OPTIONS = ("-k", "-s", "-p", "-d", "-g", "--output-padding", "--in", "--out")
 
 #: Values torch itself judges: the short form must agree (Conv2d on 1x3x8x8).
@@ -106,7 +108,8 @@ def size_cases() -> list[Case]:
                            "  - Conv1d: {out_channels: 1, kernel_size: 3, stride: 7}\n"}
     for case_id, layers in periods.items():
         shape = "[1, 1, 100000]" if case_id in ("adaptive", "composed") else "[1, 1, 8, 8]"
-        for command in ("stack", "lint", "draw-rf"):
+        for command in ("stack", "draw-rf") if case_id != "convt" else ("stack", "lint",
+                                                                         "draw-rf"):
             argv = ("draw", "rf", "{d}/n.yaml") if command == "draw-rf" else (command, "{d}/n.yaml")
             cases.append(Case(f"file-period-{case_id}-{command}", "sizes", argv,
                               files={"n.yaml": make.stack(layers, input=shape)},
@@ -121,8 +124,9 @@ def size_cases() -> list[Case]:
         files = {"n.yaml": make.stack(make.CONV, input=shape)}
         cases.append(Case(f"file-input-{case_id}", "sizes", ("stack", "{d}/n.yaml"),
                           files=files, exits=ERR))
-        cases.append(Case(f"file-input-{case_id}-lint", "sizes", ("lint", "{d}/n.yaml"),
-                          files=files, exits=ERR))
+        if case_id in ("big", "overflow", "bool"):
+            cases.append(Case(f"file-input-{case_id}-lint", "sizes", ("lint", "{d}/n.yaml"),
+                              files=files, exits=ERR))
     # Output sizes that overflow although the input does not.
     grow = {"upsample": "  - Upsample: {scale_factor: 1000000000}\n",
             # torch's shape check reads the stride as an int32: -1294967296.
@@ -255,7 +259,12 @@ def option_cases() -> list[Case]:
         "solve-padding-not-conv": (("solve", "padding", "ReLU()", "-i", "8", "-o", "8"), TWO),
         "solve-stride-max-big": (("solve", "stride", "Conv1d(1, 1, 3)", "-i", "1000000",
                                   "-o", "1", "--max-stride", "1000000",
-                                  "--max-dilation", "100000"), ANY),
+                                  "--max-dilation", "3000"), ANY),
+        "solve-stride-pool-max-big": (("solve", "stride", "MaxPool1d(3)", "-i", "1000000",
+                                       "-o", "1", "--max-stride", "1000000",
+                                       "--max-dilation", "1000"), ZERO),
+        "solve-padding-pool-huge-stride": (("solve", "padding", "MaxPool1d(3, stride=1000000000, "
+                                            "ceil_mode=True)", "-i", "10", "-o", "2"), ZERO),
         "solve-stride-max-over": (("solve", "stride", "Conv1d(1, 1, 3)", "-i", "8", "-o", "2",
                                    "--max-stride", BIG), TWO),
         "solve-op-huge-stride": (("solve", "output-padding", "Conv2d(3, 8, 3, stride=10000000)"),
