@@ -364,5 +364,28 @@ def torch_cases() -> list[Case]:
     return cases
 
 
+# ------------------------------------------------------------------ markup in names
+
+def markup_cases() -> list[Case]:
+    """Names that are markup: HTML and SVG outputs must escape them."""
+    script = "<script>alert(1)</script>"
+    net = make.stack(f"  - Conv2d: {{out_channels: 8, kernel_size: 3}}\n    name: '{script}'\n"
+                     f"  - ConvTranspose2d: {{out_channels: 8, kernel_size: 3, stride: 2}}\n"
+                     f"    name: '\"><svg onload=alert(1)>'\n", input="[1, 3, 16, 16]")
+    commands = {"stack-html": ("stack", "n.yaml", "-f", "html"),
+                "stack-markdown": ("stack", "n.yaml", "-f", "markdown"),
+                "draw-rf": ("draw", "rf", "n.yaml"),
+                "draw-overlap": ("draw", "overlap", "n.yaml"),
+                "export": ("export", "n.yaml", "--to", "torch"),
+                "lint-sarif": ("lint", "n.yaml", "-f", "sarif")}
+    # Python and JSON quote the names their own way: only markup outputs must escape them.
+    return [Case(f"markup-{command}", "text", argv, files={"n.yaml": net}, exits=ANY,
+                 reject=r"<script>|<svg onload" if command in MARKUP else None)
+            for command, argv in commands.items()]
+
+
+MARKUP = {"stack-html", "stack-markdown", "draw-rf", "draw-overlap"}
+
+
 def cases() -> list[Case]:
-    return yaml_cases() + config_cases() + keras_cases() + onnx_cases() + torch_cases()
+    return markup_cases() + yaml_cases() + config_cases() + keras_cases() + onnx_cases() + torch_cases()

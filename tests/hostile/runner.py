@@ -59,6 +59,7 @@ class Case:
     stdin: bytes | str | None = None
     exits: frozenset = frozenset({2})
     expect: str | None = None
+    reject: str | None = None  # a regular expression the output must not match
     stdout: str = "pipe"
     env: dict = field(default_factory=dict)
     torch: Callable | None = None
@@ -221,6 +222,8 @@ def check(outcome: Outcome) -> None:
         problems.append("exit 1 without a message")
     if case.expect and not re.search(case.expect, text):
         problems.append(f"no match for {case.expect!r}")
+    if case.reject and re.search(case.reject, text):
+        problems.append(f"prints {re.search(case.reject, text).group()!r}")
     if case.torch is not None:
         _check_torch(outcome, problems)
 
