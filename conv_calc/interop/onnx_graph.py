@@ -100,6 +100,7 @@ def open_model(path: str, input_shape: tuple[int, ...] | None = None) -> OnnxGra
         raise InputError(f"{path} holds no ONNX graph (no nodes)",
                          "give a model file as an exporter writes it (torch.onnx.export).")
     _check_text(path, graph)
+    _check_order(path, graph)
     opset = max((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")),
                 default=0)
     initializers = {t.name: tuple(int(d) for d in t.dims) for t in graph.initializer}
@@ -146,6 +147,22 @@ def _check_text(path: str, graph: Any) -> None:
     if any(not isinstance(n, str) for n in names):
         raise InputError(f"{path} is not a readable ONNX model (a name is not UTF-8 text)",
                          "the file is damaged: re-export or download it again")
+
+
+def _check_order(path: str, graph: Any) -> None:
+    """Every node reads tensors made before it (ONNX files are in topological order): a
+    cycle or a missing initializer is refused here, not written as a file that cannot be
+    read back."""
+    made = {i.name for i in graph.input} | {t.name for t in graph.initializer} | {""}
+    for node in graph.node:
+        missing = next((t for t in node.input if t not in made), None)
+        if missing is not None:
+            raise InputError(
+                f"{path}: node {node.name!r} ({node.op_type}) reads {missing!r}, which no "
+                "earlier node, input or initializer makes",
+                "the graph has a cycle, nodes out of order or a missing initializer: "
+                "re-export the model (torch.onnx.export writes nodes in order)")
+        made.update(node.output)
 
 
 def _infer(model: Any) -> Any:
