@@ -83,7 +83,9 @@ def expand_input(shape: tuple[int, ...], n: int | None, channels: int) -> tuple[
 
 
 def _short_kwargs(cls: type, options: dict[str, Any], shape: tuple[int, ...],
-                  n: int | None) -> dict[str, Any]:
+                  n: int | None, later: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The constructor's keyword arguments from the short-form options; ``later`` names the
+    arguments filled in afterwards (an adaptive pool's output_size from --output-size)."""
     params = _params(cls)
     kwargs: dict[str, Any] = {}
     for option, raw in options.items():
@@ -110,7 +112,8 @@ def _short_kwargs(cls: type, options: dict[str, Any], shape: tuple[int, ...],
         else:
             in_target = next((t for t in ALIASES["in_channels"] if t in kwargs), None)
             kwargs[target] = kwargs[in_target] if in_target else channels
-    missing = [k for k, p in params.items() if p.default is inspect._empty and k not in kwargs]
+    missing = [k for k, p in params.items()
+               if p.default is inspect._empty and k not in kwargs and k not in later]
     if missing and missing[0] not in FLAGS:  # PixelShuffle's upscale_factor, Threshold's value...
         call = ", ".join(f"{k}=..." for k in missing)
         fail(f"{cls.__name__} needs {', '.join(missing)}, which the short form has no option for",
@@ -219,7 +222,8 @@ def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_
     else:
         cls = lookup(spec)
         n = cls.spatial_dims
-        kwargs = _short_kwargs(cls, options, given, n)
+        kwargs = _short_kwargs(cls, options, given, n,
+                               later=("output_size",) if output_size_text is not None else ())
         args = ()
         ctor = Ctor(cls.__name__, (), kwargs)
 

@@ -88,6 +88,12 @@ def size_cases() -> list[Case]:
                               ("layer", "conv2d", "-i", "1x3x8x8", *(("-k", "3")
                                if option != "-k" else ()), option, value),
                               exits=ANY, torch=torch_layer(ctor, (1, 3, 8, 8))))
+    # The short form's --output-size fills an adaptive pool's output_size (it was refused).
+    for value in ("7", "4000000000"):
+        cases.append(Case(f"layer-adaptive-output-size-{value}", "sizes",
+                          ("layer", "adaptiveavgpool2d", "-i", "1x4x8x8", "--output-size", value),
+                          exits=ANY, torch=torch_layer(f"nn.AdaptiveAvgPool2d({value})",
+                                                       (1, 4, 8, 8))))
     # Transposed convs: torch's shape check takes int32 strides; huge periods are bounded.
     for stride in ("3000000000", str(2**31), str(2**32 + 2), "10000000"):
         for nd in (1, 2, 3):
