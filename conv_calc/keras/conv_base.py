@@ -212,7 +212,8 @@ class ConvBase(KerasLayer):
         # The torch backend then makes the kernel (torch.rand in its initializers): sizes are
         # int64 and so is the tensor's byte count.
         for pos, d in enumerate(kshape, 1):
-            if d is not None and not ops.torch_int(d):
+            # Only the range: torch.rand takes bools as sizes (kernel_size=(True, True) works).
+            if d is not None and not -2 ** 63 <= d < 2 ** 63:
                 raise KerasTypeError(
                     f"rand(): argument 'size' failed to unpack the object at pos {pos} with "
                     f"error \"Overflow when unpacking long long",
