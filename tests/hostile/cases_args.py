@@ -289,6 +289,8 @@ def option_cases() -> list[Case]:
         "lint-config-dev-zero": (("lint", TINY, "--config", "/dev/zero"), TWO),
         "lint-config-dir": (("lint", TINY, "--config", "{d}"), TWO),
         "lint-config-fifo": (("lint", TINY, "--config", "{d}/fifo"), TWO),
+        "layer-keras-convt-period": (("layer", "conv2dtranspose", "--framework", "keras", "-i",
+                                      "None,8,8,3", "-k", "3", "-s", "100000"), TWO),
         "draw-padding-huge": (("draw", "layer", "conv2d", "-i", "40x40", "-k", "3", "-p",
                                "100000", "--sheet"), TWO),
         "draw-convt-stride-huge": (("draw", "layer", "convtranspose2d", "-i", "40x40", "-k", "3",
@@ -318,7 +320,8 @@ def option_cases() -> list[Case]:
         "unknown-command": (("frobnicate",), TWO),
         "version-extra": (("--version", "x"), ANY),
     }
-    messages = {"lint-config-dev-zero": r"character device", "lint-config-dir": r"directory",
+    messages = {"layer-keras-convt-period": r"^error: transposed stride 100000",
+                "lint-config-dev-zero": r"character device", "lint-config-dir": r"directory",
                 "lint-config-fifo": r"FIFO", "lint-config-missing": r"does not exist"}
     return [Case(f"option-{case_id}", "options", argv, exits=exits, expect=messages.get(case_id),
                  files={"fifo": FIFO} if case_id == "lint-config-fifo" else {})

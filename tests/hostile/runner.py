@@ -220,7 +220,7 @@ def check(outcome: Outcome) -> None:
         problems.append("exit 2 without a hint")
     if outcome.code == 1 and case.stdout != "closed" and not (outcome.stderr.strip() or "error" in outcome.stdout.lower()):
         problems.append("exit 1 without a message")
-    if case.expect and not re.search(case.expect, text):
+    if case.expect and not re.search(case.expect, text, re.MULTILINE):
         problems.append(f"no match for {case.expect!r}")
     if case.reject and re.search(case.reject, text):
         problems.append(f"prints {re.search(case.reject, text).group()!r}")
