@@ -328,6 +328,22 @@ def option_cases() -> list[Case]:
             for case_id, (argv, exits) in options.items()]
 
 
+def env_cases() -> list[Case]:
+    """Hostile environments: terminal widths and switches the table and lint read."""
+    envs = {"columns-zero": {"COLUMNS": "0"}, "columns-negative": {"COLUMNS": "-5"},
+            "columns-word": {"COLUMNS": "abc"}, "columns-huge": {"COLUMNS": "100000000"},
+            "term-dumb": {"TERM": "dumb", "FORCE_COLOR": "1"},
+            "github-actions": {"GITHUB_ACTIONS": "true"}}
+    cases = []
+    for case_id, env in envs.items():
+        cases.append(Case(f"env-{case_id}-stack", "options", ("stack", TINY), env=env,
+                          exits=ZERO))
+        cases.append(Case(f"env-{case_id}-lint", "options",
+                          ("lint", str(make.EXAMPLES / "broken-unet-skip.yaml")), env=env,
+                          exits=ONE))
+    return cases
+
+
 def expect_cases() -> list[Case]:
     wrong = make.stack(make.CONV + "    expect: {output_shape: [1, 8, 31, 31]}\n")
     return [Case("stack-expect-mismatch", "options", ("stack", "{d}/n.yaml"), exits=ONE,
@@ -352,4 +368,5 @@ def arglist_cases() -> list[Case]:
 
 
 def cases() -> list[Case]:
-    return size_cases() + ctor_cases() + option_cases() + expect_cases() + arglist_cases()
+    return (size_cases() + ctor_cases() + option_cases() + env_cases() + expect_cases()
+            + arglist_cases())
