@@ -120,6 +120,16 @@ def size_cases() -> list[Case]:
             cases.append(Case(f"file-period-{case_id}-{command}", "sizes", argv,
                               files={"n.yaml": make.stack(layers, input=shape)},
                               exits=ERR, expect=r"periods up to", timeout=20))
+    # Tensors that outgrow a small input: draw's per-pixel counts are bounded too.
+    for case_id, layer in {"convt": "ConvTranspose2d: {out_channels: 1, kernel_size: 3, "
+                                    "stride: 1000}",
+                           "upsample": "Upsample: {scale_factor: 1000}"}.items():
+        files = {"n.yaml": make.stack(f"  - {layer}\n", input="[1, 1, 64, 64]")}
+        for command in ("rf", "overlap"):
+            cases.append(Case(f"draw-{command}-grows-{case_id}", "sizes",
+                              ("draw", command, "{d}/n.yaml", *(("-f", "json")
+                               if command == "overlap" else ())), files=files,
+                              expect=r"cells counted"))
     # Stack files with hostile input shapes.
     shapes = {"big": f"[1, 3, {BIG}, {BIG}]", "overflow": "[1, 3, 4000000000, 4000000000]",
               "negative": "[1, 3, -8, 8]", "float": "[1, 3, 8.5, 8]", "bool": "[1, 3, true, 8]",
