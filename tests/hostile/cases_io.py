@@ -181,6 +181,8 @@ def output_cases() -> list[Case]:
         "dir": ({"out": DIR}, "{d}/out", r"directory"),
         "missing-parent": ({}, "{d}/no/such/out", r"[Nn]o such file"),
         "dev-full": ({}, "/dev/full", r"[Nn]o space left"),
+        # Opens for writing even as root, then every write fails (EIO).
+        "proc-file": ({}, "/proc/version", r"cannot write|[Ee]rror"),
         # Not refused: a pipe is a fine output (`-o /dev/stdout`, `-o >(gzip > x.gz)`);
         # a FIFO nobody reads blocks, as `echo > fifo` does.
         "dev-stdout": ({}, "/dev/stdout", None),
