@@ -227,7 +227,9 @@ def _ints(text: str, what: str, negative: bool) -> tuple[int, ...]:
     raw = text
     text = text.strip()
     if len(text) > 1000:
-        raise ShapeError(f"the {what} is {len(text)} characters long; at most 1000 are accepted")
+        raise ShapeError(f"the {what} is {len(text)} characters long; at most 1000 are accepted",
+                         hint="sizes are int64 in torch: a shape is a few numbers of at most "
+                              "19 digits.")
     if len(text) >= 2 and (text[0], text[-1]) in {("[", "]"), ("(", ")")}:
         text = text[1:-1].strip().rstrip(",").strip()
     if not text:
@@ -235,7 +237,8 @@ def _ints(text: str, what: str, negative: bool) -> tuple[int, ...]:
                          hint="write the sizes separated by 'x' or ',', e.g. 1x3x224x224.")
     dims = []
     for part in _SHAPE_SPLIT.split(text):
-        if not re.fullmatch(r"[+-]?\d+", part):
+        # [0-9], not \d: int() would read other scripts' digits ('\u0661\u0662' is 12).
+        if not re.fullmatch(r"[+-]?[0-9]+", part):
             raise ShapeError(f"the {what} {raw!r} has {part!r} where a whole number should be",
                              hint="write whole numbers separated by 'x' or ',', e.g. 1x3x224x224.")
         if len(part.lstrip("+-")) > 30:

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEM", "EXIT_USAGE", "EXIT_INTERRUPTED", "Failure", "fail",
+           "input_exists",
            "guarded", "internal_error"]
 
 EXIT_OK = 0
@@ -56,6 +57,18 @@ def fail(message: str, hint: str = "", code: int = EXIT_USAGE, *, detail: str = 
     hint: did you mean 'Conv2d'?
     """
     raise Failure(f"error: {message}\n{detail}" + (f"hint: {hint}\n" if hint else ""), code)
+
+
+def input_exists(shape: tuple) -> tuple:
+    """``shape``, or exit 2 when torch could not even make the input tensor (a size or the
+    element count past int64), as ``stack`` refuses such an input (``layer``, ``solve``)."""
+    from conv_calc.errors import InputError, hint_of  # deferred: start-up
+    from conv_calc.graph.framework import check_allocatable
+
+    try:
+        return check_allocatable(shape)
+    except InputError as err:
+        fail(f"--input: {err}", hint_of(err))
 
 
 class SafeStream:

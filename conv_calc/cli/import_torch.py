@@ -23,6 +23,9 @@ def _kwargs(text: str | None) -> dict[str, Any]:
     except json.JSONDecodeError as err:
         fail(f"--kwargs is not JSON: {err.msg} at column {err.colno}",
              """write a JSON object, e.g. --kwargs '{"weights": null, "num_classes": 10}'.""")
+    except ValueError as err:  # Python's int digit limit: a number of over 4,300 digits
+        fail(f"--kwargs cannot be read: {err}",
+             """numbers in --kwargs are Python ints of at most 4,300 digits.""")
     except RecursionError:
         # json's decoder recurses once per nesting level.
         fail("--kwargs is nested too deeply to read",

@@ -13,7 +13,7 @@ from typing import Any
 
 from conv_calc.cli.ctor import CtorError, ShapeError, format_ctor, parse_ctor, parse_option_value, \
     parse_shape, Ctor, WORD_OPTIONS
-from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, fail
+from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, fail, input_exists
 from conv_calc.errors import LayerError
 from conv_calc.render.report import SCHEMA_VERSION, dumps, error_dict, fmt_shape, \
     format_layer_error, jsonable, rf_dict
@@ -83,7 +83,9 @@ def expand_input(shape: tuple[int, ...], n: int | None, channels: int) -> tuple[
 
 
 def _short_kwargs(cls: type, options: dict[str, Any], shape: tuple[int, ...],
-                  n: int | None) -> dict[str, Any]:
+                  n: int | None, later: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The constructor's keyword arguments from the short-form options; ``later`` names the
+    arguments filled in afterwards (an adaptive pool's output_size from --output-size)."""
     params = _params(cls)
     kwargs: dict[str, Any] = {}
     for option, raw in options.items():
@@ -110,7 +112,8 @@ def _short_kwargs(cls: type, options: dict[str, Any], shape: tuple[int, ...],
         else:
             in_target = next((t for t in ALIASES["in_channels"] if t in kwargs), None)
             kwargs[target] = kwargs[in_target] if in_target else channels
-    missing = [k for k, p in params.items() if p.default is inspect._empty and k not in kwargs]
+    missing = [k for k, p in params.items()
+               if p.default is inspect._empty and k not in kwargs and k not in later]
     if missing and missing[0] not in FLAGS:  # PixelShuffle's upscale_factor, Threshold's value...
         call = ", ".join(f"{k}=..." for k in missing)
         fail(f"{cls.__name__} needs {', '.join(missing)}, which the short form has no option for",
@@ -219,7 +222,8 @@ def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_
     else:
         cls = lookup(spec)
         n = cls.spatial_dims
-        kwargs = _short_kwargs(cls, options, given, n)
+        kwargs = _short_kwargs(cls, options, given, n,
+                               later=("output_size",) if output_size_text is not None else ())
         args = ()
         ctor = Ctor(cls.__name__, (), kwargs)
 
@@ -249,7 +253,7 @@ def run(spec: str, input_text: str | None, options: dict[str, Any], output_size_
         return _report_error(err, format_ctor(ctor), cls.__name__, given, fmt)
     mode = mode or "train"
     built.train(mode == "train")
-    shape = expand_input(given, n, _layer_channels(built))
+    shape = input_exists(expand_input(given, n, _layer_channels(built)))  # else exit 2
     title = _title(built, ctor)
     try:
         out = tuple(built.output_shape(shape, **forward_kwargs))

@@ -24,8 +24,8 @@ from typing import Any
 
 from conv_calc.cli.ctor import KERAS_PREFIXES, Ctor, CtorError, ShapeError, format_ctor, \
     WORD_OPTIONS, parse_ctor, parse_option_value, parse_shape
-from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, fail
-from conv_calc.errors import LayerError
+from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, fail, input_exists
+from conv_calc.errors import LayerError, hint_of
 from conv_calc.render.report import SCHEMA_VERSION, dumps, error_dict, fmt_shape, \
     format_layer_error, jsonable, rf_dict
 from conv_calc.render.layer import layer_text
@@ -258,7 +258,7 @@ def run(spec: str, input_text: str | None, options: dict[str, Any],
     except LayerError as err:
         return _report_error(err, title, cls.__name__, _expand_cls(given, cls, kwargs, channels),
                              fmt)
-    shape = _expand(given, layer, channels)
+    shape = input_exists(_expand(given, layer, channels))
     if None in shape[1:]:
         fail(f"--input: {input_text}: only the batch may be unknown (None)",
              "give every spatial size and the channels, e.g. --input None,224,224,3.")
@@ -268,6 +268,10 @@ def run(spec: str, input_text: str | None, options: dict[str, Any],
     try:
         report = Stack([layer], framework="keras").analyze(input_shape=shape)
     except ValueError as err:  # a shape the analysis cannot take at all
+        from conv_calc.receptive.maps import PeriodTooLong  # deferred: start-up
+
+        if isinstance(err, PeriodTooLong):  # the layer's stride or factor, not the input
+            fail(str(err), hint_of(err))
         fail(f"--input: {err}", "give the shape as Keras sees it, e.g. --input None,224,224,3.")
     if report.error is not None:
         return _report_error(report.error, title, cls.__name__, shape, fmt)

@@ -318,6 +318,7 @@ def _model_file(path: str, name: str, settings: Any, mode: str | None) -> Any:
     from conv_calc.interop import file_reader
     from conv_calc.lint import core as lint
     from conv_calc.lint.findings import finding
+    from conv_calc.stackfile.files import check_regular, hint_for
     from conv_calc.stackfile.yaml_writer import dump_stack
 
     try:
@@ -327,11 +328,21 @@ def _model_file(path: str, name: str, settings: Any, mode: str | None) -> Any:
     if reader is None:
         return None
     try:
+        # A FIFO or a device is unreadable here as for a stack file (CC001, exit 2),
+        # whatever the reader would make of it.
+        check_regular(path)
+    except OSError as err:
+        f = finding("CC001", f"cannot read {name}: {err.strerror or err}", hint_for(err), None,
+                    name)
+        return lint.FileResult(name, (f,), unreadable=True)
+    try:
         document, header = reader(path)
     except (InputError, OSError, ValueError) as err:
         hint = getattr(err, "hint", "") or "check the file with conv-calc stack"
-        f = finding("CC001" if isinstance(err, OSError) else "CC003", f"{err}", hint, None, name)
-        return lint.FileResult(name, (f,), unreadable=isinstance(err, OSError))
+        # A missing optional package (onnx) is a file that cannot be read here, not a bad file.
+        unreadable = isinstance(err, OSError) or isinstance(err.__cause__, ImportError)
+        f = finding("CC001" if unreadable else "CC003", f"{err}", hint, None, name)
+        return lint.FileResult(name, (f,), unreadable=unreadable)
     text = dump_stack(document, [*header, f"(lint: line numbers refer to this text; "
                                           f"conv-calc import writes it)"])
     return lint.lint_bytes(text.encode("utf-8"), name, settings, mode)

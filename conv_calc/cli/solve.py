@@ -11,6 +11,7 @@ subcommands that use them (each such import is marked "deferred: start-up").
 
 from __future__ import annotations
 
+import re
 import sys
 from enum import Enum
 from typing import Annotated, Any, Optional
@@ -18,7 +19,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from conv_calc.cli.ctor import CtorError, ShapeError, parse_ctor, parse_shape
-from conv_calc.cli.exits import fail
+from conv_calc.cli.exits import fail, input_exists
 from conv_calc.cli.options import MODE, mode_of
 from conv_calc.errors import LayerError, hint_of
 
@@ -67,7 +68,7 @@ def _layer(text: str) -> Any:
     except LayerError as err:
         fail(f"{ctor.type}: {err}", hint_of(err))
     except TypeError as err:
-        fail(f"{ctor.type}: {err}")
+        fail(f"{ctor.type}: {err}", f"write the arguments as torch's {ctor.type} takes them.")
 
 
 def _sizes(text: str | None, what: str) -> tuple[int, ...] | None:
@@ -78,8 +79,8 @@ def _sizes(text: str | None, what: str) -> tuple[int, ...] | None:
     except ShapeError as err:
         fail(f"{what}: {err}", err.hint)
     if not sizes or any(v < 1 for v in sizes):
-        fail(f"{what}: sizes must be positive, got {text!r}")
-    return sizes
+        fail(f"{what}: sizes must be positive, got {text!r}", "give sizes >= 1, e.g. 224x224.")
+    return input_exists(sizes)
 
 
 def _spatial(sizes: tuple[int, ...], layer: Any, what: str) -> tuple[int, ...]:
@@ -333,13 +334,16 @@ def input_sizes(
     network = load(file)
     full = shape or network.input_shape
     if not full:
-        fail("no input shape: give one in the file (input: [...]) or with --input")
+        fail("no input shape: give one in the file (input: [...]) or with --input",
+             "e.g. --input 1x3x224x224.")
     axes = None
     if square and joint:
-        fail("--square and --joint ask different questions: give one of them")
+        fail("--square and --joint ask different questions: give one of them",
+             "--square: the sizes n of (n, n) inputs; --joint: every axis at once.")
     if axis is not None:
         if square or joint:
-            fail("--axis asks about one axis; --square and --joint about all of them")
+            fail("--axis asks about one axis; --square and --joint about all of them",
+                 "drop --axis, or --square/--joint.")
         axes = (_axis(axis, len(full)),)
     mode = mode_of(train) or network.mode
     name = '<stdin>' if file == '-' else file
@@ -399,15 +403,16 @@ def _joint(network, full, mode, name, square, lo, hi, list_all, fmt) -> None:
 # ---------------------------------------------------------------- small helpers
 
 def _range(text: str) -> tuple[int, int]:
-    parts = text.replace(" ", "").split("..")
-    try:
-        lo, hi = int(parts[0]), int(parts[1])
-        if len(parts) != 2:
-            raise ValueError
-    except (ValueError, IndexError):
-        fail(f"--range: expected LO..HI such as 1..100000, got {text!r}")
+    # [0-9] with at most 19 digits: int() would also take '1_000', other scripts' digits
+    # and numbers whose sizes no tensor can have.
+    found = re.fullmatch(r"\s*([0-9]{1,19})\s*\.\.\s*([0-9]{1,19})\s*", text)
+    if found is None:
+        fail(f"--range: expected LO..HI such as 1..100000, got {text!r}",
+             "write two whole numbers (below 2**63) joined by '..', e.g. --range 1..1024.")
+    lo, hi = int(found[1]), int(found[2])
     if lo < 1 or hi < lo:
-        fail(f"--range: need 1 <= LO <= HI, got {text!r}")
+        fail(f"--range: need 1 <= LO <= HI, got {text!r}",
+             "sizes start at 1 and the range goes upwards, e.g. --range 32..512.")
     return lo, hi
 
 
@@ -416,12 +421,14 @@ def _axis(text: str, rank: int) -> int:
     t = text.strip()
     if t.upper() in names:
         return names[t.upper()]
-    try:
-        v = int(t)
-    except ValueError:
-        fail(f"--axis: expected H, W, D, L or a dim number, got {text!r}")
+    if not re.fullmatch(r"[+-]?[0-9]{1,19}", t):
+        fail(f"--axis: expected H, W, D, L or a dim number, got {text!r}",
+             "name a spatial axis (H, W, D, L) or give its dim, e.g. -1 for the last.")
+    v = int(t)
     if not -rank <= v < rank or (v % rank) < 2:
-        fail(f"--axis: {v} is not a spatial dim of a rank-{rank} input")
+        fail(f"--axis: {v} is not a spatial dim of a rank-{rank} input",
+             f"the spatial dims of a rank-{rank} input are {2 - rank}..-1 "
+             f"(or 2..{rank - 1}).")
     return v - rank if v >= 0 else v
 
 

@@ -33,10 +33,15 @@ from conv_calc.errors import InputError
 from conv_calc.geometry import Axis
 from conv_calc.render.layer import layer_formulas
 
-__all__ = ["LayerPicture", "layer_picture", "layer_svg", "MAX_INPUT", "MAX_FRAMES", "MAX_SHEET"]
+__all__ = ["LayerPicture", "layer_picture", "layer_svg", "MAX_INPUT", "MAX_CANVAS", "MAX_FRAMES",
+           "MAX_SHEET"]
 
 #: The largest input drawn along one axis, and the most frames drawn (row-major).
 MAX_INPUT = 40
+#: The longest axis drawn: padded input, input with inserted zeros, or output.
+MAX_CANVAS = 256
+#: Cells a sheet (--sheet) draws at most, over all its frames.
+SHEET_CELLS = 50_000
 MAX_FRAMES = 256
 #: The most frames on a sheet (a page of small pictures for print).
 MAX_SHEET = 64
@@ -89,6 +94,7 @@ def layer_picture(layer: Any, in_shape: Sequence[int]) -> LayerPicture:
                 f"draw layer draws inputs up to {MAX_INPUT} along an axis; this one has "
                 f"{in_shape[d]}", hint="give a smaller --input: the picture shows the same "
                 "window, padding and stride at any size (e.g. --input 8x8).")
+        _check_canvas(axes_all[d], in_shape[d], out[d])
     axes = tuple(axes_all[d] for d in drawn)
     scenes = [scene_for(axes_all[d], in_shape[d], out[d]) for d in drawn]
     transposed = any(a.kind == "window" and a.transposed for a in axes)
@@ -111,6 +117,23 @@ def layer_picture(layer: Any, in_shape: Sequence[int]) -> LayerPicture:
                         None if stamps is None else (stamps[0], stamps[1]),
                         "x".join(map(str, in_shape[len(in_shape) - n:])),
                         "x".join(map(str, out[len(out) - n:])))
+
+
+def _check_canvas(axis: Any, n: int, out: int) -> None:
+    """Refuse, before drawing, an axis whose padded input, zero-inserted input or output
+    is longer than :data:`MAX_CANVAS` cells (padding 10**5 would draw 10**10 cells)."""
+    lengths = {"output": out}
+    if axis.kind == "window":
+        pads = (axis.pad_left or 0) + (axis.pad_right or 0)
+        lengths["padded input"] = n + max(pads, 0)
+        if axis.transposed:
+            lengths["input with zeros inserted"] = max(n - 1, 0) * axis.stride + 1
+    for what, length in lengths.items():
+        if length > MAX_CANVAS:
+            raise InputError(
+                f"draw layer draws up to {MAX_CANVAS} cells along an axis; the {what} has "
+                f"{length}", hint="use a smaller padding, stride or kernel: the picture shows "
+                "the same pattern at small sizes (e.g. --input 8x8).")
 
 
 # ----------------------------------------------------------------------------- drawing
@@ -274,6 +297,14 @@ def layer_svg(layer: Any, in_shape: Sequence[int] | None = None, sheet: bool = F
     pic = picture or layer_picture(layer, in_shape or ())
     rows, cols = pic.scenes
     most = MAX_SHEET if sheet else MAX_FRAMES
+    if sheet:
+        # A sheet draws every grid once per frame: fewer frames for big grids, so the file
+        # stays a few MB (64 frames of a 157x157 transposed conv were 500 MB in 55 s).
+        per_frame = len(rows.kinds) * len(cols.kinds) + pic.out_lengths[0] * pic.out_lengths[1]
+        if pic.transposed:
+            per_frame += pic.in_lengths[0] * pic.in_lengths[1] + \
+                len(pic.stamps[0].kinds) * len(pic.stamps[1].kinds)
+        most = max(1, min(most, SHEET_CELLS // max(per_frame, 1)))
     conv_frames = _frames(pic.out_lengths, most)
     stamp_frames = _frames(pic.in_lengths, most) if pic.transposed else []
     total_cols = len(cols.kinds) + pic.out_lengths[1]

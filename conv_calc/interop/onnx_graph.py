@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conv_calc.errors import InputError
+from conv_calc.stackfile.files import check_regular, hint_for
 
 __all__ = ["OnnxGraph", "Const", "open_model", "readable_name", "INSTALL_HINT"]
 
@@ -78,6 +79,11 @@ def _fail_load(path: str, err: Exception) -> InputError:
 def open_model(path: str, input_shape: tuple[int, ...] | None = None) -> OnnxGraph:
     """Load ``path``, fix its input shape, infer every tensor's shape, fold constants."""
     try:
+        # onnx.load would block on a FIFO and read a device without end: refused first.
+        check_regular(path)
+    except OSError as err:
+        raise InputError(f"cannot read {path}: {err.strerror or err}", hint_for(err)) from err
+    try:
         import onnx
     except ImportError as err:
         raise InputError(f"reading {path} needs the onnx package, which is not installed",
@@ -94,6 +100,7 @@ def open_model(path: str, input_shape: tuple[int, ...] | None = None) -> OnnxGra
         raise InputError(f"{path} holds no ONNX graph (no nodes)",
                          "give a model file as an exporter writes it (torch.onnx.export).")
     _check_text(path, graph)
+    _check_order(path, graph)
     opset = max((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")),
                 default=0)
     initializers = {t.name: tuple(int(d) for d in t.dims) for t in graph.initializer}
@@ -140,6 +147,22 @@ def _check_text(path: str, graph: Any) -> None:
     if any(not isinstance(n, str) for n in names):
         raise InputError(f"{path} is not a readable ONNX model (a name is not UTF-8 text)",
                          "the file is damaged: re-export or download it again")
+
+
+def _check_order(path: str, graph: Any) -> None:
+    """Every node reads tensors made before it (ONNX files are in topological order): a
+    cycle or a missing initializer is refused here, not written as a file that cannot be
+    read back."""
+    made = {i.name for i in graph.input} | {t.name for t in graph.initializer} | {""}
+    for node in graph.node:
+        missing = next((t for t in node.input if t not in made), None)
+        if missing is not None:
+            raise InputError(
+                f"{path}: node {node.name!r} ({node.op_type}) reads {missing!r}, which no "
+                "earlier node, input or initializer makes",
+                "the graph has a cycle, nodes out of order or a missing initializer: "
+                "re-export the model (torch.onnx.export writes nodes in order)")
+        made.update(node.output)
 
 
 def _infer(model: Any) -> Any:

@@ -27,7 +27,8 @@ from conv_calc.keras.base import (
     wrap_builtin,
 )
 from conv_calc.keras.core import _activation
-from conv_calc.keras.errors import WRAP_PREFIX, KerasValueError
+from conv_calc.keras.errors import WRAP_PREFIX, KerasTypeError, KerasValueError
+from conv_calc.nn.tensor_checks import check_storage
 from conv_calc.keras.fmt import np_str
 
 __all__ = ["ConvBase", "compute_conv_output_shape", "compute_conv_transpose_output_shape"]
@@ -208,6 +209,18 @@ class ConvBase(KerasLayer):
                     f"Cannot convert '{kshape}' to a shape. Found invalid dimension '{d}' of "
                     f"type '{type(d)}'. ",
                     hint=f"the kernel shape {kshape} holds {d!r}: sizes must be integers.")
+        # The torch backend then makes the kernel (torch.rand in its initializers): sizes are
+        # int64 and so is the tensor's byte count.
+        for pos, d in enumerate(kshape, 1):
+            # Only the range: torch.rand takes bools as sizes (kernel_size=(True, True) works).
+            if d is not None and not -2 ** 63 <= d < 2 ** 63:
+                raise KerasTypeError(
+                    f"rand(): argument 'size' failed to unpack the object at pos {pos} with "
+                    f"error \"Overflow when unpacking long long",
+                    hint=f"the kernel shape {kshape} has {d}, past int64: use sizes below 2**63.")
+        check_storage([d for d in kshape if d is not None],
+                      hint=f"the kernel {kshape} has more float32 bytes than int64 counts: use "
+                           f"fewer filters or a smaller kernel.")
 
     def _torch_checks(self, shape: tuple) -> None:
         """What the torch backend's conv call refuses that Keras's own checks let through."""

@@ -115,8 +115,9 @@ def load_config(path: str | None = None, start: str = ".") -> LintConfig:
         path = find_config(start)
         if path is None:
             return LintConfig()
-    elif not os.path.isfile(path):
+    elif not os.path.exists(path):
         raise ConfigError(f"config file {path} does not exist", "check the --config path")
+    # A directory, a FIFO or a device: _read names what it is (read_bounded refuses it).
     return parse_config(_read(path), path)
 
 

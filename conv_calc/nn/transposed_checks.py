@@ -306,6 +306,15 @@ def _x(values: Any) -> str:
     return " x ".join(str(v) for v in values)
 
 
+def _int32(value: int) -> int:
+    """``value`` as a C++ int holds it (two's complement wrap-around).
+
+    >>> _int32(3000000000), _int32(2**32 + 2), _int32(5)
+    (-1294967296, 2, 5)
+    """
+    return (value + 2**31) % 2**32 - 2**31
+
+
 def check_reference_kernel(view: tuple[int, ...], weight_g: tuple[int, ...], s: list, p: list,
                            op: list, d: list) -> list[int]:
     """slow_conv_transpose{2,3}d_shape_check on the 4-d/5-d view and one group's weight.
@@ -321,6 +330,15 @@ def check_reference_kernel(view: tuple[int, ...], weight_g: tuple[int, ...], s: 
             f"kernel size should be greater than zero, but got kernel_height: {kernel[0]} "
             f"kernel_width: {kernel[1]}",
             hint=_backend(f"kernel_size {_x(kernel)} has a zero: every kernel size must be >= 1."))
+    # The shape check takes its sizes as C++ ints: stride and dilation past int32 wrap
+    # around (3000000000 -> -1294967296) and are refused as not positive.
+    s, d = [_int32(v) for v in s], [_int32(v) for v in d]
+    if not all(v > 0 for v in s):
+        # NaiveConvolutionTranspose{2,3}d.cpp: slow_conv_transpose{2,3}d_shape_check
+        parts = " ".join(f"stride_{a}: {v}" for a, v in zip(axes, s))
+        raise LayerRuntimeError(f"stride should be greater than zero, but got {parts}",
+                                hint=_backend(f"stride {_x(s)} (as int32) is not positive: "
+                                              f"strides must be below 2**31."))
     if not all(v > 0 for v in d):
         # NaiveConvolutionTranspose{2,3}d.cpp: slow_conv_transpose{2,3}d_shape_check
         parts = ", ".join(f"dilation_{a}: {v}" for a, v in zip(axes, d))

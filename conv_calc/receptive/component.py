@@ -13,7 +13,7 @@ from fractions import Fraction
 from math import gcd, lcm
 from typing import Sequence
 
-from conv_calc.receptive.maps import AxisMap, Number, cached_property, ratio
+from conv_calc.receptive.maps import AxisMap, Number, cached_property, check_period, ratio
 
 __all__ = ["Component", "union_components"]
 
@@ -74,6 +74,7 @@ class Component:
         P, S, lo_t, hi_t = self.period, self.shift, self.lo, self.hi
         g = gcd(P, m.b) if m.b else P
         P2 = m.a * (P // g)
+        check_period(P2, "the layers so far")
         S2 = S * (m.b // g) if m.b else 0
         if P == 1:
             # One hull [lo, hi] moving by S >= 0 per input: the extreme taps decide.

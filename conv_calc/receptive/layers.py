@@ -23,7 +23,7 @@ import struct
 from typing import Any, Sequence
 
 from conv_calc.geometry import Axis
-from conv_calc.receptive.maps import AxisMap
+from conv_calc.receptive.maps import AxisMap, check_period
 
 __all__ = ["layer_axis_maps", "layer_dimensionality", "axis_map", "crop_map", "interpolate_taps"]
 
@@ -133,6 +133,7 @@ def axis_map(axis: Axis) -> AxisMap | None:
     kind = axis.kind
     if kind == "pointwise":
         return None
+    _check_period(axis)
     if kind == "whole" or (kind == "window" and axis.pad_left is None):  # pads not known yet
         return AxisMap.whole()
     if kind == "bins":
@@ -151,6 +152,20 @@ def axis_map(axis: Axis) -> AxisMap | None:
             return AxisMap.nearest(axis.stride)  # the same map: each input feeds `stride` outputs
         return AxisMap.transposed(axis.kernel, axis.stride, axis.pad_left, axis.dilation)
     return AxisMap.conv(axis.kernel, axis.stride, axis.pad_left, axis.dilation)
+
+
+def _check_period(axis: Axis) -> None:
+    """The map's period (one table entry per position of it) within MAX_PERIOD, checked
+    before the table is built."""
+    kind = axis.kind
+    if kind == "bins" and axis.sizes[1] > 0:
+        n_in, n_out = axis.sizes
+        check_period(n_out // (math.gcd(n_in, n_out) or 1), f"adaptive pooling {n_in} -> {n_out}")
+    elif kind == "resample" and axis.sizes[0] > 0:
+        n_in, n_out = axis.sizes
+        check_period(n_out // (math.gcd(n_in, n_out) or 1), f"resampling {n_in} -> {n_out}")
+    elif axis.transposed:
+        check_period(axis.stride, f"transposed stride {axis.stride}")
 
 
 def layer_axis_maps(layer: Any, in_shape: Sequence[Any], out_shape: Sequence[Any],

@@ -12,9 +12,37 @@ from functools import lru_cache
 from math import gcd
 from typing import Any, Iterable, Sequence, Union
 
+from conv_calc.errors import StackDefinitionError
 from conv_calc.formulas import adaptive_pool_bin
 
-__all__ = ["Number", "AxisMap", "as_number", "ratio", "cached_property"]
+__all__ = ["Number", "AxisMap", "as_number", "ratio", "cached_property", "MAX_PERIOD",
+           "PeriodTooLong", "check_period"]
+
+#: The longest period (outputs before a map's pattern of taps repeats) the exact receptive
+#: field follows. Its tables hold one entry per position of a period, so a transposed conv
+#: with stride 10**7 would take minutes and gigabytes; real networks stay under a few hundred.
+MAX_PERIOD = 2**16
+
+
+class PeriodTooLong(StackDefinitionError):
+    """A receptive-field period over :data:`MAX_PERIOD` (the layer, not the input, is at fault)."""
+
+
+def check_period(period: int, what: str) -> None:
+    """Refuse, before building it, a receptive-field table longer than :data:`MAX_PERIOD`.
+
+    >>> try:
+    ...     check_period(2**20, "stride 1048576")
+    ... except PeriodTooLong as err:
+    ...     print(err)
+    stride 1048576: the exact receptive field repeats every 1,048,576 output positions; conv-calc follows periods up to 65,536
+    """
+    if period > MAX_PERIOD:
+        raise PeriodTooLong(
+            f"{what}: the exact receptive field repeats every {period:,} output positions; "
+            f"conv-calc follows periods up to {MAX_PERIOD:,}",
+            hint="a stride, upsampling factor or pooling ratio this large is beyond what "
+                 "conv-calc analyses; use a smaller one")
 
 Number = Union[int, Fraction]
 

@@ -144,10 +144,14 @@ class Grid:
 
     @classmethod
     def zeros(cls, shape: Sequence[int]) -> Grid:
+        # Checked here too: a row's output can outgrow the input (a transposed conv with
+        # stride 1000 on 64x64 made 4*10^9 cells: out of memory).
+        check_cells(shape, "a tensor of the network")
         return cls(tuple(shape), (0,) * prod(shape))
 
     @classmethod
     def one_hot(cls, shape: Sequence[int], position: Sequence[int]) -> Grid:
+        check_cells(shape, "a tensor of the network")
         values = [0] * prod(shape)
         flat = 0
         for n, p in zip(shape, position):

@@ -181,7 +181,9 @@ def github_overflow(results: Sequence[Any]) -> bool:
 
 
 def _md(text: str) -> str:
-    return printable(text).replace("|", "\\|")
+    # Markdown passes raw HTML through: &, < and > as entities keep a name text.
+    text = printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|")
 
 
 def step_summary(results: Sequence[Any]) -> str:

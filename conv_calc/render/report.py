@@ -282,6 +282,13 @@ def output_cells(report: Any) -> list[list[str]]:
 
 
 def _md_escape(text: str) -> str:
+    """A table cell's text: pipes and backslashes escaped, and HTML's three characters as
+    entities (markdown passes raw HTML through: a layer named <script> must stay text).
+
+    >>> print(_md_escape("<b>a|b</b> & c"))
+    &lt;b&gt;a\\|b&lt;/b&gt; &amp; c
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 

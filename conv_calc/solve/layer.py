@@ -191,14 +191,18 @@ def _axis_padding(kind: str, n: int, t: int, k: int, s: int, d: int, ceil: bool)
         total = max(lo, 0) if hi >= 0 else None
     else:
         # Pools: torch allows only p <= k_eff/2 (a small range); the formula is monotone in p.
-        sym = tuple(p for p in range(0, keff // 2 + 2)
-                    if pool_output_size(n, k, s, p, d, ceil) == t)
-        total = None
+        # Both searches are binary (a stride or kernel of 10**9 must not mean 10**9 steps).
+        p_lo = _first_reaching(lambda p: pool_output_size(n, k, s, p, d, ceil), 0,
+                               keff // 2 + 2, t)
+        p_hi = _first_reaching(lambda p: pool_output_size(n, k, s, p, d, ceil), p_lo,
+                               keff // 2 + 2, t + 1)
+        sym = tuple(range(p_lo, p_hi))
         start = max(0, s * (t - 2) + keff - n)
-        for T in range(start, start + 2 * s + 2):   # the zero-padded input, pool with padding 0
-            if pool_output_size(n + T, k, s, 0, d, ceil) == t:
-                total = T
-                break
+        # The zero-padded input, pooled with padding 0: its output grows with the padding.
+        T = _first_reaching(lambda T: pool_output_size(n + T, k, s, 0, d, ceil), start,
+                            start + 2 * s + 2, t)
+        total = T if T < start + 2 * s + 2 and \
+            pool_output_size(n + T, k, s, 0, d, ceil) == t else None
     reason = ""
     if total is None:
         unpadded = _formula(kind, n, k, s, 0, d, ceil, 0)
@@ -336,15 +340,68 @@ def solve_stride_dilation(layer: Any, input_size: int | Sequence[int],
                 s_lo, s_hi = max(s_lo, 1), min(s_hi, max_stride)
                 spans = [(s_lo, s_hi)] if s_lo <= s_hi else []
             else:
-                hits = [s for s in range(1, max_stride + 1)
-                        if pool_output_size(n, k, s, left, d, ceil) == t]
-                spans = _runs(hits)
+                spans = _pool_strides(n, k, left, d, ceil, t, max_stride)
             for lo, hi in spans:
                 if _check_sd(layer, info, j, ins, t, lo, d) and \
                         _check_sd(layer, info, j, ins, t, hi, d):
                     ranges.append(StrideDilation(d, lo, hi))
         result.append(tuple(ranges))
     return StrideAnswer(layer, ins, outs, tuple(result), max_stride, max_dilation)
+
+
+def _first_reaching(f: Any, lo: int, hi: int, target: int) -> int:
+    """The smallest x in [lo, hi) with f(x) >= target for a non-decreasing f (hi: none).
+
+    >>> _first_reaching(lambda x: x // 3, 0, 100, 5)
+    15
+    """
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if f(mid) >= target:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def _pool_strides(n: int, k: int, pad: int, d: int, ceil: bool, t: int,
+                  max_stride: int) -> list[tuple[int, int]]:
+    """The strides in 1..max_stride whose pool output is ``t``, as one (lo, hi) span or none.
+
+    Where the window fits the padded input (n + 2p >= k_eff) the output does not grow with
+    the stride (checked exhaustively over small sizes, ceil_mode included), so the strides
+    giving ``t`` are one run, found by two binary searches: log(max_stride) steps, not
+    max_stride.
+
+    >>> _pool_strides(1000, 3, 0, 1, False, 10, 10**6)
+    [(100, 110)]
+    """
+    num = n + 2 * pad - effective_kernel_size(k, d)
+    if num < 0:
+        # A window wider than the padded input (ceil_mode may still give an output): the
+        # output rises with the stride up to s = -num, then stays put. Scan that far only.
+        limit = min(max_stride, 2 - num)
+        runs = _runs([s for s in range(1, limit + 1)
+                      if pool_output_size(n, k, s, pad, d, ceil) == t])
+        if runs and runs[-1][1] == limit:
+            runs[-1] = (runs[-1][0], max_stride)
+        return runs
+
+    def first(limit: int) -> int:
+        """The smallest stride whose output is <= limit (max_stride + 1: none)."""
+        lo, hi = 1, max_stride + 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if pool_output_size(n, k, mid, pad, d, ceil) <= limit:
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+    lo, hi = first(t), first(t - 1) - 1
+    if lo > hi or pool_output_size(n, k, lo, pad, d, ceil) != t:
+        return []
+    return [(lo, hi)]
 
 
 def _runs(values: Sequence[int]) -> list[tuple[int, int]]:

@@ -77,9 +77,9 @@ def load_file(path: str | os.PathLike[str], *, layers: Mapping[str, type] | None
     name = os.fspath(path)
     try:
         data = read_bounded(name, MAX_BYTES)
-    except TooLarge:
-        raise StackFileError([Problem(f"{name} is larger than {MAX_BYTES // 2**20} MiB", "",
-                                      Source(name, 1, 1), "too-large")]) from None
+    except TooLarge as err:
+        raise StackFileError([Problem(f"{name} is larger than {MAX_BYTES // 2**20} MiB",
+                                      hint_for(err), Source(name, 1, 1), "too-large")]) from None
     except OSError as err:
         raise StackFileError([Problem(f"cannot read {name}: {err.strerror or err}",
                                       hint_for(err),

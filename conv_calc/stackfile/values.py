@@ -60,8 +60,8 @@ class ValueReader:
         self.out.add(message, source, hint=hint, code=code, context=scope.where if scope else "")
 
     def wrong_kind(self, what: str, node: YNode, hint: str, scope: Scope | None = None) -> None:
-        self.problem(f"{what} must be {hint}, got {describe(node)}", node.source, code="wrong-type",
-                     scope=scope)
+        self.problem(f"{what} must be {hint}, got {describe(node)}", node.source,
+                     f"write `{what}` as {hint}", code="wrong-type", scope=scope)
 
     # -- values -----------------------------------------------------------------------
     def scalar_value(self, node: YScalar, scope: Scope, integer: bool | None = None) -> Any:
