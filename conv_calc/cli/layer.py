@@ -161,6 +161,8 @@ def receptive_field(layer: Any, shape: tuple[int, ...]) -> Any:
         return None
     if not report.layers:
         return None
+    for note in report.notes:  # a period past what conv-calc follows: said, not left out
+        sys.stderr.write(f"note: {note}\n")
     return report.layers[0].receptive_field
 
 

@@ -25,7 +25,7 @@ from typing import Any
 from conv_calc.cli.ctor import KERAS_PREFIXES, Ctor, CtorError, ShapeError, format_ctor, \
     WORD_OPTIONS, parse_ctor, parse_option_value, parse_shape
 from conv_calc.cli.exits import EXIT_OK, EXIT_PROBLEM, fail, input_exists
-from conv_calc.errors import LayerError, hint_of
+from conv_calc.errors import LayerError
 from conv_calc.render.report import SCHEMA_VERSION, dumps, error_dict, fmt_shape, \
     format_layer_error, jsonable, rf_dict
 from conv_calc.render.layer import layer_text
@@ -268,13 +268,11 @@ def run(spec: str, input_text: str | None, options: dict[str, Any],
     try:
         report = Stack([layer], framework="keras").analyze(input_shape=shape)
     except ValueError as err:  # a shape the analysis cannot take at all
-        from conv_calc.receptive.maps import PeriodTooLong  # deferred: start-up
-
-        if isinstance(err, PeriodTooLong):  # the layer's stride or factor, not the input
-            fail(str(err), hint_of(err))
         fail(f"--input: {err}", "give the shape as Keras sees it, e.g. --input None,224,224,3.")
     if report.error is not None:
         return _report_error(report.error, title, cls.__name__, shape, fmt)
+    for note in report.notes:  # a period past what conv-calc follows: said, not left out
+        sys.stderr.write(f"note: {note}\n")
     row = report.layers[0]
     out = tuple(row.output_shape)
 

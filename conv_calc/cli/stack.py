@@ -184,6 +184,8 @@ def _run(file: str, input_text: str | None, fmt: str, framework: str | None,
     except ValueError as err:  # a malformed definition, e.g. no input shape anywhere
         _problems(err, name, fmt)
     _write(report, name, fmt, levels)
+    for note in report.notes:  # what the analysis could not do (fields past a long period)
+        sys.stderr.write(f"{name}: note: {note}\n")
     notes = file_notes(file) if file != STDIN else None
     if notes is not None:
         # A model file: what the analysis took from it that another input size may change.

@@ -31,6 +31,7 @@ from conv_calc.graph.walk import Walker
 from conv_calc.nn.tensor_calls import MULTI, TensorCall, TorchSize
 from conv_calc.receptive import AxisState, ReceptiveField, aligned
 from conv_calc.receptive.layers import crop_map
+from conv_calc.receptive.maps import PeriodTooLong
 from conv_calc.receptive.piecewise import cat_state
 
 __all__ = ["analyze"]
@@ -79,6 +80,9 @@ class _Analysis(Walker[_Tensor]):
         self.channel_dim = framework.cat_dim
         #: layer_key -> (layer, output shape, axis maps and dims, params, MACs)
         self.built: dict[Any, tuple] = {}
+        #: Why receptive fields stopped being followed (a period past MAX_PERIOD), if they
+        #: did: the rows from there on have none; shapes, parameters and MACs go on.
+        self.rf_note: str | None = None
         #: a layer row's name -> (its layer, its parameters), for `shares:` (see _row)
         self.layer_rows: dict[str, tuple] = {}
 
@@ -112,7 +116,7 @@ class _Analysis(Walker[_Tensor]):
             out = fw.output_shape(layer, x.shape)
         except LayerError as err:
             self.fail(err, name, type_, x, source)
-        done = (layer, out, fw.axis_maps(layer, x.shape, out, x.dims),
+        done = (layer, out, self.axis_maps(layer, x, out, name),
                 fw.params(layer, x.shape), fw.macs(layer, x.shape, out))
         if key is not None:
             self.built[key] = done
@@ -132,11 +136,45 @@ class _Analysis(Walker[_Tensor]):
             params = self._called_again(shares, config, params, name, type_, x, source)
         else:
             self.layer_rows[name] = (config, params)
-        y = _Tensor(out, _then(x, maps), dims)
+        y = _Tensor(out, self.then(x, maps, name), dims)
         self.rows.append(Row(
             index=len(self.rows), name=name, type=type_, input_shape=x.shape, output_shape=out,
-            params=params, macs=macs, receptive_field=y.rf(before=x), source=source, layer=layer))
+            params=params, macs=macs, receptive_field=self.rf(y, before=x), source=source,
+            layer=layer))
         return y
+
+    def notes(self) -> tuple[str, ...]:
+        return () if self.rf_note is None else (self.rf_note,)
+
+    def axis_maps(self, layer: Any, x: _Tensor, out: tuple[int, ...], name: str
+                  ) -> tuple[Sequence[Any], tuple[int | None, ...]]:
+        """The layer's axis maps and the new dims; none once fields have stopped, or when
+        this layer's period is past what conv-calc follows (fields stop here)."""
+        if self.rf_note is None:
+            try:
+                return self.framework.axis_maps(layer, x.shape, out, x.dims)
+            except PeriodTooLong as err:
+                self.stop_fields(err, name)
+        return [None] * len(x.dims), x.dims
+
+    def then(self, x: _Tensor, maps: Sequence[Any], name: str) -> tuple[AxisState, ...]:
+        """:func:`_then`, or ``x``'s states unchanged once fields have stopped (a composed
+        period can pass the limit where no single layer's does)."""
+        if self.rf_note is None:
+            try:
+                return _then(x, maps)
+            except PeriodTooLong as err:
+                self.stop_fields(err, name)
+        return x.states
+
+    def stop_fields(self, err: PeriodTooLong, name: str) -> None:
+        self.rf_note = (f"receptive fields are not computed from row {len(self.rows)} "
+                        f"({name}) on: {err}")
+
+    def rf(self, y: _Tensor, aligned_: Sequence[bool] | None = None,
+           before: _Tensor | None = None) -> ReceptiveField | None:
+        """``y``'s receptive field, or None once fields have stopped."""
+        return None if self.rf_note is not None else y.rf(aligned_, before)
 
     def _called_again(self, first: str, config: Any, params: int, name: str, type_: str, x: _Tensor,
                 source: Any) -> int:
@@ -196,12 +234,13 @@ class _Analysis(Walker[_Tensor]):
         outs = []
         for i, out in enumerate(pieces):
             piece = layer if i == node.index else TensorCall(node.function, node.args, kwargs, i)
-            outs.append(_Tensor(out, *_next_states(fw, piece, x, out),
+            maps, dims = self.axis_maps(piece, x, out, name)
+            outs.append(_Tensor(out, self.then(x, maps, name), dims,
                                 strides=piece.out_strides(x.shape, x.strides, out)))
         y = outs[node.index]
         self.rows.append(Row(
             index=len(self.rows), name=name, type=layer.function, input_shape=x.shape,
-            output_shape=y.shape, params=0, macs=0, receptive_field=y.rf(before=x),
+            output_shape=y.shape, params=0, macs=0, receptive_field=self.rf(y, before=x),
             source=node.source, layer=layer))
         return outs
 
@@ -215,7 +254,21 @@ class _Analysis(Walker[_Tensor]):
         dims = xs[0].dims
         states = []
         flags = []
-        for a, d in enumerate(dims):
+        try:
+            self._merge_states(op, xs, shape, dim, states, flags)
+        except PeriodTooLong as err:
+            self.stop_fields(err, name)
+        y = _Tensor(shape, tuple(states) if self.rf_note is None else xs[0].states, dims)
+        self.rows.append(Row(
+            index=len(self.rows), name=name, type=op, input_shape=xs[0].shape, output_shape=shape,
+            params=0, macs=0, receptive_field=self.rf(y, flags), source=source, layer=None))
+        return y
+
+    def _merge_states(self, op: str, xs: list[_Tensor], shape: tuple[int, ...], dim: int,
+                      states: list[AxisState], flags: list[bool]) -> None:
+        """The merged tensor's per-axis states and aligned flags, appended to the lists."""
+        dims = xs[0].dims
+        for a, d in enumerate(dims if self.rf_note is None else ()):
             parts = []
             for t in xs:
                 s = t.states[a]
@@ -232,11 +285,6 @@ class _Analysis(Walker[_Tensor]):
             else:
                 states.append(parts[0].union(*parts[1:]))
             flags.append(aligned(parts))
-        y = _Tensor(shape, tuple(states), dims)
-        self.rows.append(Row(
-            index=len(self.rows), name=name, type=op, input_shape=xs[0].shape, output_shape=shape,
-            params=0, macs=0, receptive_field=y.rf(flags), source=source, layer=None))
-        return y
 
     def crop(self, saved: _Tensor, x: _Tensor) -> _Tensor:
         """``saved[..., top:top+h, left:left+w]`` on the spatial dims, top = (H - h) // 2."""
@@ -256,13 +304,6 @@ def _trailing(ref: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...]:
     input); all of ``ref`` when it has fewer dims (torch then rejects the size)."""
     k = max(len(shape) - 2, 0)
     return TorchSize(ref[len(ref) - k:] if k <= len(ref) else ref)
-
-
-def _next_states(fw: Framework, layer: Any, x: _Tensor, out: tuple[int, ...]
-                 ) -> tuple[tuple[AxisState, ...], tuple[int | None, ...]]:
-    """The per-axis states and dims after ``layer`` (the same tuple when it maps no axis)."""
-    maps, dims = fw.axis_maps(layer, x.shape, out, x.dims)
-    return _then(x, maps), dims
 
 
 def _then(x: _Tensor, maps: Sequence[Any]) -> tuple[AxisState, ...]:
@@ -303,10 +344,12 @@ def analyze(nodes: Sequence[Any], input_shape: Sequence[int], framework: str = "
     try:
         walk.run(nodes, x)
     except _Stop:
-        return Report(shape, tuple(walk.rows), walk.error, walk.failed, mode=mode)
+        return Report(shape, tuple(walk.rows), walk.error, walk.failed, mode=mode,
+                      notes=walk.notes())
     # `outputs: [input]` names the input even when no item reads it by name (so it was not
     # kept in walk.saved).
     named = {name: (x if name == INPUT and INPUT not in walk.saved else walk.tensor(name)).shape
              for name in outputs}
-    return Report(shape, tuple(walk.rows), outputs=MappingProxyType(named), mode=mode)
+    return Report(shape, tuple(walk.rows), outputs=MappingProxyType(named), mode=mode,
+                  notes=walk.notes())
 

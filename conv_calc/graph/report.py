@@ -53,6 +53,9 @@ class Report:
     outputs: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     #: "train" or "eval": the mode the layers were analysed in (conv_calc.graph.mode).
     mode: str = "train"
+    #: What the analysis could not do while the network itself is fine (a receptive-field
+    #: period past what conv-calc follows): printed beside the table.
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -79,6 +79,9 @@ def axis_rows(axis: Axis, n_in: int, n_out: int) -> Rows:
     (((0, 1), (1, 1), (2, 1)),)
     """
     kind = axis.kind
+    # Counted before anything is built: one axis longer than a whole grid may be (a long
+    # 1-d signal through large transposed strides) would otherwise fill memory here.
+    check_cells((max(n_in, n_out),), "an axis")
     lists: list[dict[int, int]] = [{} for _ in range(n_out)]
     if kind == "pointwise":
         return tuple(((o, 1),) if o < n_in else () for o in range(n_out))
