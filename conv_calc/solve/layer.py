@@ -26,6 +26,7 @@ from typing import Any, Sequence
 from conv_calc.errors import LayerError, SolveError
 from conv_calc.formulas import conv_output_size, effective_kernel_size, pool_output_size
 from conv_calc.nn.base import Layer, per_axis as _per_axis  # noqa: F401 - solve.stack uses it
+from conv_calc.nn.torch_args import fits_int64
 
 __all__ = [
     "SolveError", "AxisPadding", "PaddingAnswer", "StrideDilation", "StrideAnswer",
@@ -104,6 +105,15 @@ def layer_axes(layer: Any) -> dict[str, Any]:
                          "solve answers for Conv*d, ConvTranspose*d, MaxPool*d, AvgPool*d, LPPool*d.")
     nd = type(layer).spatial_dims
     axes = layer.axis_geometry((1, 1) + (1,) * nd)[2:]
+    for attr, what in (("kernel", "kernel_size"), ("stride", "stride"), ("dilation", "dilation"),
+                       ("pad_left", "padding"), ("pad_right", "padding")):
+        values = [getattr(a, attr) for a in axes]
+        if not all(v is None or fits_int64(v) for v in values):
+            # torch unpacks these as int64 in forward (THPUtils_unpackLong): the layer never
+            # runs, so an answer in exact arithmetic would be about nothing torch can do.
+            raise SolveError(f"{layer!r} has {what}={tuple(values)}: torch cannot run it "
+                             "(\"Overflow when unpacking long long\": a value past 64 bits)",
+                             "use values within int64 (conv-calc layer shows torch's message).")
     for attr, what in (("kernel", "kernel_size"), ("stride", "stride"), ("dilation", "dilation")):
         values = [getattr(a, attr) for a in axes]
         if any(v < 1 for v in values):
