@@ -324,6 +324,10 @@ def option_cases() -> list[Case]:
         "draw-overlap-json-big": (("draw", "overlap", TINY, "-i", "1x3x4000x4000", "-f",
                                    "json"), ANY),
         "draw-rf-big-input": (("draw", "rf", TINY, "-i", "1x3x100000x100000"), ANY),
+        "solve-op-stride-int64": (("solve", "output-padding", f"Conv1d(1, 1, 5, stride={BIG})"),
+                                  TWO),
+        "solve-padding-pool-int64": (("solve", "padding", f"MaxPool1d(3, stride={BIG})", "-i",
+                                      "10", "-o", "5"), TWO),
         "export-to-bad": (("export", TINY, "--to", "jax"), TWO),
         "export-no-to": (("export", TINY), TWO),
         "import-torch-no-colon": (("import", "torch", "model", "-i", "1x3x8x8"), TWO),
@@ -337,7 +341,9 @@ def option_cases() -> list[Case]:
     messages = {"layer-keras-convt-period": r"^note: receptive fields are not computed from row 0 "
                                             r"\(.*\) on: transposed stride 100000",
                 "lint-config-dev-zero": r"character device", "lint-config-dir": r"directory",
-                "lint-config-fifo": r"FIFO", "lint-config-missing": r"does not exist"}
+                "lint-config-fifo": r"FIFO", "lint-config-missing": r"does not exist",
+                "solve-op-stride-int64": r"Overflow when unpacking long long",
+                "solve-padding-pool-int64": r"Overflow when unpacking long long"}
     return [Case(f"option-{case_id}", "options", argv, exits=exits, expect=messages.get(case_id),
                  files={"fifo": FIFO} if case_id == "lint-config-fifo" else {})
             for case_id, (argv, exits) in options.items()]
