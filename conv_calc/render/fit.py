@@ -303,11 +303,21 @@ def plain_lines(layout: Layout, measure: Measure = len) -> list[str]:
 def table_cells(report: Any, rows: Sequence[Any] | None = None) -> TableCells:
     """The cells of ``report``'s table; ``rows`` replaces its layers (``--depth``'s folded rows)."""
     body = []
+    # Rows share field objects (a norm or activation hands its input's on) and shapes: each
+    # is written once, and the rows share the strings.
+    fields: dict[int, tuple[str, str, str]] = {}
+    shapes: dict[Any, str] = {}
     for row in report.layers if rows is None else rows:
         rf = row.receptive_field
-        body.append((fmt_index(row), row.name, row.type, fmt_shape(row.output_shape),
-                     fmt_axes(getattr(rf, "size", None)), fmt_axes(getattr(rf, "jump", None)),
-                     fmt_axes(getattr(rf, "start", None)), row.params, row.macs))
+        rf_cells = fields.get(id(rf))
+        if rf_cells is None:
+            rf_cells = fields[id(rf)] = (
+                fmt_axes(getattr(rf, "size", None)), fmt_axes(getattr(rf, "jump", None)),
+                fmt_axes(getattr(rf, "start", None)))
+        shape = shapes.get(row.output_shape)
+        if shape is None:
+            shape = shapes[row.output_shape] = fmt_shape(row.output_shape)
+        body.append((fmt_index(row), row.name, row.type, shape, *rf_cells, row.params, row.macs))
     fail = failed_cells(report)
     total = ("", "total", "", fmt_shape(report.output_shape) if report.ok else "-", "", "", "",
              report.total_params, report.total_macs)
