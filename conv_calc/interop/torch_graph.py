@@ -30,7 +30,7 @@ from conv_calc.interop.torch_calls import (
     ATTENTION, LAYER_CALLS, MERGES, SHAPE_READS, TENSOR_CALLS, call_value, layer_call,
 )
 from conv_calc.interop.torch_layers import layer_item, qualified, refuse, without_defaults
-from conv_calc.interop.torch_slices import crop_merge, translate_getitem
+from conv_calc.interop.torch_slices import crop_merge, hashable, translate_getitem
 
 __all__ = ["Shape", "Entry", "Translator"]
 
@@ -388,18 +388,10 @@ def _tensors(value: Any, names: dict[Any, str], found: list[str],
     elif isinstance(value, dict):
         for v in value.values():
             _tensors(v, names, found, tuples)
-    elif _hashable(value) and value in tuples:
+    elif hashable(value) and value in tuples:
         _tensors(tuples[value], names, found, tuples)
-    elif _hashable(value) and value in names:
+    elif hashable(value) and value in names:
         found.append(names[value])
-
-
-def _hashable(value: Any) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
 
 
 def _plain(value: Any, translator: Translator, node: Any) -> Any:

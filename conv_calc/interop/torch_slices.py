@@ -30,7 +30,7 @@ from typing import Any, Callable
 from conv_calc.errors import hint_of
 from conv_calc.interop.torch_layers import ImportRefused, refuse
 
-__all__ = ["cuts", "centre_crop", "split_pieces", "refuse_slice"]
+__all__ = ["cuts", "centre_crop", "split_pieces", "refuse_slice", "hashable"]
 
 _HINT = ("conv-calc writes slices with step 1 on any axis (x[:, :, a:b, c:d], x[..., 1:-1]) "
          "as split rows; write the model's slicing that way, or import a part of the model "
@@ -184,9 +184,9 @@ def translate_getitem(tr: Any, node: Any, merges: dict[str, str]) -> None:
 def crop_merge(tr: Any, node: Any, op: str) -> bool:
     """Write ``node`` as a merge with ``crop: center`` when one operand is a folded crop."""
     operands = _operands(node, op)
-    if operands is None or not any(o in tr.crops for o in operands if _hashable(o)):
+    if operands is None or not any(o in tr.crops for o in operands if hashable(o)):
         return False
-    at = next(k for k, o in enumerate(operands) if _hashable(o) and o in tr.crops)
+    at = next(k for k, o in enumerate(operands) if hashable(o) and o in tr.crops)
     x = tr.tensor_arg(node, operands[1 - at])
     saved = tr.tensor[tr.crops[operands[at]]]
     body: dict[str, Any] = {op: saved, "name": node.name, "crop": "center"}
@@ -202,7 +202,8 @@ def crop_merge(tr: Any, node: Any, op: str) -> bool:
     return True
 
 
-def _hashable(value: Any) -> bool:
+def hashable(value: Any) -> bool:
+    """Whether ``value`` can be a dict key (fx arguments may be lists or slices)."""
     try:
         hash(value)
     except TypeError:
