@@ -68,12 +68,12 @@ def load_model(spec: str, kwargs: dict[str, Any] | None = None,
     """Build the model ``spec`` names: ``package.module:callable`` or
     ``path/to/file.py:callable``, called with ``kwargs``; notes for the user (a
     torchvision imported without its compiled ops) are appended to ``notes``."""
-    torch = _torch()
     module_name, sep, attr = spec.rpartition(":")
-    if not sep or not module_name or not attr:
+    if not sep or not module_name or not attr:  # a usage error, with or without torch
         raise refuse(f"model {spec!r} is not MODULE:CALLABLE",
                      "write package.module:callable (torchvision.models:resnet18) or "
                      "path/to/file.py:callable.")
+    torch = _torch()
     try:
         if module_name.endswith(".py") or os.sep in module_name or "/" in module_name:
             if not os.path.exists(module_name):
