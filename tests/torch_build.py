@@ -112,7 +112,7 @@ def module_class(type_name: str) -> type:
 
     for name in ("torchvision._meta_registrations", "torchvision._autograd_registrations"):
         sys.modules.setdefault(name, types.ModuleType(name))  # its ops are built for CUDA torch
-    torchvision = pytest.importorskip("torchvision", reason=f"{type_name} is torchvision's")
+    pytest.importorskip("torchvision", reason=f"{type_name} is torchvision's")
     from torchvision.models.convnext import LayerNorm2d
     from torchvision.models.video.resnet import Conv3DNoTemporal, Conv3DSimple
     from torchvision.ops import Permute, StochasticDepth

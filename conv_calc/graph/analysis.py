@@ -230,7 +230,6 @@ class _Analysis(Walker[_Tensor]):
         except LayerError as err:
             err.stage = "forward"
             self.fail(err, name, layer.function, x, node.source)
-        fw = self.framework
         outs = []
         for i, out in enumerate(pieces):
             piece = layer if i == node.index else TensorCall(node.function, node.args, kwargs, i)

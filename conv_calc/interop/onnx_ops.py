@@ -73,14 +73,23 @@ def _input_shape(graph: OnnxGraph, node: Any) -> tuple[int, ...]:
     return shape
 
 
-def _conv(graph: OnnxGraph, node: Any) -> list[Step]:
+def _conv_geometry(graph: OnnxGraph, node: Any, dims_note: str = ""
+                   ) -> tuple[tuple[int, ...], int, dict[str, Any], list, list, list]:
+    """A Conv or ConvTranspose node's weight dims, spatial rank, attributes, kernel, strides
+    and dilations (ONNX's defaults filled in)."""
     weight = _weight_dims(graph, node, 1, "weight")
     n = len(weight) - 2
     if n not in (1, 2, 3):
-        raise unsupported(node, f"a weight of {len(weight)} dims (conv-calc has 1-d to 3-d convs)")
+        raise unsupported(node, f"a weight of {len(weight)} dims{dims_note}")
     a = attrs(node)
     kernel = list(a.get("kernel_shape", weight[2:]))
     strides, dilations = list(a.get("strides", [1] * n)), list(a.get("dilations", [1] * n))
+    return weight, n, a, kernel, strides, dilations
+
+
+def _conv(graph: OnnxGraph, node: Any) -> list[Step]:
+    weight, n, a, kernel, strides, dilations = _conv_geometry(
+        graph, node, " (conv-calc has 1-d to 3-d convs)")
     begin, end = spatial_pads(graph, node, a, kernel, strides, dilations)
     args: dict[str, Any] = {"out_channels": weight[0], "kernel_size": _short(kernel)}
     if any(s != 1 for s in strides):
@@ -106,14 +115,8 @@ def _conv(graph: OnnxGraph, node: Any) -> list[Step]:
 
 
 def _conv_transpose(graph: OnnxGraph, node: Any) -> list[Step]:
-    weight = _weight_dims(graph, node, 1, "weight")
-    n = len(weight) - 2
-    if n not in (1, 2, 3):
-        raise unsupported(node, f"a weight of {len(weight)} dims")
-    a = attrs(node)
+    weight, n, a, kernel, strides, dilations = _conv_geometry(graph, node)
     group = a.get("group", 1)
-    kernel = list(a.get("kernel_shape", weight[2:]))
-    strides, dilations = list(a.get("strides", [1] * n)), list(a.get("dilations", [1] * n))
     extra = list(a.get("output_padding", [0] * n))
     sizes = _input_shape(graph, node)[2:]
     mode = a.get("auto_pad", "NOTSET")

@@ -230,11 +230,10 @@ def _mean_centre(ctx: Context, m: Any, k: int, axis: int) -> tuple[Any, Any] | N
     i = m.operands[k]
     if i < 0:
         return Fraction(0), Fraction(1)
-    rf = ctx.report.layers[i].receptive_field
-    states = getattr(rf, "states", ())
-    if rf is None or axis >= len(states) or len(states[axis].live) > 1:
+    st = _one_component(ctx, i, axis)
+    if st is None:
         return None
-    st = states[axis]
+    rf = ctx.report.layers[i].receptive_field
     jump = Fraction(st.jump)
     offsets = [Fraction(h[0] + h[1], 2) - u * jump
                for u in range(st.period) if (h := st.hull(u)) is not None]
@@ -249,6 +248,14 @@ def _mean_centre(ctx: Context, m: Any, k: int, axis: int) -> tuple[Any, Any] | N
     return mean, jump
 
 
+def _one_component(ctx: Context, i: int, axis: int) -> Any:
+    """Row ``i``'s state on ``axis`` when it has a field there made of one component, else None."""
+    states = getattr(ctx.report.layers[i].receptive_field, "states", ())
+    if axis >= len(states) or len(states[axis].live) > 1:
+        return None
+    return states[axis]
+
+
 def _causal(ctx: Context, m: Any, axis: int) -> bool:
     """Do all branches' outputs end (max D(u)) at the same input position for every u,
     with at least one that is not centred there (WaveNet's causal dilated convolutions)?"""
@@ -257,11 +264,9 @@ def _causal(ctx: Context, m: Any, axis: int) -> bool:
         if i < 0:
             edges.add(((0, Fraction(1)),))
             continue
-        rf = ctx.report.layers[i].receptive_field
-        states = getattr(rf, "states", ())
-        if rf is None or axis >= len(states) or len(states[axis].live) > 1:
+        st = _one_component(ctx, i, axis)
+        if st is None:
             return False
-        st = states[axis]
         jump = Fraction(st.jump)
         if st.period != 1:
             return False

@@ -32,7 +32,7 @@ from typing import Any, Sequence
 from conv_calc.errors import LayerError
 from conv_calc.graph.framework import TORCH
 from conv_calc.graph.stack import Stack
-from conv_calc.solve.compile import _Compiler, _LayerCompiler, _with, compile_axis
+from conv_calc.solve.compile import _Compiler, _LayerCompiler, compile_axis
 from conv_calc.solve.layer import SolveError
 from conv_calc.solve.program import Op, _step
 from conv_calc.solve.sets import (
